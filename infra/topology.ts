@@ -1,0 +1,149 @@
+// The one declaration of Shopwave's cloud resources as plain data: tables, queues, routes,
+// scheduled jobs and secrets. sst.config.ts turns it into SST components; the local stack
+// (packages/local) creates the same tables, queues and routes from it, so the two cannot drift.
+
+export type AttributeType = "S" | "N";
+
+export interface TableIndex {
+  readonly name: string;
+  readonly hashKey: string;
+  readonly rangeKey?: string;
+}
+
+export interface TableDeclaration {
+  /** Logical name: the SST component name and the key handlers read through `Resource`. */
+  readonly resource: string;
+  readonly hashKey: string;
+  readonly rangeKey?: string;
+  /** Only key attributes (of the table and its indexes) are declared, as DynamoDB requires. */
+  readonly attributes: Readonly<Record<string, AttributeType>>;
+  readonly globalIndexes: readonly TableIndex[];
+  readonly ttlAttribute?: string;
+}
+
+export const tables = {
+  products: {
+    resource: "ProductsTable",
+    hashKey: "id",
+    attributes: { id: "S" },
+    globalIndexes: [],
+  },
+  orders: {
+    resource: "OrdersTable",
+    hashKey: "id",
+    // `pendingShard` exists only while an order is PENDING_PAYMENT, so this index is sparse:
+    // the sweeper reads just the open orders, oldest expiry first. Sharding spreads a flash
+    // sale's writes over several index partitions instead of one hot key.
+    attributes: { id: "S", pendingShard: "S", expiresAt: "N" },
+    globalIndexes: [{ name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" }],
+  },
+  /** Powertools idempotency records: one per Stripe event id, so a redelivered webhook is a no-op. */
+  idempotency: {
+    resource: "IdempotencyTable",
+    hashKey: "id",
+    attributes: { id: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiration",
+  },
+} as const satisfies Record<string, TableDeclaration>;
+
+/** How many shards the sparse pending-orders index is spread over. */
+export const PENDING_SHARD_COUNT = 8;
+
+export interface QueueDeclaration {
+  readonly resource: string;
+  /** Seconds a received message stays invisible; must exceed the consumer's timeout. */
+  readonly visibilityTimeoutSeconds: number;
+  readonly deadLetter: { readonly resource: string; readonly maxReceiveCount: number };
+  readonly consumer: {
+    readonly handler: string;
+    readonly batchSize: number;
+    /** Seconds the event source mapping waits to fill a batch (Lambda's MaximumBatchingWindowInSeconds). */
+    readonly batchWindowSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly memoryMb: number;
+  };
+}
+
+export const queues = {
+  orderEvents: {
+    resource: "OrderEventsQueue",
+    // AWS recommends at least 6× the function timeout for SQS event sources.
+    visibilityTimeoutSeconds: 60,
+    deadLetter: { resource: "OrderEventsDlq", maxReceiveCount: 5 },
+    consumer: {
+      handler: "packages/functions/src/workers/order-events.handler",
+      batchSize: 10,
+      batchWindowSeconds: 1,
+      timeoutSeconds: 10,
+      memoryMb: 512,
+    },
+  },
+} as const satisfies Record<string, QueueDeclaration>;
+
+export type HttpMethod = "GET" | "POST";
+
+export interface RouteDeclaration {
+  readonly method: HttpMethod;
+  /** API Gateway v2 path syntax: `{name}` is a path parameter. */
+  readonly path: string;
+  /** `<file without extension>.<export>`, relative to the repository root (SST's handler syntax). */
+  readonly handler: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Logical names of the resources the handler may touch (least privilege on AWS, env locally). */
+  readonly link: readonly string[];
+}
+
+const api = "packages/functions/src/api";
+
+export const routes = [
+  { method: "GET", path: "/health", handler: `${api}/health.handler`, timeoutSeconds: 3, memoryMb: 128, link: [] },
+  { method: "GET", path: "/products", handler: `${api}/list-products.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["ProductsTable"] },
+  { method: "GET", path: "/products/{id}", handler: `${api}/get-product.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["ProductsTable"] },
+  {
+    method: "POST",
+    path: "/orders",
+    handler: `${api}/create-order.handler`,
+    timeoutSeconds: 20,
+    memoryMb: 1024,
+    link: ["ProductsTable", "OrdersTable", "StripeSecretKey"],
+  },
+  { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
+  {
+    method: "POST",
+    path: "/webhooks/stripe",
+    handler: "packages/functions/src/webhooks/stripe.handler",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    link: ["IdempotencyTable", "OrderEventsQueue", "StripeSecretKey", "StripeWebhookSecret"],
+  },
+] as const satisfies readonly RouteDeclaration[];
+
+export interface CronDeclaration {
+  readonly resource: string;
+  readonly handler: string;
+  /** Local stack and EventBridge `rate(...)` share this period. */
+  readonly everyMinutes: number;
+  readonly timeoutSeconds: number;
+  readonly link: readonly string[];
+}
+
+export const crons = {
+  sweepExpiredOrders: {
+    resource: "SweepExpiredOrders",
+    handler: "packages/functions/src/jobs/sweep-expired-orders.handler",
+    everyMinutes: 5,
+    timeoutSeconds: 60,
+    link: ["OrdersTable", "ProductsTable", "StripeSecretKey"],
+  },
+} as const satisfies Record<string, CronDeclaration>;
+
+/** Secrets are set per stage with `sst secret set <name> <value>`; locally they come from .env. */
+export const secrets = {
+  stripeSecretKey: { resource: "StripeSecretKey", env: "STRIPE_SECRET_KEY" },
+  stripeWebhookSecret: { resource: "StripeWebhookSecret", env: "STRIPE_WEBHOOK_SECRET" },
+} as const;
+
+/** Lambda runtime and architecture for every function (AWS SDK v3 drops Node 20 in 2027). */
+export const lambdaRuntime = { runtime: "nodejs22.x", architecture: "arm64" } as const;

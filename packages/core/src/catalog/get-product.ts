@@ -1,0 +1,31 @@
+// Reading products by id: one for the product page, many (one round trip) for pricing an order.
+import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { NotFound } from "../shared/domain-error";
+import type { Store } from "../shared/store";
+import { Product } from "./product";
+
+export async function getProduct(store: Store, id: string): Promise<Product> {
+  const result = await store.db.send(new GetCommand({ TableName: store.tables.products, Key: { id } }));
+  if (!result.Item) throw new NotFound(`Product ${id}`);
+  return Product.parse(result.Item);
+}
+
+/** Products by id; ids that do not exist are simply absent from the map. Reads are strongly consistent so prices and stock are current. */
+export async function getProducts(store: Store, ids: readonly string[]): Promise<Map<string, Product>> {
+  const found = new Map<string, Product>();
+  let pending: Record<string, unknown>[] = [...new Set(ids)].map((id) => ({ id }));
+  // BatchGet may return UnprocessedKeys under throttling; retry those with a short backoff.
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+    if (attempt > 8) throw new Error("DynamoDB kept returning unprocessed keys while reading products.");
+    const result = await store.db.send(
+      new BatchGetCommand({ RequestItems: { [store.tables.products]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    for (const item of result.Responses?.[store.tables.products] ?? []) {
+      const product = Product.parse(item);
+      found.set(product.id, product);
+    }
+    pending = (result.UnprocessedKeys?.[store.tables.products]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+  }
+  return found;
+}

@@ -1,0 +1,23 @@
+// The catalog's product: the shape stored in the products table and returned by the API.
+import { z } from "zod";
+
+export const ProductId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "product ids are lowercase letters, digits and dashes");
+
+export const Currency = z.string().regex(/^[a-z]{3}$/, "ISO 4217 code in lowercase, e.g. usd");
+
+export const Product = z.object({
+  id: ProductId,
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000),
+  /** Unit price in the currency's minor unit (cents for usd). */
+  priceCents: z.number().int().positive(),
+  currency: Currency,
+  /** Root-relative path served by the storefront (no external hosts), or an absolute URL. */
+  imageUrl: z.string().min(1),
+  stock: z.number().int().nonnegative(),
+});
+export type Product = z.infer<typeof Product>;

@@ -1,0 +1,175 @@
+// Persistence of orders: creation together with its stock reservation, reads, and every status
+// transition as a write conditional on the current status (stock release rides in the same
+// transaction as the cancellation, so it happens exactly once however often it is attempted).
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed, transactionCancellationReasons } from "../shared/dynamodb-errors";
+import { OutOfStock, type StockShortfall } from "../shared/domain-error";
+import type { Store } from "../shared/store";
+import { transactWrite } from "../shared/transact-write";
+import { releaseStockItem, reserveStockItem } from "../inventory/stock-writes";
+import { OrderRecord, type CancellationReason, type OrderStatus } from "./order";
+
+export type TransitionOutcome =
+  | { changed: true; order: OrderRecord }
+  | { changed: false; reason: "not_found" }
+  | { changed: false; reason: "status"; order: OrderRecord };
+
+export function pendingShardFor(orderId: string, shardCount: number): string {
+  // Derived from the (random) id, so the shard is stable and evenly spread.
+  let hash = 0;
+  for (const char of orderId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `pending#${hash % shardCount}`;
+}
+
+/** Writes a new PENDING_PAYMENT order and reserves its stock, all or nothing. */
+export async function insertOrderReservingStock(store: Store, order: OrderRecord): Promise<void> {
+  const reservations = order.items.map((line) => reserveStockItem(store.tables.products, line));
+  try {
+    await transactWrite(store.db, [
+      ...reservations,
+      { Put: { TableName: store.tables.orders, Item: order, ConditionExpression: "attribute_not_exists(id)" } },
+    ]);
+  } catch (error) {
+    const reasons = transactionCancellationReasons(error);
+    if (!reasons) throw error;
+    const shortfalls: StockShortfall[] = [];
+    order.items.forEach((line, index) => {
+      const reason = reasons[index];
+      if (reason?.Code !== "ConditionalCheckFailed") return;
+      const stock = reason.Item?.stock?.N;
+      shortfalls.push({
+        productId: line.productId,
+        name: line.name,
+        requested: line.quantity,
+        available: stock === undefined ? 0 : Math.max(0, Number(stock)),
+      });
+    });
+    if (shortfalls.length > 0) throw new OutOfStock(shortfalls);
+    throw error;
+  }
+}
+
+export async function getOrderRecord(store: Store, id: string): Promise<OrderRecord | undefined> {
+  const result = await store.db.send(new GetCommand({ TableName: store.tables.orders, Key: { id }, ConsistentRead: true }));
+  return result.Item ? OrderRecord.parse(result.Item) : undefined;
+}
+
+export async function attachCheckoutSession(
+  store: Store,
+  orderId: string,
+  session: { id: string; url: string },
+  now: Date,
+): Promise<OrderRecord | undefined> {
+  try {
+    const result = await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.orders,
+        Key: { id: orderId },
+        UpdateExpression: "SET checkoutSessionId = :sessionId, checkoutUrl = :url, updatedAt = :now",
+        ConditionExpression: "#status = :pending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":sessionId": session.id, ":url": session.url, ":now": now.toISOString(), ":pending": "PENDING_PAYMENT" },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return OrderRecord.parse(result.Attributes);
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+async function outcomeAfterRefusal(store: Store, orderId: string): Promise<TransitionOutcome> {
+  const current = await getOrderRecord(store, orderId);
+  return current ? { changed: false, reason: "status", order: current } : { changed: false, reason: "not_found" };
+}
+
+export async function confirmOrder(
+  store: Store,
+  orderId: string,
+  payment: { paymentIntentId: string | undefined },
+  now: Date,
+): Promise<TransitionOutcome> {
+  try {
+    const result = await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.orders,
+        Key: { id: orderId },
+        UpdateExpression:
+          "SET #status = :confirmed, updatedAt = :now" +
+          (payment.paymentIntentId ? ", paymentIntentId = :pi" : "") +
+          " REMOVE pendingShard",
+        ConditionExpression: "#status = :pending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":confirmed": "CONFIRMED" satisfies OrderStatus,
+          ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
+          ":now": now.toISOString(),
+          ...(payment.paymentIntentId ? { ":pi": payment.paymentIntentId } : {}),
+        },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return { changed: true, order: OrderRecord.parse(result.Attributes) };
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return outcomeAfterRefusal(store, orderId);
+    throw error;
+  }
+}
+
+/** PENDING_PAYMENT → CANCELLED and the order's stock back on the shelf, in one transaction. */
+export async function cancelOrder(
+  store: Store,
+  orderId: string,
+  reason: CancellationReason,
+  now: Date,
+): Promise<TransitionOutcome> {
+  const order = await getOrderRecord(store, orderId);
+  if (!order) return { changed: false, reason: "not_found" };
+  if (order.status !== "PENDING_PAYMENT") return { changed: false, reason: "status", order };
+  try {
+    await transactWrite(store.db, [
+      {
+        Update: {
+          TableName: store.tables.orders,
+          Key: { id: orderId },
+          UpdateExpression: "SET #status = :cancelled, cancellationReason = :reason, updatedAt = :now REMOVE pendingShard",
+          ConditionExpression: "#status = :pending",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":cancelled": "CANCELLED" satisfies OrderStatus,
+            ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
+            ":reason": reason,
+            ":now": now.toISOString(),
+          },
+        },
+      },
+      ...order.items.map((line) => releaseStockItem(store.tables.products, line)),
+    ]);
+  } catch (error) {
+    const reasons = transactionCancellationReasons(error);
+    if (reasons?.[0]?.Code === "ConditionalCheckFailed") return outcomeAfterRefusal(store, orderId);
+    throw error;
+  }
+  const { pendingShard: _removed, ...rest } = order;
+  return { changed: true, order: { ...rest, status: "CANCELLED", cancellationReason: reason, updatedAt: now.toISOString() } };
+}
+
+/** Pending orders whose reservation lapsed before `cutoff` (epoch seconds), oldest first, across every shard. */
+export async function findLapsedPendingOrders(store: Store, cutoff: number, limitPerShard: number): Promise<OrderRecord[]> {
+  const { name, shardCount } = store.indexes.pendingByExpiry;
+  const pages = await Promise.all(
+    Array.from({ length: shardCount }, (_, shard) =>
+      store.db.send(
+        new QueryCommand({
+          TableName: store.tables.orders,
+          IndexName: name,
+          KeyConditionExpression: "pendingShard = :shard AND expiresAt < :cutoff",
+          ExpressionAttributeValues: { ":shard": `pending#${shard}`, ":cutoff": cutoff },
+          Limit: limitPerShard,
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => (page.Items ?? []).map((item) => OrderRecord.parse(item)));
+}

@@ -1,0 +1,96 @@
+// The order: its status state machine, the stored record and the public view the API returns.
+import { z } from "zod";
+import { Currency, ProductId } from "../catalog/product";
+
+export const OrderStatus = z.enum(["PENDING_PAYMENT", "CONFIRMED", "CANCELLED", "REFUNDED"]);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/**
+ * Allowed transitions. Every write that changes a status is conditional on the "from" status,
+ * so a duplicate or out-of-order event finds the order elsewhere and changes nothing.
+ */
+export const orderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  PENDING_PAYMENT: ["CONFIRMED", "CANCELLED"],
+  CONFIRMED: ["REFUNDED"],
+  CANCELLED: [],
+  REFUNDED: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return orderTransitions[from].includes(to);
+}
+
+export const OrderId = z.string().regex(/^ord_[0-9a-z]{26}$/, "not an order id");
+
+export const OrderLine = z.object({
+  productId: ProductId,
+  name: z.string(),
+  unitPriceCents: z.number().int().positive(),
+  quantity: z.number().int().positive(),
+});
+export type OrderLine = z.infer<typeof OrderLine>;
+
+export const CancellationReason = z.enum([
+  "checkout_session_expired",
+  "async_payment_failed",
+  "reservation_lapsed",
+  "payment_provider_unavailable",
+]);
+export type CancellationReason = z.infer<typeof CancellationReason>;
+
+/** The item stored in the orders table. */
+export const OrderRecord = z.object({
+  id: OrderId,
+  status: OrderStatus,
+  email: z.string(),
+  items: z.array(OrderLine).min(1),
+  totalCents: z.number().int().nonnegative(),
+  currency: Currency,
+  /** SHA-256 of the access token: a leaked table dump does not reveal tokens. */
+  accessTokenHash: z.string(),
+  checkoutSessionId: z.string().optional(),
+  checkoutUrl: z.string().optional(),
+  paymentIntentId: z.string().optional(),
+  cancellationReason: CancellationReason.optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Epoch seconds when the stock reservation (and the Checkout Session) lapses. */
+  expiresAt: z.number().int(),
+  /** Present only while PENDING_PAYMENT: the sparse index the sweeper reads. */
+  pendingShard: z.string().optional(),
+});
+export type OrderRecord = z.infer<typeof OrderRecord>;
+
+/** What the API returns: no token hash, no index bookkeeping. */
+export interface OrderView {
+  id: string;
+  status: OrderStatus;
+  email: string;
+  items: OrderLine[];
+  totalCents: number;
+  currency: string;
+  checkoutSessionId: string | null;
+  /** Where a pending order can still be paid; null once the order left PENDING_PAYMENT. */
+  checkoutUrl: string | null;
+  cancellationReason: CancellationReason | null;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+}
+
+export function toOrderView(record: OrderRecord): OrderView {
+  return {
+    id: record.id,
+    status: record.status,
+    email: record.email,
+    items: record.items,
+    totalCents: record.totalCents,
+    currency: record.currency,
+    checkoutSessionId: record.checkoutSessionId ?? null,
+    checkoutUrl: record.status === "PENDING_PAYMENT" ? (record.checkoutUrl ?? null) : null,
+    cancellationReason: record.cancellationReason ?? null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    expiresAt: new Date(record.expiresAt * 1000).toISOString(),
+  };
+}

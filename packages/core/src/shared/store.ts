@@ -1,0 +1,15 @@
+// What core needs from its environment to reach DynamoDB: a document client, table names and
+// the pending-orders index. Handlers build it once per container from infra's topology and
+// SST's linked resources; tests build it against the local stack.
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+export interface Store {
+  readonly db: DynamoDBDocumentClient;
+  readonly tables: {
+    readonly products: string;
+    readonly orders: string;
+  };
+  readonly indexes: {
+    readonly pendingByExpiry: { readonly name: string; readonly shardCount: number };
+  };
+}

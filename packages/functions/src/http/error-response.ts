@@ -1,0 +1,41 @@
+// Maps every failure to its HTTP answer. Client mistakes become 4xx with the error shape;
+// anything unexpected becomes a 500 with a generic message (the details go to the log only).
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { z } from "zod";
+import { DomainError, type DomainErrorCode } from "@shopwave/core/shared/domain-error";
+import { HttpError } from "./http-error";
+import { errorResponse } from "./json-response";
+
+const statusByCode: Record<DomainErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  OUT_OF_STOCK: 409,
+  PAYMENT_PROVIDER_UNAVAILABLE: 503,
+  CONCURRENCY_LIMIT: 503,
+};
+
+export function zodIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+}
+
+/** Returns the response for a known failure, or undefined for a bug/outage the caller must log. */
+export function knownErrorResponse(error: unknown): APIGatewayProxyStructuredResultV2 | undefined {
+  if (error instanceof HttpError) return errorResponse(error.statusCode, error.code, error.message, error.details);
+  if (error instanceof z.ZodError) {
+    return errorResponse(400, "VALIDATION_FAILED", "The request is not valid.", zodIssues(error));
+  }
+  if (error instanceof DomainError) {
+    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    return errorResponse(
+      statusByCode[error.code],
+      error.code,
+      error.message,
+      error.details,
+      retryAfter === undefined ? {} : { "retry-after": String(retryAfter) },
+    );
+  }
+  return undefined;
+}
+
+export const internalErrorResponse = () =>
+  errorResponse(500, "INTERNAL_ERROR", "Something went wrong on our side. Please try again.");

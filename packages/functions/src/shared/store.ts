@@ -1,0 +1,21 @@
+// Core's Store for a handler: linked table names are read lazily, so a handler linked to only
+// the products table never touches the orders table's binding.
+import type { Store } from "@shopwave/core/shared/store";
+import { PENDING_SHARD_COUNT, tables } from "@shopwave/infra/topology";
+import { Resource } from "sst";
+import { documentClient } from "./dynamodb";
+
+export const store: Store = {
+  db: documentClient,
+  tables: {
+    get products() {
+      return Resource.ProductsTable.name;
+    },
+    get orders() {
+      return Resource.OrdersTable.name;
+    },
+  },
+  indexes: {
+    pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },
+  },
+};

@@ -1,0 +1,104 @@
+// POST /webhooks/stripe: verifies Stripe's signature over the raw body, then hands the event to
+// the order-events queue exactly once per event id and answers 2xx fast. No order work here:
+// the worker does it, with retries and a DLQ, off the request path.
+//
+// Idempotency (Powertools) records the event id before enqueueing and deletes the record if
+// enqueueing fails, so a Stripe retry after a failure enqueues again, while a retry after
+// success is a no-op. Recording the id first-writer-wins *without* that would lose events.
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { isHandledStripeEventType, StripeEventEnvelope } from "@shopwave/core/payments/payment-event";
+import { Resource } from "sst";
+import { httpHandler } from "../http/http-handler";
+import { errorResponse, jsonResponse } from "../http/json-response";
+import { rawBody } from "../http/request-parsing";
+import { dynamoDbClient } from "../shared/dynamodb";
+import { countMetric, logger } from "../shared/observability";
+import { sqsClient } from "../shared/sqs";
+import { stripe } from "../shared/stripe";
+
+/** Stripe's own default: signatures older than five minutes are replays. */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: "id",
+  // Stripe retries for up to three days; keep the record longer than that.
+  expiresAfterSeconds: 7 * 24 * 60 * 60,
+});
+
+const enqueueOnce = makeIdempotent(
+  async (event: StripeEventEnvelope, payload: string, orderId: string | undefined) => {
+    const sent = await sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: Resource.OrderEventsQueue.url,
+        MessageBody: payload,
+        MessageAttributes: {
+          stripeEventType: { DataType: "String", StringValue: event.type },
+          ...(orderId ? { orderId: { DataType: "String", StringValue: orderId } } : {}),
+        },
+      }),
+    );
+    return { messageId: sent.MessageId };
+  },
+  {
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: Resource.IdempotencyTable.name, awsSdkV3Client: dynamoDbClient }),
+    config: idempotencyConfig,
+    dataIndexArgument: 0,
+  },
+);
+
+function orderIdOf(event: StripeEventEnvelope): string | undefined {
+  const object = event.data.object;
+  const reference = object.client_reference_id;
+  if (typeof reference === "string") return reference;
+  const metadata = object.metadata as Record<string, unknown> | undefined;
+  return typeof metadata?.orderId === "string" ? metadata.orderId : undefined;
+}
+
+export const handler = httpHandler("POST /webhooks/stripe", async (request, context) => {
+  idempotencyConfig.registerLambdaContext(context);
+  const signature = request.headers["stripe-signature"];
+  if (!signature) {
+    countMetric("WebhooksRejected");
+    return errorResponse(400, "MISSING_SIGNATURE", "The Stripe-Signature header is required.");
+  }
+  const payload = rawBody(request);
+  let verified: unknown;
+  try {
+    verified = await stripe.webhooks.constructEventAsync(
+      payload,
+      signature,
+      Resource.StripeWebhookSecret.value,
+      SIGNATURE_TOLERANCE_SECONDS,
+    );
+  } catch {
+    countMetric("WebhooksRejected");
+    logger.warn("webhook signature rejected");
+    return errorResponse(400, "INVALID_SIGNATURE", "The Stripe-Signature header does not match the body.");
+  }
+  const parsed = StripeEventEnvelope.safeParse(verified);
+  if (!parsed.success) {
+    countMetric("WebhooksRejected");
+    return errorResponse(400, "MALFORMED_EVENT", "The body is not a Stripe event.");
+  }
+  const event = parsed.data;
+  const orderId = orderIdOf(event);
+  logger.appendKeys({ stripeEventId: event.id, stripeEventType: event.type, ...(orderId ? { orderId } : {}) });
+  if (!isHandledStripeEventType(event.type)) {
+    logger.info("webhook ignored: event type not handled");
+    return jsonResponse(200, { received: true, ignored: true });
+  }
+  try {
+    await enqueueOnce(event, payload, orderId);
+  } catch (error) {
+    if (error instanceof IdempotencyAlreadyInProgressError) {
+      // A concurrent delivery of the same event is enqueueing it; Stripe retries this one later.
+      return errorResponse(409, "EVENT_IN_PROGRESS", "This event is already being processed.");
+    }
+    throw error;
+  }
+  countMetric("WebhooksAccepted");
+  logger.info("webhook accepted");
+  return jsonResponse(200, { received: true });
+});

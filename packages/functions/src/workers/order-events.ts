@@ -1,0 +1,55 @@
+// The order-events queue consumer: applies each Stripe event to its order. Records succeed or
+// fail individually (partial batch response), so one bad message is retried alone and, after
+// maxReceiveCount, parked in the DLQ while the rest of the batch completes.
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { applyPaymentEvent, type PaymentEventOutcome } from "@shopwave/core/orders/apply-payment-event";
+import { StripeEventEnvelope, toPaymentEvent } from "@shopwave/core/payments/payment-event";
+import { countMetric, logger, metrics } from "../shared/observability";
+import { store } from "../shared/store";
+
+const processor = new BatchProcessor(EventType.SQS);
+
+const metricByOutcome: Partial<Record<PaymentEventOutcome, string>> = {
+  confirmed: "OrdersConfirmed",
+  cancelled: "OrdersCancelled",
+  duplicate: "PaymentEventsDuplicate",
+  paid_after_cancellation: "PaymentsAfterCancellation",
+};
+
+async function handleRecord(record: SQSRecord): Promise<void> {
+  const event = StripeEventEnvelope.parse(JSON.parse(record.body));
+  const paymentEvent = toPaymentEvent(event);
+  const orderId = "orderId" in paymentEvent ? paymentEvent.orderId : undefined;
+  const fields = {
+    orderId,
+    stripeEventId: event.id,
+    stripeEventType: event.type,
+    messageId: record.messageId,
+    receiveCount: Number(record.attributes.ApproximateReceiveCount),
+  };
+  const outcome = await applyPaymentEvent(store, paymentEvent);
+  const metric = metricByOutcome[outcome];
+  if (metric) countMetric(metric);
+  if (outcome === "paid_after_cancellation") {
+    logger.error("payment received for a cancelled order: refund it", fields);
+  } else {
+    logger.info(`payment event ${outcome}`, fields);
+  }
+}
+
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  try {
+    const response = await processPartialResponse(event, handleRecord, processor, { context });
+    if (response.batchItemFailures.length > 0) {
+      countMetric("OrderEventFailures", response.batchItemFailures.length);
+      logger.warn("some order events failed and will be retried", {
+        failed: response.batchItemFailures.map((failure) => failure.itemIdentifier),
+      });
+    }
+    return response;
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+};

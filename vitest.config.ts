@@ -1,0 +1,26 @@
+// Two projects: fast unit tests beside the code, and integration suites under test/ that start
+// the embedded local stack on free loopback ports.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    env: { SHOPWAVE_LOCAL_LOG: "silent", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_DEV: "false" },
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "infra/**/*.test.ts"], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Each file starts its own stack (a JVM for DynamoDB Local among it): two at a time fits 2 cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
