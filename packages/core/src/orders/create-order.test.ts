@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CreateOrderInput, MAX_LINES_PER_ORDER, MAX_QUANTITY_PER_LINE, mergeLines } from "./create-order";
+import { CreateOrderInput, MAX_LINES_PER_ORDER, MAX_QUANTITY_PER_LINE, mergeLines, reservationMinutesFrom } from "./create-order";
 
 describe("CreateOrderInput", () => {
   const valid = { email: "shopper@example.com", items: [{ productId: "mug", quantity: 1 }] };
@@ -35,5 +35,17 @@ describe("mergeLines", () => {
       { productId: "mug", quantity: 5 },
       { productId: "lamp", quantity: 1 },
     ]);
+  });
+});
+
+describe("reservationMinutesFrom", () => {
+  it("defaults to a reservation Stripe accepts with margin", () => {
+    expect(reservationMinutesFrom(undefined)).toBe(35);
+    expect(reservationMinutesFrom("")).toBe(35);
+    expect(reservationMinutesFrom("60")).toBe(60);
+  });
+
+  it.each(["30", "1440", "abc", "45.5", "-1"])("refuses %s, which Stripe would refuse or which is not a whole number of minutes", (raw) => {
+    expect(() => reservationMinutesFrom(raw)).toThrow(/ORDER_RESERVATION_MINUTES/);
   });
 });

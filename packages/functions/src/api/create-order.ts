@@ -1,6 +1,6 @@
 // POST /orders: validates the cart, reserves stock, and answers with the Checkout URL the
 // shopper is redirected to and the token that lets them read their order.
-import { createOrder, CreateOrderInput } from "@shopwave/core/orders/create-order";
+import { createOrder, CreateOrderInput, reservationMinutesFrom } from "@shopwave/core/orders/create-order";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
 import { parseJsonBody } from "../http/request-parsing";
@@ -9,7 +9,7 @@ import { store } from "../shared/store";
 import { checkoutGateway } from "../shared/stripe";
 
 const storefrontUrl = (process.env.STOREFRONT_URL ?? "http://localhost:3000").replace(/\/$/, "");
-const reservationMinutes = Number(process.env.ORDER_RESERVATION_MINUTES ?? 30);
+const reservationMinutes = reservationMinutesFrom(process.env.ORDER_RESERVATION_MINUTES);
 
 export const settings = {
   reservationMinutes,
