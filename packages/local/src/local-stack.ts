@@ -1,0 +1,243 @@
+// The embedded stack behind `npm run dev` and the integration tests: DynamoDB Local, an SQS
+// emulator with a Lambda-style poller, the Stripe simulator and an API Gateway v2 emulator,
+// all created from infra/topology and wired to the real handlers through the same channels
+// they use on AWS (SST `Resource` env, AWS_ENDPOINT_URL_*, Stripe host settings).
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { crons, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
+import type { Product } from "@shopwave/core/catalog/product";
+import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
+import { RESERVATION_MINUTES } from "@shopwave/core/orders/create-order";
+import { createTables } from "./create-tables";
+import { startDynamoDbLocal } from "./dynamodb-local";
+import { loadHandler } from "./handler-loader";
+import { createLambdaContext, functionNameFor } from "./lambda-context";
+import { createLocalLog } from "./log";
+import { startHttpGateway } from "./http-gateway";
+import { startQueuePoller } from "./queue-poller";
+import { seedProducts } from "./seed-catalog";
+import { createQueues, startLocalSqs } from "./sqs-local";
+import { startStripeSimulator, type StripeSimulator } from "./stripe-simulator/stripe-simulator";
+
+const log = createLocalLog("dev");
+
+export interface LocalStackOptions {
+  host?: string;
+  /** 0 picks a free port (tests); defaults are the documented ones. */
+  ports?: Partial<Record<"api" | "stripe" | "dynamodb" | "sqs", number>>;
+  stripeSecretKey: string;
+  stripeWebhookSecret: string;
+  /** Where Checkout returns the shopper, and the origin the API allows (CORS). */
+  storefrontUrl: string;
+  /** Point the app at real Stripe instead of the simulator (no simulator is started). */
+  stripeApiBaseUrl?: string | null;
+  reservationMinutes?: number;
+  seed?: readonly Product[];
+  /** false: no queue poller runs in this process (a test may run one in another process). */
+  startPoller?: boolean;
+  pollerConcurrency?: number;
+  /** Period of the local sweeper; false disables the timer (tests invoke it directly). */
+  sweepEveryMs?: number | false;
+  webhookRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Lets tests shorten the queue's visibility timeout; defaults to the topology's. */
+  visibilityTimeoutSeconds?: number;
+  onProgress?: (step: string, ms: number) => void;
+}
+
+export interface LocalStack {
+  urls: { api: string; stripe: string | null; dynamodb: string; sqs: string };
+  stage: string;
+  tableNames: Record<keyof typeof tables, string>;
+  queueUrls: { orderEvents: string; orderEventsDlq: string };
+  queueArns: { orderEvents: string; orderEventsDlq: string };
+  stripe: StripeSimulator | null;
+  /** Env that makes another process (CLI, poller, test) see this stack as the handlers do. */
+  handlerEnv: Record<string, string>;
+  /** Runs the sweeper job once, as the scheduled rule would. */
+  runSweeper(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+const STAGE = "local";
+
+export function tableNameFor(declaration: Pick<TableDeclaration, "resource">): string {
+  return `shopwave-${STAGE}-${declaration.resource}`;
+}
+
+export function queueNameFor(resource: string): string {
+  return `shopwave-${STAGE}-${resource}`;
+}
+
+export async function seedCatalog(db: DynamoDBDocumentClient, tableName: string, products: readonly Product[]): Promise<void> {
+  for (let i = 0; i < products.length; i += 25) {
+    const chunk = products.slice(i, i + 25);
+    let request: Record<string, unknown>[] | undefined = chunk.map((product) => ({ PutRequest: { Item: product } }));
+    while (request && request.length > 0) {
+      const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: request as never } }));
+      request = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
+    }
+  }
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const host = options.host ?? "127.0.0.1";
+  const ports = { api: 3001, stripe: 12111, dynamodb: 8000, sqs: 9324, ...options.ports };
+  const stoppers: (() => Promise<void>)[] = [];
+  const progress = (step: string, since: number) => options.onProgress?.(step, Date.now() - since);
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) {
+      await stop().catch((error: unknown) => log.error(`stopping: ${String(error)}`));
+    }
+    stoppers.length = 0;
+  };
+
+  try {
+    const t0 = Date.now();
+    // The slow part (a JVM) starts first and everything else overlaps with it.
+    const dynamoPromise = startDynamoDbLocal({ host, port: ports.dynamodb }).then((d) => {
+      progress(`DynamoDB Local ready at ${d.endpoint}`, t0);
+      return d;
+    });
+    const sqsPromise = startLocalSqs({ host, port: ports.sqs }).then((s) => {
+      progress(`SQS ready at ${s.endpoint}`, t0);
+      return s;
+    });
+    // The gateway needs no backing service to listen; handlers load on first use, after env is set.
+    let handlersReady!: () => void;
+    const handlersReadyPromise = new Promise<void>((resolve) => (handlersReady = resolve));
+    const gateway = await startHttpGateway({
+      host,
+      port: ports.api,
+      routes,
+      loadHandler: async (ref) => {
+        await handlersReadyPromise;
+        return loadHandler(ref);
+      },
+      cors: { allowOrigins: [new URL(options.storefrontUrl).origin], allowHeaders: ["content-type", "authorization"], allowMethods: ["GET", "POST"] },
+    });
+    stoppers.push(() => gateway.stop());
+
+    const useSimulator = options.stripeApiBaseUrl === undefined;
+    let stripe: StripeSimulator | null = null;
+    if (useSimulator) {
+      stripe = await startStripeSimulator({
+        host,
+        port: ports.stripe,
+        // Subscribed to the event types the app handles, as each stage's endpoint is on Stripe.
+        webhookEndpoints: [{ url: `${gateway.url}/webhooks/stripe`, secret: options.stripeWebhookSecret, enabledEvents: handledStripeEventTypes }],
+        ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
+      });
+      const simulator = stripe;
+      stoppers.push(() => simulator.stop());
+      progress(`Stripe simulator ready at ${simulator.url}`, t0);
+    }
+
+    const [dynamo, sqs] = await Promise.all([dynamoPromise, sqsPromise]);
+    stoppers.push(() => dynamo.stop(), () => sqs.stop());
+
+    const credentials = { accessKeyId: "local", secretAccessKey: "local" };
+    const region = "us-east-1";
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
+    const db = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
+    const sqsClient = new SQSClient({ endpoint: sqs.endpoint, region, credentials });
+    stoppers.push(async () => {
+      dynamoClient.destroy();
+      sqsClient.destroy();
+    });
+
+    const t1 = Date.now();
+    const tableDeclarations = Object.values(tables) as TableDeclaration[];
+    const queueDeclarations = Object.values(queues).map((queue) =>
+      options.visibilityTimeoutSeconds === undefined ? queue : { ...queue, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
+    );
+    const [, createdQueues] = await Promise.all([
+      createTables(dynamoClient, tableDeclarations, tableNameFor),
+      createQueues(sqsClient, queueDeclarations, queueNameFor),
+    ]);
+    const tableNames = {
+      products: tableNameFor(tables.products),
+      orders: tableNameFor(tables.orders),
+      idempotency: tableNameFor(tables.idempotency),
+    };
+    if (options.seed) await seedCatalog(db, tableNames.products, options.seed);
+    progress(`tables, queues and ${options.seed?.length ?? 0} products created`, t1);
+
+    const orderEvents = createdQueues[queues.orderEvents.resource];
+    const orderEventsDlq = createdQueues[queues.orderEvents.deadLetter.resource];
+    if (!orderEvents || !orderEventsDlq) throw new Error("The order-events queues were not created.");
+
+    const stripeApiBaseUrl = useSimulator ? stripe!.url : (options.stripeApiBaseUrl ?? "");
+    const handlerEnv: Record<string, string> = {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      STRIPE_API_BASE_URL: stripeApiBaseUrl,
+      STOREFRONT_URL: options.storefrontUrl,
+      ORDER_RESERVATION_MINUTES: String(options.reservationMinutes ?? RESERVATION_MINUTES.default),
+      SST_RESOURCE_App: JSON.stringify({ name: "shopwave", stage: STAGE }),
+      [`SST_RESOURCE_${tables.products.resource}`]: JSON.stringify({ name: tableNames.products, type: "sst.aws.Dynamo" }),
+      [`SST_RESOURCE_${tables.orders.resource}`]: JSON.stringify({ name: tableNames.orders, type: "sst.aws.Dynamo" }),
+      [`SST_RESOURCE_${tables.idempotency.resource}`]: JSON.stringify({ name: tableNames.idempotency, type: "sst.aws.Dynamo" }),
+      [`SST_RESOURCE_${queues.orderEvents.resource}`]: JSON.stringify({ url: orderEvents.url, type: "sst.aws.Queue" }),
+      SST_RESOURCE_StripeSecretKey: JSON.stringify({ value: options.stripeSecretKey, type: "sst.sst.Secret" }),
+      SST_RESOURCE_StripeWebhookSecret: JSON.stringify({ value: options.stripeWebhookSecret, type: "sst.sst.Secret" }),
+    };
+    // Handlers run in this process, like warm Lambda containers: they read the same env.
+    Object.assign(process.env, handlerEnv);
+    handlersReady();
+
+    const consumer = queues.orderEvents.consumer;
+    if (options.startPoller !== false) {
+      const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>>(consumer.handler);
+      const poller = startQueuePoller({
+        client: sqsClient,
+        queueUrl: orderEvents.url,
+        queueArn: orderEvents.arn,
+        handler: worker,
+        batchSize: consumer.batchSize,
+        batchWindowSeconds: consumer.batchWindowSeconds,
+        functionName: functionNameFor(consumer.handler),
+        timeoutSeconds: consumer.timeoutSeconds,
+        memoryMb: consumer.memoryMb,
+        concurrency: options.pollerConcurrency ?? 2,
+      });
+      stoppers.push(() => poller.stop());
+    }
+
+    const sweeper = crons.sweepExpiredOrders;
+    const runSweeper = async () => {
+      const sweep = await loadHandler<(event: unknown, context: Context) => Promise<unknown>>(sweeper.handler);
+      return sweep(
+        { source: "aws.events", "detail-type": "Scheduled Event" },
+        createLambdaContext({ functionName: functionNameFor(sweeper.handler), timeoutSeconds: sweeper.timeoutSeconds, memoryMb: 256 }),
+      );
+    };
+    const sweepEveryMs = options.sweepEveryMs ?? sweeper.everyMinutes * 60_000;
+    if (sweepEveryMs !== false) {
+      const timer = setInterval(() => {
+        runSweeper().catch((error: unknown) => log.error(`sweeper failed: ${String(error)}`));
+      }, sweepEveryMs);
+      timer.unref();
+      stoppers.push(async () => clearInterval(timer));
+    }
+
+    return {
+      urls: { api: gateway.url, stripe: stripe?.url ?? null, dynamodb: dynamo.endpoint, sqs: sqs.endpoint },
+      stage: STAGE,
+      tableNames,
+      queueUrls: { orderEvents: orderEvents.url, orderEventsDlq: orderEventsDlq.url },
+      queueArns: { orderEvents: orderEvents.arn, orderEventsDlq: orderEventsDlq.arn },
+      stripe,
+      handlerEnv,
+      runSweeper,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
