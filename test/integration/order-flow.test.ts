@@ -1,0 +1,176 @@
+// The shopper's order path through the real handlers on the local stack: browse, order, pay
+// on the hosted page, and watch the order settle; declines, expiry and access control.
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sweepLapsedOrders } from "@shopwave/core/orders/sweep-lapsed-orders";
+import { createStripeCheckoutGateway } from "@shopwave/core/payments/stripe-checkout-gateway";
+import { createStripeClient } from "@shopwave/core/payments/stripe-client";
+import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
+import { seedProducts } from "@shopwave/local/seed-catalog";
+import { waitFor } from "../support/api-client";
+import { postWebhook, signatureHeader } from "../support/stripe-webhook";
+import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, type TestStack } from "../support/test-stack";
+
+let t: TestStack;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  stripe = createStripeClient(TEST_STRIPE_KEY, t.stack.urls.stripe!);
+});
+afterAll(async () => t?.stop());
+
+const product = (index: number) => seedProducts[index]!.id;
+const completedDeliveries = () => t.stack.stripe!.deliveries.filter((d) => d.type === "checkout.session.completed").length;
+
+/** The event Stripe sent about a session, fetched back from the API as a redelivery would carry it. */
+async function sentEvent(type: string, sessionId: string) {
+  for (const delivery of t.stack.stripe!.deliveries.filter((d) => d.type === type)) {
+    const event = await stripe.events.retrieve(delivery.eventId);
+    if ((event.data.object as { id?: string }).id === sessionId) return event;
+  }
+  throw new Error(`No ${type} event was sent for ${sessionId}.`);
+}
+
+describe("catalog", () => {
+  it("answers GET /health", async () => {
+    const response = await t.api.get("/health");
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ok: true });
+  });
+
+  it("pages through the whole seeded catalog with cursors", async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await t.api.get(`/products?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      expect(response.status).toBe(200);
+      expect(response.body.items.length).toBeLessThanOrEqual(5);
+      seen.push(...response.body.items.map((p: { id: string }) => p.id));
+      cursor = response.body.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(seedProducts.map((p) => p.id).sort());
+  });
+
+  it("returns one product with the contract's fields, and 404 for an unknown one", async () => {
+    const found = await t.api.get(`/products/${product(0)}`);
+    expect(found.status).toBe(200);
+    expect(Object.keys(found.body).sort()).toEqual(["currency", "description", "id", "imageUrl", "name", "priceCents", "stock"]);
+    const missing = await t.api.get("/products/no-such-product");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("paying for an order", () => {
+  it("reserves stock, takes a 4242 payment and reaches CONFIRMED", async () => {
+    const id = product(1);
+    await t.setStock(id, 20);
+    const placed = await placeOrder(t.api, id, 2);
+    expect(placed.order.status).toBe("PENDING_PAYMENT");
+    expect(placed.order.totalCents).toBe(seedProducts[1]!.priceCents * 2);
+    expect(placed.checkoutUrl).toContain(t.stack.urls.stripe!);
+    expect(await t.stockOf(id)).toBe(18);
+
+    const paid = await payOnCheckoutPage(placed.checkoutUrl, "4242 4242 4242 4242");
+    expect(paid.status).toBe(303);
+    expect(paid.location).toBe(`http://localhost:3999/orders/${placed.order.id}?token=${encodeURIComponent(placed.accessToken)}`);
+
+    await waitFor("CONFIRMED", async () =>
+      (await orderStatus(t.api, placed.order.id, placed.accessToken)) === "CONFIRMED" ? true : undefined,
+    );
+    expect(await t.stockOf(id)).toBe(18);
+    const session = await stripe.checkout.sessions.retrieve(placed.order.checkoutSessionId);
+    expect(session.payment_status).toBe("paid");
+    expect(session.client_reference_id).toBe(placed.order.id);
+  });
+
+  it.each([
+    ["4000 0000 0000 0002", /declined/i],
+    ["4000 0000 0000 9995", /insufficient funds/i],
+  ])("never confirms when card %s is declined", async (card, message) => {
+    const placed = await placeOrder(t.api, product(2));
+    await t.stack.stripe!.whenDeliveriesSettled();
+    const completedBefore = completedDeliveries();
+    const declined = await payOnCheckoutPage(placed.checkoutUrl, card);
+    expect(declined.status).toBe(200);
+    expect(declined.location).toBeNull();
+    expect(declined.alert).toMatch(message);
+    await t.stack.stripe!.whenDeliveriesSettled();
+    expect(completedDeliveries()).toBe(completedBefore);
+    expect(t.stack.stripe!.getSession(placed.order.checkoutSessionId)?.status).toBe("open");
+    expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("PENDING_PAYMENT");
+  });
+});
+
+describe("an abandoned checkout", () => {
+  it("is cancelled on checkout.session.expired and releases its stock exactly once", async () => {
+    const id = product(3);
+    await t.setStock(id, 10);
+    const placed = await placeOrder(t.api, id, 3);
+    expect(await t.stockOf(id)).toBe(7);
+
+    await stripe.checkout.sessions.expire(placed.order.checkoutSessionId);
+    await waitFor("CANCELLED", async () =>
+      (await orderStatus(t.api, placed.order.id, placed.accessToken)) === "CANCELLED" ? true : undefined,
+    );
+    expect(await t.stockOf(id)).toBe(10);
+
+    // Stripe redelivers: the same expired event twice more, and the sweeper runs too.
+    const payload = JSON.stringify(await sentEvent("checkout.session.expired", placed.order.checkoutSessionId));
+    for (let i = 0; i < 2; i++) {
+      const delivered = await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET));
+      expect(delivered.status).toBe(200);
+    }
+    const farFuture = new Date(Date.now() + 48 * 3600 * 1000);
+    const sweep = await sweepLapsedOrders(
+      {
+        store: t.store,
+        checkout: createStripeCheckoutGateway(stripe),
+        now: () => farFuture,
+      },
+      { graceSeconds: 0, limitPerShard: 100 },
+    );
+    expect(sweep.failures).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await t.stockOf(id)).toBe(10);
+    expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CANCELLED");
+  });
+
+  it("is settled by the sweeper when no expiry webhook ever arrives", async () => {
+    const id = product(4);
+    await t.setStock(id, 5);
+    const placed = await placeOrder(t.api, id, 2);
+    expect(await t.stockOf(id)).toBe(3);
+    const farFuture = new Date(Date.now() + 48 * 3600 * 1000);
+    const deps = { store: t.store, checkout: createStripeCheckoutGateway(stripe), now: () => farFuture };
+    const first = await sweepLapsedOrders(deps, { graceSeconds: 0, limitPerShard: 100 });
+    expect(first.failures).toEqual([]);
+    expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CANCELLED");
+    expect((await stripe.checkout.sessions.retrieve(placed.order.checkoutSessionId)).status).toBe("expired");
+    // The sweeper expired the session, so Stripe also sends checkout.session.expired: still one release.
+    await t.stack.stripe!.whenDeliveriesSettled();
+    await sweepLapsedOrders(deps, { graceSeconds: 0, limitPerShard: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await t.stockOf(id)).toBe(5);
+  });
+});
+
+describe("reading an order", () => {
+  it("needs the order's own token and does not reveal whether an order exists", async () => {
+    const placed = await placeOrder(t.api, product(5));
+    const other = await placeOrder(t.api, product(5));
+    const viaHeader = await t.api.get(`/orders/${placed.order.id}`, { authorization: `Bearer ${placed.accessToken}` });
+    expect(viaHeader.status).toBe(200);
+    expect(viaHeader.body).toMatchObject({ id: placed.order.id, status: "PENDING_PAYMENT", email: "shopper@example.com" });
+    expect(viaHeader.text).not.toContain("accessTokenHash");
+
+    const wrongToken = await t.api.get(`/orders/${placed.order.id}?token=${other.accessToken}`);
+    const noToken = await t.api.get(`/orders/${placed.order.id}`);
+    const unknown = await t.api.get(`/orders/ord_00000000000000000000000000?token=${placed.accessToken}`);
+    for (const response of [wrongToken, noToken, unknown]) {
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual({ error: { code: "NOT_FOUND", message: "Order was not found." } });
+    }
+  });
+});

@@ -1,0 +1,151 @@
+// The webhook endpoint under Stripe's delivery semantics: forged, stale and tampered
+// deliveries are refused and enqueue nothing; redeliveries enqueue once; duplicated and
+// reordered events have one effect on the order. The queue is read directly (no poller) so
+// "nothing enqueued" is observed, not inferred; a poller is started when effects are checked.
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queues } from "@shopwave/infra/topology";
+import { loadHandler } from "@shopwave/local/handler-loader";
+import { startQueuePoller } from "@shopwave/local/queue-poller";
+import { seedProducts } from "@shopwave/local/seed-catalog";
+import { waitFor } from "../support/api-client";
+import { checkoutSessionEvent, postWebhook, signatureHeader } from "../support/stripe-webhook";
+import { orderStatus, placeOrder, startTestStack, TEST_WEBHOOK_SECRET, type TestStack } from "../support/test-stack";
+
+let t: TestStack;
+beforeAll(async () => {
+  t = await startTestStack({ startPoller: false });
+});
+afterAll(async () => t?.stop());
+
+/** Takes every message off the queue (received and deleted), so later depth checks start from zero. */
+async function drainQueue(): Promise<Message[]> {
+  const messages: Message[] = [];
+  for (;;) {
+    const received = await t.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: t.stack.queueUrls.orderEvents, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60 }),
+    );
+    if (!received.Messages?.length) return messages;
+    messages.push(...received.Messages);
+    await t.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: t.stack.queueUrls.orderEvents,
+        Entries: received.Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
+      }),
+    );
+  }
+}
+
+async function queueDepth(): Promise<number> {
+  const attributes = await t.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: t.stack.queueUrls.orderEvents, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+  );
+  return Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+const fakeSession = (orderId = "ord_00000000000000000000000000") => ({ id: "cs_test_forged", orderId });
+
+describe("signature verification", () => {
+  const payload = checkoutSessionEvent("checkout.session.completed", fakeSession());
+  const now = Math.floor(Date.now() / 1000);
+
+  it.each([
+    ["a missing signature", undefined, "MISSING_SIGNATURE"],
+    ["a signature made with another secret", signatureHeader(payload, "whsec_attacker"), "INVALID_SIGNATURE"],
+    ["a garbage signature header", "t=1,v1=deadbeef", "INVALID_SIGNATURE"],
+    ["a timestamp beyond the 300 s tolerance", signatureHeader(payload, TEST_WEBHOOK_SECRET, now - 301), "INVALID_SIGNATURE"],
+  ])("refuses %s with 400 and enqueues nothing", async (_name, signature, code) => {
+    const response = await postWebhook(t.stack.urls.api, payload, signature);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe(code);
+    expect(await queueDepth()).toBe(0);
+  });
+
+  it("refuses a body altered after signing", async () => {
+    const signature = signatureHeader(payload, TEST_WEBHOOK_SECRET);
+    const altered = payload.replace('"paid"', '"unpaid"');
+    expect(altered).not.toBe(payload);
+    const response = await postWebhook(t.stack.urls.api, altered, signature);
+    expect(response.status).toBe(400);
+    expect(await queueDepth()).toBe(0);
+  });
+
+  it("accepts the same payload correctly signed (so the refusals above are about the signature)", async () => {
+    const response = await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET));
+    expect(response.status).toBe(200);
+    expect((await drainQueue()).length).toBe(1);
+  });
+});
+
+describe("delivery semantics", () => {
+  it("enqueues an event once however often Stripe redelivers it", async () => {
+    const payload = checkoutSessionEvent("checkout.session.completed", fakeSession());
+    const results = await Promise.all(
+      [0, 1, 2].map(() => postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET))),
+    );
+    // Concurrent duplicates: one enqueues, the others see it done (200) or in progress (409, Stripe retries).
+    expect(results.map((r) => r.status).every((s) => s === 200 || s === 409)).toBe(true);
+    await waitFor("all deliveries acknowledged", async () => {
+      const again = await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET));
+      return again.status === 200 ? true : undefined;
+    });
+    const messages = await drainQueue();
+    expect(messages.length).toBe(1);
+    expect(JSON.parse(messages[0]!.Body!).id).toBe(JSON.parse(payload).id);
+  });
+
+  it("acknowledges and ignores event types it does not handle", async () => {
+    const payload = checkoutSessionEvent("customer.created", fakeSession());
+    const response = await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET));
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ received: true, ignored: true });
+    expect(await queueDepth()).toBe(0);
+  });
+
+  it("applies each order's events once when every event arrives 3 times, concurrently and shuffled", async () => {
+    await drainQueue();
+    const product = seedProducts[6]!.id;
+    await t.setStock(product, 50);
+    const orders = await Promise.all([0, 1, 2, 3, 4].map(() => placeOrder(t.api, product, 2)));
+    expect(await t.stockOf(product)).toBe(40);
+
+    // Paid orders also get a late expiry; a paid order must stay CONFIRMED and keep its stock.
+    const payloads = orders.flatMap((placed, i) => {
+      const session = { id: placed.order.checkoutSessionId, orderId: placed.order.id };
+      const completed = checkoutSessionEvent("checkout.session.completed", session);
+      const expired = checkoutSessionEvent("checkout.session.expired", { ...session, paymentStatus: "unpaid", paymentIntent: null });
+      return i < 3 ? [completed, expired] : [expired];
+    });
+    const deliveries = payloads.flatMap((payload) => [payload, payload, payload]).sort(() => Math.random() - 0.5);
+    const responses = await Promise.all(deliveries.map((p) => postWebhook(t.stack.urls.api, p, signatureHeader(p, TEST_WEBHOOK_SECRET))));
+    expect(responses.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+
+    const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>(queues.orderEvents.consumer.handler);
+    const poller = startQueuePoller({
+      client: t.sqs,
+      queueUrl: t.stack.queueUrls.orderEvents,
+      queueArn: t.stack.queueArns.orderEvents,
+      handler: worker,
+      batchSize: 10,
+      batchWindowSeconds: 0,
+      functionName: "order-events",
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      concurrency: 3,
+    });
+    try {
+      for (const [i, placed] of orders.entries()) {
+        const expected = i < 3 ? "CONFIRMED" : "CANCELLED";
+        await waitFor(`${placed.order.id} ${expected}`, async () =>
+          (await orderStatus(t.api, placed.order.id, placed.accessToken)) === expected ? true : undefined,
+        );
+      }
+      await waitFor("queue drained", async () => ((await queueDepth()) === 0 ? true : undefined));
+    } finally {
+      await poller.stop();
+    }
+    // 3 paid orders keep 2 each; 2 expired orders gave theirs back exactly once.
+    expect(await t.stockOf(product)).toBe(50 - 3 * 2);
+  });
+});

@@ -1,0 +1,45 @@
+// Signs and posts Stripe events to the webhook endpoint the way Stripe does, so tests can
+// replay, reorder, forge and age deliveries.
+import Stripe from "stripe";
+
+export function signatureHeader(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+}
+
+export async function postWebhook(apiUrl: string, payload: string, signature: string | undefined): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${apiUrl}/webhooks/stripe`, {
+    method: "POST",
+    headers: { "content-type": "application/json; charset=utf-8", ...(signature ? { "stripe-signature": signature } : {}) },
+    body: payload,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export function checkoutSessionEvent(
+  type: string,
+  session: { id: string; orderId: string; paymentStatus?: "paid" | "unpaid"; paymentIntent?: string | null },
+  id = `evt_test_${Math.random().toString(36).slice(2)}`,
+): string {
+  return JSON.stringify({
+    id,
+    object: "event",
+    api_version: "2025-01-27.acacia",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: {
+      object: {
+        id: session.id,
+        object: "checkout.session",
+        client_reference_id: session.orderId,
+        metadata: { orderId: session.orderId },
+        payment_status: session.paymentStatus ?? "paid",
+        payment_intent: session.paymentIntent === undefined ? "pi_test_1" : session.paymentIntent,
+        status: type === "checkout.session.expired" ? "expired" : "complete",
+      },
+    },
+  });
+}
