@@ -4,7 +4,7 @@ import { createOrder, CreateOrderInput, reservationMinutesFrom } from "@shopwave
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
 import { parseJsonBody } from "../http/request-parsing";
-import { countMetric, logger } from "../shared/observability";
+import { countMetric } from "../shared/observability";
 import { store } from "../shared/store";
 import { checkoutGateway } from "../shared/stripe";
 
@@ -18,12 +18,12 @@ export const settings = {
   cancelUrl: (orderId: string) => `${storefrontUrl}/cart?cancelled=${encodeURIComponent(orderId)}`,
 };
 
-export const handler = httpHandler("POST /orders", async (event) => {
+export const handler = httpHandler("POST /orders", async (event, log) => {
   const input = parseJsonBody(event, CreateOrderInput, { maxBytes: 16 * 1024 });
   try {
     const placed = await createOrder({ store, checkout: checkoutGateway, settings }, input);
-    logger.appendKeys({ orderId: placed.order.id });
-    logger.info("order created", { totalCents: placed.order.totalCents, lines: placed.order.items.length });
+    log.appendKeys({ orderId: placed.order.id });
+    log.info("order created", { totalCents: placed.order.totalCents, lines: placed.order.items.length });
     countMetric("OrdersCreated");
     return jsonResponse(201, placed, { location: `/orders/${placed.order.id}` });
   } catch (error) {

@@ -3,7 +3,6 @@ import { NotFound } from "@shopwave/core/shared/domain-error";
 import { readOrder } from "@shopwave/core/orders/read-order";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
-import { logger } from "../shared/observability";
 import { store } from "../shared/store";
 
 function bearerToken(authorization: string | undefined): string | undefined {
@@ -11,10 +10,10 @@ function bearerToken(authorization: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export const handler = httpHandler("GET /orders/{id}", async (event) => {
+export const handler = httpHandler("GET /orders/{id}", async (event, log) => {
   const orderId = event.pathParameters?.id ?? "";
   const token = bearerToken(event.headers.authorization) ?? event.queryStringParameters?.token;
   if (!token) throw new NotFound("Order");
-  logger.appendKeys({ orderId });
+  log.appendKeys({ orderId });
   return jsonResponse(200, await readOrder(store, orderId, token));
 });

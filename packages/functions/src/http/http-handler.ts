@@ -1,33 +1,36 @@
-// Wraps an API handler: attaches the Lambda context to the logger, maps every failure to a
-// JSON error (no stack traces to clients), logs one line per request and flushes metrics.
+// Wraps an API handler: gives the invocation its own logger (keys appended for one request,
+// such as its order id, can never end up on another request's lines, even where invocations
+// share a process as in the local stack), maps every failure to a JSON error (no stack traces
+// to clients), logs one line per request and flushes metrics.
+import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { logger, metrics } from "../shared/observability";
+import { invocationLogger, metrics } from "../shared/observability";
 import { internalErrorResponse, knownErrorResponse } from "./error-response";
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type RouteHandler = (event: APIGatewayProxyEventV2, log: Logger, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export function httpHandler(route: string, handle: ApiHandler): ApiHandler {
+export function httpHandler(route: string, handle: RouteHandler): ApiHandler {
   return async (event, context) => {
-    logger.addContext(context);
-    logger.resetKeys();
-    logger.appendKeys({ route, requestId: event.requestContext?.requestId });
+    const log = invocationLogger(context, { route, requestId: event.requestContext?.requestId });
     let response: APIGatewayProxyStructuredResultV2;
     try {
-      response = await handle(event, context);
+      response = await handle(event, log, context);
     } catch (error) {
       const known = knownErrorResponse(error);
       if (known) {
         response = known;
       } else {
-        logger.error("request failed", error as Error);
+        log.error("request failed", error as Error);
         response = internalErrorResponse();
       }
     } finally {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
     const statusCode = response.statusCode ?? 200;
-    const log = statusCode >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
-    log("request", { method: event.requestContext?.http?.method, path: event.rawPath, statusCode });
+    const line = { method: event.requestContext?.http?.method, path: event.rawPath, statusCode };
+    if (statusCode >= 500) log.error("request", line);
+    else log.info("request", line);
     return response;
   };
 }

@@ -2,7 +2,7 @@
 // `checkout.session.expired` (a lost or delayed webhook), releasing their stock exactly once.
 import type { Context } from "aws-lambda";
 import { sweepLapsedOrders } from "@shopwave/core/orders/sweep-lapsed-orders";
-import { countMetric, logger, metrics } from "../shared/observability";
+import { countMetric, invocationLogger, metrics } from "../shared/observability";
 import { store } from "../shared/store";
 import { checkoutGateway } from "../shared/stripe";
 
@@ -10,15 +10,15 @@ import { checkoutGateway } from "../shared/stripe";
 const graceSeconds = Number(process.env.SWEEP_GRACE_SECONDS ?? 300);
 
 export const handler = async (_event: unknown, context: Context) => {
-  logger.addContext(context);
+  const log = invocationLogger(context);
   try {
     const result = await sweepLapsedOrders({ store, checkout: checkoutGateway }, { graceSeconds, limitPerShard: 100 });
     countMetric("SweptOrdersCancelled", result.outcomes.cancelled ?? 0);
     if (result.failures.length > 0) {
       countMetric("SweepFailures", result.failures.length);
-      logger.error("sweep could not settle some orders", { failures: result.failures });
+      log.error("sweep could not settle some orders", { failures: result.failures });
     }
-    logger.info("sweep finished", { examined: result.examined, outcomes: result.outcomes });
+    log.info("sweep finished", { examined: result.examined, outcomes: result.outcomes });
     return result;
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();

@@ -1,6 +1,7 @@
 // Structured JSON logs and CloudWatch EMF metrics (Powertools). The order id is appended as
 // `orderId` wherever it is known, so one query follows an order from API to webhook to worker.
 import { Logger } from "@aws-lambda-powertools/logger";
+import type { Context } from "aws-lambda";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 
 export const logger = new Logger({ serviceName: "shopwave" });
@@ -8,4 +9,15 @@ export const metrics = new Metrics({ namespace: "Shopwave", serviceName: "shopwa
 
 export function countMetric(name: string, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
+}
+
+/**
+ * A logger for one invocation, carrying the Lambda context and the given keys. Handlers append
+ * per-invocation keys (orderId) to this one, never to the shared root logger, so keys cannot
+ * leak between invocations that share a process (the local stack runs them side by side).
+ */
+export function invocationLogger(context: Context, keys: Record<string, unknown> = {}): Logger {
+  const log = logger.createChild({ persistentKeys: keys });
+  log.addContext(context);
+  return log;
 }

@@ -14,7 +14,7 @@ import { httpHandler } from "../http/http-handler";
 import { errorResponse, jsonResponse } from "../http/json-response";
 import { rawBody } from "../http/request-parsing";
 import { dynamoDbClient } from "../shared/dynamodb";
-import { countMetric, logger } from "../shared/observability";
+import { countMetric } from "../shared/observability";
 import { sqsClient } from "../shared/sqs";
 import { stripe } from "../shared/stripe";
 
@@ -56,7 +56,7 @@ function orderIdOf(event: StripeEventEnvelope): string | undefined {
   return typeof metadata?.orderId === "string" ? metadata.orderId : undefined;
 }
 
-export const handler = httpHandler("POST /webhooks/stripe", async (request, context) => {
+export const handler = httpHandler("POST /webhooks/stripe", async (request, log, context) => {
   idempotencyConfig.registerLambdaContext(context);
   const signature = request.headers["stripe-signature"];
   if (!signature) {
@@ -74,7 +74,7 @@ export const handler = httpHandler("POST /webhooks/stripe", async (request, cont
     );
   } catch {
     countMetric("WebhooksRejected");
-    logger.warn("webhook signature rejected");
+    log.warn("webhook signature rejected");
     return errorResponse(400, "INVALID_SIGNATURE", "The Stripe-Signature header does not match the body.");
   }
   const parsed = StripeEventEnvelope.safeParse(verified);
@@ -84,9 +84,9 @@ export const handler = httpHandler("POST /webhooks/stripe", async (request, cont
   }
   const event = parsed.data;
   const orderId = orderIdOf(event);
-  logger.appendKeys({ stripeEventId: event.id, stripeEventType: event.type, ...(orderId ? { orderId } : {}) });
+  log.appendKeys({ stripeEventId: event.id, stripeEventType: event.type, ...(orderId ? { orderId } : {}) });
   if (!isHandledStripeEventType(event.type)) {
-    logger.info("webhook ignored: event type not handled");
+    log.info("webhook ignored: event type not handled");
     return jsonResponse(200, { received: true, ignored: true });
   }
   try {
@@ -99,6 +99,6 @@ export const handler = httpHandler("POST /webhooks/stripe", async (request, cont
     throw error;
   }
   countMetric("WebhooksAccepted");
-  logger.info("webhook accepted");
+  log.info("webhook accepted");
   return jsonResponse(200, { received: true });
 });

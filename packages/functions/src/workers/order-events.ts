@@ -5,7 +5,8 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { applyPaymentEvent, type PaymentEventOutcome } from "@shopwave/core/orders/apply-payment-event";
 import { StripeEventEnvelope, toPaymentEvent } from "@shopwave/core/payments/payment-event";
-import { countMetric, logger, metrics } from "../shared/observability";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { countMetric, invocationLogger, metrics } from "../shared/observability";
 import { store } from "../shared/store";
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -17,7 +18,7 @@ const metricByOutcome: Partial<Record<PaymentEventOutcome, string>> = {
   paid_after_cancellation: "PaymentsAfterCancellation",
 };
 
-async function handleRecord(record: SQSRecord): Promise<void> {
+async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
   const event = StripeEventEnvelope.parse(JSON.parse(record.body));
   const paymentEvent = toPaymentEvent(event);
   const orderId = "orderId" in paymentEvent ? paymentEvent.orderId : undefined;
@@ -32,19 +33,19 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   const metric = metricByOutcome[outcome];
   if (metric) countMetric(metric);
   if (outcome === "paid_after_cancellation") {
-    logger.error("payment received for a cancelled order: refund it", fields);
+    log.error("payment received for a cancelled order: refund it", fields);
   } else {
-    logger.info(`payment event ${outcome}`, fields);
+    log.info(`payment event ${outcome}`, fields);
   }
 }
 
 export const handler = async (event: SQSEvent, context: Context) => {
-  logger.addContext(context);
+  const log = invocationLogger(context);
   try {
-    const response = await processPartialResponse(event, handleRecord, processor, { context });
+    const response = await processPartialResponse(event, (record: SQSRecord) => handleRecord(record, log), processor, { context });
     if (response.batchItemFailures.length > 0) {
       countMetric("OrderEventFailures", response.batchItemFailures.length);
-      logger.warn("some order events failed and will be retried", {
+      log.warn("some order events failed and will be retried", {
         failed: response.batchItemFailures.map((failure) => failure.itemIdentifier),
       });
     }
