@@ -8,7 +8,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "infra/**/*.test.ts"], testTimeout: 30_000 },
+        // Unit tests run first (group 0); the integration group starts after them.
+        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "infra/**/*.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -19,6 +20,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each file starts its own stack (a JVM for DynamoDB Local among it): two at a time fits 2 cores.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

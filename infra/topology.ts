@@ -62,6 +62,8 @@ export interface QueueDeclaration {
     readonly batchWindowSeconds: number;
     readonly timeoutSeconds: number;
     readonly memoryMb: number;
+    /** Logical names of the resources the consumer may touch. */
+    readonly link: readonly string[];
   };
 }
 
@@ -77,6 +79,8 @@ export const queues = {
       batchWindowSeconds: 1,
       timeoutSeconds: 10,
       memoryMb: 512,
+      // Stripe: an expiry is checked against the session's state before stock is released.
+      link: ["OrdersTable", "ProductsTable", "StripeSecretKey"],
     },
   },
 } as const satisfies Record<string, QueueDeclaration>;

@@ -1,21 +1,27 @@
 // The webhook endpoint under Stripe's delivery semantics: forged, stale and tampered
 // deliveries are refused and enqueue nothing; redeliveries enqueue once; duplicated and
-// reordered events have one effect on the order. The queue is read directly (no poller) so
+// reordered events have one effect on the order; an expiry is checked with Stripe before stock
+// is released. The queue is read directly (no poller) so
 // "nothing enqueued" is observed, not inferred; a poller is started when effects are checked.
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Stripe from "stripe";
 import { queues } from "@shopwave/infra/topology";
+import { createStripeClient } from "@shopwave/core/payments/stripe-client";
+import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
 import { loadHandler } from "@shopwave/local/handler-loader";
 import { startQueuePoller } from "@shopwave/local/queue-poller";
 import { seedProducts } from "@shopwave/local/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { checkoutSessionEvent, postWebhook, signatureHeader } from "../support/stripe-webhook";
-import { orderStatus, placeOrder, startTestStack, TEST_WEBHOOK_SECRET, type TestStack } from "../support/test-stack";
+import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, type TestStack } from "../support/test-stack";
 
 let t: TestStack;
+let stripe: Stripe;
 beforeAll(async () => {
   t = await startTestStack({ startPoller: false });
+  stripe = createStripeClient(TEST_STRIPE_KEY, t.stack.urls.stripe!);
 });
 afterAll(async () => t?.stop());
 
@@ -42,6 +48,28 @@ async function queueDepth(): Promise<number> {
     new GetQueueAttributesCommand({ QueueUrl: t.stack.queueUrls.orderEvents, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
   );
   return Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+/** Runs the order-events worker behind a Lambda-style poller while `during` runs. */
+async function withPoller(during: () => Promise<void>): Promise<void> {
+  const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>(queues.orderEvents.consumer.handler);
+  const poller = startQueuePoller({
+    client: t.sqs,
+    queueUrl: t.stack.queueUrls.orderEvents,
+    queueArn: t.stack.queueArns.orderEvents,
+    handler: worker,
+    batchSize: 10,
+    batchWindowSeconds: 0,
+    functionName: "order-events",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    concurrency: 3,
+  });
+  try {
+    await during();
+  } finally {
+    await poller.stop();
+  }
 }
 
 const fakeSession = (orderId = "ord_00000000000000000000000000") => ({ id: "cs_test_forged", orderId });
@@ -110,31 +138,29 @@ describe("delivery semantics", () => {
     const orders = await Promise.all([0, 1, 2, 3, 4].map(() => placeOrder(t.api, product, 2)));
     expect(await t.stockOf(product)).toBe(40);
 
-    // Paid orders also get a late expiry; a paid order must stay CONFIRMED and keep its stock.
-    const payloads = orders.flatMap((placed, i) => {
-      const session = { id: placed.order.checkoutSessionId, orderId: placed.order.id };
-      const completed = checkoutSessionEvent("checkout.session.completed", session);
-      const expired = checkoutSessionEvent("checkout.session.expired", { ...session, paymentStatus: "unpaid", paymentIntent: null });
-      return i < 3 ? [completed, expired] : [expired];
-    });
-    const deliveries = payloads.flatMap((payload) => [payload, payload, payload]).sort(() => Math.random() - 0.5);
+    // Genuine events from the simulator: three orders paid, two abandoned and expired.
+    for (const placed of orders.slice(0, 3)) expect((await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).status).toBe(303);
+    for (const placed of orders.slice(3)) await stripe.checkout.sessions.expire(placed.order.checkoutSessionId);
+    await t.stack.stripe!.whenDeliveriesSettled();
+    const sessionIds = new Set(orders.map((placed) => placed.order.checkoutSessionId));
+    const genuine: string[] = [];
+    for (const delivery of t.stack.stripe!.deliveries) {
+      const event = await stripe.events.retrieve(delivery.eventId);
+      if (sessionIds.has((event.data.object as { id: string }).id)) genuine.push(JSON.stringify(event));
+    }
+    expect(genuine).toHaveLength(5);
+    // Plus a late (forged, correctly signed) expiry for each paid order: it must not undo the payment.
+    const lateExpiries = orders
+      .slice(0, 3)
+      .map((placed) =>
+        checkoutSessionEvent("checkout.session.expired", { id: placed.order.checkoutSessionId, orderId: placed.order.id, paymentStatus: "unpaid", paymentIntent: null }),
+      );
+
+    const deliveries = [...genuine, ...lateExpiries].flatMap((payload) => [payload, payload, payload]).sort(() => Math.random() - 0.5);
     const responses = await Promise.all(deliveries.map((p) => postWebhook(t.stack.urls.api, p, signatureHeader(p, TEST_WEBHOOK_SECRET))));
     expect(responses.every((r) => r.status === 200 || r.status === 409)).toBe(true);
 
-    const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>(queues.orderEvents.consumer.handler);
-    const poller = startQueuePoller({
-      client: t.sqs,
-      queueUrl: t.stack.queueUrls.orderEvents,
-      queueArn: t.stack.queueArns.orderEvents,
-      handler: worker,
-      batchSize: 10,
-      batchWindowSeconds: 0,
-      functionName: "order-events",
-      timeoutSeconds: 10,
-      memoryMb: 512,
-      concurrency: 3,
-    });
-    try {
+    await withPoller(async () => {
       for (const [i, placed] of orders.entries()) {
         const expected = i < 3 ? "CONFIRMED" : "CANCELLED";
         await waitFor(`${placed.order.id} ${expected}`, async () =>
@@ -142,10 +168,34 @@ describe("delivery semantics", () => {
         );
       }
       await waitFor("queue drained", async () => ((await queueDepth()) === 0 ? true : undefined));
-    } finally {
-      await poller.stop();
-    }
+    });
     // 3 paid orders keep 2 each; 2 expired orders gave theirs back exactly once.
     expect(await t.stockOf(product)).toBe(50 - 3 * 2);
+  });
+
+  it("checks an expiry with Stripe before releasing stock: a paid session confirms, an open one changes nothing", async () => {
+    const product = seedProducts[8]!.id;
+    await t.setStock(product, 10);
+    const paid = await placeOrder(t.api, product, 2);
+    const open = await placeOrder(t.api, product, 3);
+    expect((await payOnCheckoutPage(paid.checkoutUrl, "4242424242424242")).status).toBe(303);
+    await t.stack.stripe!.whenDeliveriesSettled();
+    // Lose the genuine completion, so the forged expiry is the first (and only) word the worker gets.
+    await drainQueue();
+    for (const placed of [paid, open]) {
+      const payload = checkoutSessionEvent("checkout.session.expired", {
+        id: placed.order.checkoutSessionId,
+        orderId: placed.order.id,
+        paymentStatus: "unpaid",
+        paymentIntent: null,
+      });
+      expect((await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET))).status).toBe(200);
+    }
+    await withPoller(async () => {
+      await waitFor("paid order confirmed", async () => ((await orderStatus(t.api, paid.order.id, paid.accessToken)) === "CONFIRMED" ? true : undefined));
+      await waitFor("queue drained", async () => ((await queueDepth()) === 0 ? true : undefined));
+    });
+    expect(await orderStatus(t.api, open.order.id, open.accessToken)).toBe("PENDING_PAYMENT");
+    expect(await t.stockOf(product)).toBe(10 - 2 - 3);
   });
 });

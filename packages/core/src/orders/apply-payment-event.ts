@@ -1,7 +1,15 @@
 // Applies what a payment event means to its order. Each transition is conditional on the
 // current status, so redelivered, duplicated and out-of-order events are harmless no-ops.
+//
+// Releasing stock is the one effect that oversells if it is wrong, so an expiry event does not
+// release anything on its own say-so: the session's state is read back from the payment
+// provider first, and the order is settled from that (the sweeper settles lapsed orders the
+// same way). A stale, replayed or forged expiry for a session that was paid confirms the order
+// instead; one for a session that is still open changes nothing.
 import type { Store } from "../shared/store";
+import type { CheckoutGateway, CheckoutSessionState } from "../payments/checkout-gateway";
 import type { PaymentEvent } from "../payments/payment-event";
+import type { CancellationReason } from "./order";
 import { cancelOrder, confirmOrder } from "./order-store";
 
 export type PaymentEventOutcome =
@@ -13,28 +21,60 @@ export type PaymentEventOutcome =
   | "late_cancellation_ignored"
   /** Money arrived for an order already cancelled and restocked: an operator must refund it. */
   | "paid_after_cancellation"
+  /** An expiry event whose session the provider reports still open: nothing to do. */
+  | "expiry_not_confirmed"
   | "unknown_order"
   | "ignored";
 
-export async function applyPaymentEvent(store: Store, event: PaymentEvent, now = new Date()): Promise<PaymentEventOutcome> {
+export interface PaymentDeps {
+  store: Store;
+  checkout: CheckoutGateway;
+}
+
+export async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent, now = new Date()): Promise<PaymentEventOutcome> {
   switch (event.kind) {
     case "ignored":
       return "ignored";
     case "payment_pending":
       return "awaiting_async_payment";
-    case "payment_succeeded": {
-      const outcome = await confirmOrder(store, event.orderId, { paymentIntentId: event.paymentIntentId }, now);
-      if (outcome.changed) return "confirmed";
-      if (outcome.reason === "not_found") return "unknown_order";
-      return outcome.order.status === "CANCELLED" ? "paid_after_cancellation" : "duplicate";
-    }
+    case "payment_succeeded":
+      return confirm(deps.store, event.orderId, event.paymentIntentId, now);
     case "payment_failed":
-    case "session_expired": {
-      const reason = event.kind === "payment_failed" ? "async_payment_failed" : "checkout_session_expired";
-      const outcome = await cancelOrder(store, event.orderId, reason, now);
-      if (outcome.changed) return "cancelled";
-      if (outcome.reason === "not_found") return "unknown_order";
-      return outcome.order.status === "CANCELLED" ? "duplicate" : "late_cancellation_ignored";
-    }
+      return cancel(deps.store, event.orderId, "async_payment_failed", now);
+    case "session_expired":
+      return settleFromSession(deps.store, event.orderId, await deps.checkout.getSession(event.sessionId), "checkout_session_expired", now);
   }
+}
+
+/** Settles an order from the provider's current view of its Checkout Session. */
+export async function settleFromSession(
+  store: Store,
+  orderId: string,
+  session: CheckoutSessionState,
+  reasonIfExpired: CancellationReason,
+  now: Date,
+): Promise<PaymentEventOutcome> {
+  switch (session.status) {
+    case "complete":
+      // A delayed payment method completes the session before the money arrives; its async event decides.
+      return session.paymentStatus === "unpaid" ? "awaiting_async_payment" : confirm(store, orderId, session.paymentIntentId, now);
+    case "expired":
+      return cancel(store, orderId, reasonIfExpired, now);
+    case "open":
+      return "expiry_not_confirmed";
+  }
+}
+
+async function confirm(store: Store, orderId: string, paymentIntentId: string | undefined, now: Date): Promise<PaymentEventOutcome> {
+  const outcome = await confirmOrder(store, orderId, { paymentIntentId }, now);
+  if (outcome.changed) return "confirmed";
+  if (outcome.reason === "not_found") return "unknown_order";
+  return outcome.order.status === "CANCELLED" ? "paid_after_cancellation" : "duplicate";
+}
+
+async function cancel(store: Store, orderId: string, reason: CancellationReason, now: Date): Promise<PaymentEventOutcome> {
+  const outcome = await cancelOrder(store, orderId, reason, now);
+  if (outcome.changed) return "cancelled";
+  if (outcome.reason === "not_found") return "unknown_order";
+  return outcome.order.status === "CANCELLED" ? "duplicate" : "late_cancellation_ignored";
 }

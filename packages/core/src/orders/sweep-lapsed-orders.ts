@@ -4,7 +4,7 @@
 // confirmed. Safe to run concurrently with webhooks: every transition is conditional.
 import type { Store } from "../shared/store";
 import type { CheckoutGateway } from "../payments/checkout-gateway";
-import { applyPaymentEvent, type PaymentEventOutcome } from "./apply-payment-event";
+import { settleFromSession, type PaymentEventOutcome } from "./apply-payment-event";
 import { cancelOrder, findLapsedPendingOrders } from "./order-store";
 
 export interface SweepResult {
@@ -28,28 +28,16 @@ export async function sweepLapsedOrders(
   for (const order of lapsed) {
     try {
       if (!order.checkoutSessionId) {
+        // Creating the session failed after the reservation: nobody can pay this order.
         const outcome = await cancelOrder(deps.store, order.id, "reservation_lapsed", now);
         count(outcome.changed ? "cancelled" : "duplicate");
         continue;
       }
+      // Expire first, so the session cannot be paid after its stock is released; a session
+      // that was paid (its webhook lost or late) comes back complete and confirms instead.
       const session = await deps.checkout.expireSession(order.checkoutSessionId);
-      if (session.status === "complete") {
-        if (session.paymentStatus === "unpaid") {
-          // A delayed payment method is still settling; its async event will decide.
-          count("left_pending");
-          continue;
-        }
-        count(
-          await applyPaymentEvent(
-            deps.store,
-            { kind: "payment_succeeded", orderId: order.id, sessionId: session.id, paymentIntentId: session.paymentIntentId },
-            now,
-          ),
-        );
-        continue;
-      }
-      const outcome = await cancelOrder(deps.store, order.id, "reservation_lapsed", now);
-      count(outcome.changed ? "cancelled" : "duplicate");
+      const outcome = await settleFromSession(deps.store, order.id, session, "reservation_lapsed", now);
+      count(outcome === "awaiting_async_payment" ? "left_pending" : outcome);
     } catch (error) {
       result.failures.push({ orderId: order.id, error: error instanceof Error ? error.message : String(error) });
     }

@@ -8,6 +8,7 @@ import { StripeEventEnvelope, toPaymentEvent } from "@shopwave/core/payments/pay
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { countMetric, invocationLogger, metrics } from "../shared/observability";
 import { store } from "../shared/store";
+import { checkoutGateway } from "../shared/stripe";
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -16,6 +17,7 @@ const metricByOutcome: Partial<Record<PaymentEventOutcome, string>> = {
   cancelled: "OrdersCancelled",
   duplicate: "PaymentEventsDuplicate",
   paid_after_cancellation: "PaymentsAfterCancellation",
+  expiry_not_confirmed: "ExpiriesNotConfirmed",
 };
 
 async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
@@ -29,7 +31,7 @@ async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
     messageId: record.messageId,
     receiveCount: Number(record.attributes.ApproximateReceiveCount),
   };
-  const outcome = await applyPaymentEvent(store, paymentEvent);
+  const outcome = await applyPaymentEvent({ store, checkout: checkoutGateway }, paymentEvent);
   const metric = metricByOutcome[outcome];
   if (metric) countMetric(metric);
   if (outcome === "paid_after_cancellation") {
