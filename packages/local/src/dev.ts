@@ -1,21 +1,26 @@
-// `npm run dev`: starts the whole local stack with readable progress, prints where everything
-// is and how to place an order, and shuts it all down cleanly on Ctrl-C.
+// `npm run dev`: starts the whole local stack and the Next.js storefront (`next dev`) with
+// readable progress, prints where everything is and how to place an order, and shuts it all
+// down cleanly on Ctrl-C.
 import { styleText } from "node:util";
 import { reservationMinutesFrom } from "@shopwave/core/orders/create-order";
 import { loadLocalEnv, portFrom } from "./local-env";
 import { startLocalStack } from "./local-stack";
 import { createLocalLog } from "./log";
 import { seedProducts } from "./seed-catalog";
-import { startStorefrontPlaceholder } from "./storefront-placeholder";
+import { findFreePort } from "./free-port";
+import { startStorefront } from "./storefront-server";
 
 const log = createLocalLog("dev");
+const webLog = createLocalLog("web");
 
 async function main() {
   const started = Date.now();
   const env = loadLocalEnv();
   // Handlers inherit the process env; set the documented defaults before any of them loads.
   for (const [key, value] of Object.entries(env)) process.env[key] ??= value;
-  const storefrontUrl = env.STOREFRONT_URL || `http://localhost:${portFrom(env, "WEB_PORT", 3000)}`;
+  const webPort = portFrom(env, "WEB_PORT", 3000) || (await findFreePort());
+  const apiPort = portFrom(env, "API_PORT", 3001);
+  const storefrontUrl = env.STOREFRONT_URL || `http://localhost:${webPort}`;
   const stripeSecretKey = env.STRIPE_SECRET_KEY;
   const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET;
   if (!stripeSecretKey || !stripeWebhookSecret) {
@@ -23,10 +28,10 @@ async function main() {
   }
   const useRealStripe = env.STRIPE_API_BASE_URL === "";
 
-  log.info("starting Shopwave's local stack…");
-  const stack = await startLocalStack({
+  log.info("starting Shopwave's local stack and storefront…");
+  const stackStarting = startLocalStack({
     ports: {
-      api: portFrom(env, "API_PORT", 3001),
+      api: apiPort,
       stripe: portFrom(env, "STRIPE_SIMULATOR_PORT", 12111),
       dynamodb: portFrom(env, "DYNAMODB_PORT", 8000),
       sqs: portFrom(env, "SQS_PORT", 9324),
@@ -39,9 +44,39 @@ async function main() {
     seed: seedProducts,
     onProgress: (step, ms) => log.info(`✓ ${step} ${styleText("gray", `(${ms} ms)`)}`),
   });
-  const web = await startStorefrontPlaceholder({ host: "127.0.0.1", port: portFrom(env, "WEB_PORT", 3000), apiUrl: stack.urls.api });
+  // The storefront needs only the API's address: with a fixed API port it starts alongside the stack.
+  const webStarting = (apiPort ? Promise.resolve(`http://127.0.0.1:${apiPort}`) : stackStarting.then((stack) => stack.urls.api)).then((apiUrl) =>
+    startStorefront({
+      mode: "dev",
+      port: webPort,
+      apiUrl,
+      // Next's banner repeats what we print below; its warnings and errors are what matter.
+      onOutput: (line) => {
+        if (!/^\s*(▲ Next\.js|- Local:|- Network:|- Environments:|✓ Starting|✓ Ready)/.test(line)) webLog.info(line.trim());
+      },
+    }).then((web) => {
+      log.info(`✓ storefront (next dev) ready at ${web.url} ${styleText("gray", `(${Date.now() - started} ms)`)}`);
+      return web;
+    }),
+  );
+  const [stackResult, webResult] = await Promise.allSettled([stackStarting, webStarting]);
+  if (stackResult.status === "rejected" || webResult.status === "rejected") {
+    if (webResult.status === "fulfilled") await webResult.value.stop();
+    if (stackResult.status === "fulfilled") await stackResult.value.stop();
+    throw stackResult.status === "rejected" ? stackResult.reason : (webResult as PromiseRejectedResult).reason;
+  }
+  const stack = stackResult.value;
+  const web = webResult.value;
 
   const readyMs = Date.now() - started;
+  // next dev compiles a page on its first request: do the home page's now, so the first visit is quick.
+  const warmStarted = Date.now();
+  void fetch(web.url, { signal: AbortSignal.timeout(120_000) })
+    .then(async (response) => {
+      await response.body?.cancel();
+      log.info(`✓ home page compiled ${styleText("gray", `(${Date.now() - warmStarted} ms; ${Date.now() - started} ms since start)`)}`);
+    })
+    .catch(() => undefined);
   const row = (name: string, url: string) => `  ${name.padEnd(18)} ${styleText("cyan", url)}`;
   console.log(
     [
@@ -53,7 +88,9 @@ async function main() {
       row("DynamoDB", stack.urls.dynamodb),
       row("SQS", stack.urls.sqs),
       "",
-      "Place an order from a terminal:",
+      `Open ${styleText("cyan", web.url)} and buy something with the test card 4242 4242 4242 4242.`,
+      "",
+      "Or place an order from a terminal:",
       styleText(
         "gray",
         `  curl -s -X POST ${stack.urls.api}/orders -H 'content-type: application/json' \\\n` +
