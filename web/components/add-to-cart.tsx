@@ -22,7 +22,7 @@ export function AddToCart({ productId, productName, stock }: { productId: string
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    addToCart(productId, quantity);
+    addToCart(productId, quantity, productName);
     setAdded(quantity);
   };
 

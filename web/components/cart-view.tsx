@@ -122,7 +122,7 @@ export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null
     if (!event.currentTarget.reportValidity()) return;
     setProblem(null);
     setSubmitting(true);
-    const items = lines.map(({ productId, quantity }) => ({ productId, quantity }));
+    const items = lines.map(({ productId, quantity }) => ({ productId, quantity })); // the API refuses unknown fields
     const key = cartKey(items);
     const address = email.trim();
     // Same cart, same shopper, session still open: go back to it rather than reserve the stock twice.
@@ -179,7 +179,7 @@ export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null
             }
             const short = product !== undefined && product.stock < line.quantity;
             const selectMax = product === undefined ? line.quantity : Math.max(line.quantity, maxOrderable(product.stock));
-            const name = product?.name ?? line.productId;
+            const name = product?.name ?? line.name ?? line.productId;
             return (
               <li key={line.productId} className="cart-line">
                 {product ? (

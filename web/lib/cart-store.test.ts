@@ -4,7 +4,7 @@ import { cartItemCount, parseCart } from "./cart-store";
 describe("parseCart", () => {
   it("reads stored lines and drops malformed or duplicate ones", () => {
     const raw = JSON.stringify([
-      { productId: "enamel-camp-mug", quantity: 2 },
+      { productId: "enamel-camp-mug", quantity: 2, name: "Enamel Camp Mug" },
       { productId: "enamel-camp-mug", quantity: 5 },
       { productId: "", quantity: 1 },
       { productId: "field-notebook", quantity: 0 },
@@ -13,7 +13,7 @@ describe("parseCart", () => {
       null,
     ]);
     expect(parseCart(raw)).toEqual([
-      { productId: "enamel-camp-mug", quantity: 2 },
+      { productId: "enamel-camp-mug", quantity: 2, name: "Enamel Camp Mug" },
       { productId: "cast-iron-skillet", quantity: 10 },
     ]);
   });

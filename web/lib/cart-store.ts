@@ -9,6 +9,8 @@ import { MAX_QUANTITY_PER_LINE } from "./stock";
 export interface CartLine {
   productId: string;
   quantity: number;
+  /** Display hint for when the catalog cannot be reached; never a price. */
+  name?: string;
 }
 
 const STORAGE_KEY = "shopwave.cart.v1";
@@ -28,9 +30,11 @@ export function parseCart(raw: string | null): readonly CartLine[] {
     if (!Array.isArray(value)) return EMPTY;
     const lines: CartLine[] = [];
     for (const item of value) {
-      const { productId, quantity } = (item ?? {}) as Partial<CartLine>;
+      const { productId, quantity, name } = (item ?? {}) as Partial<CartLine>;
       if (typeof productId === "string" && productId && typeof quantity === "number" && Number.isFinite(quantity) && quantity >= 1) {
-        if (!lines.some((line) => line.productId === productId)) lines.push({ productId, quantity: clampQuantity(quantity) });
+        if (!lines.some((line) => line.productId === productId)) {
+          lines.push({ productId, quantity: clampQuantity(quantity), ...(typeof name === "string" && name ? { name: name.slice(0, 200) } : {}) });
+        }
       }
     }
     return lines;
@@ -96,18 +100,18 @@ export function useCart(): readonly CartLine[] {
 }
 
 /** Adds to a line (or creates it), never past the API's per-line limit. */
-export function addToCart(productId: string, quantity: number): void {
+export function addToCart(productId: string, quantity: number, name?: string): void {
   const lines = snapshot();
   const existing = lines.find((line) => line.productId === productId);
   write(
     existing
-      ? lines.map((line) => (line.productId === productId ? { productId, quantity: clampQuantity(line.quantity + quantity) } : line))
-      : [...lines, { productId, quantity: clampQuantity(quantity) }],
+      ? lines.map((line) => (line.productId === productId ? { ...line, quantity: clampQuantity(line.quantity + quantity) } : line))
+      : [...lines, { productId, quantity: clampQuantity(quantity), ...(name ? { name } : {}) }],
   );
 }
 
 export function setCartQuantity(productId: string, quantity: number): void {
-  write(snapshot().map((line) => (line.productId === productId ? { productId, quantity: clampQuantity(quantity) } : line)));
+  write(snapshot().map((line) => (line.productId === productId ? { ...line, quantity: clampQuantity(quantity) } : line)));
 }
 
 export function removeFromCart(productId: string): void {

@@ -43,7 +43,7 @@ export function killWithUs(child: ChildProcess, options: { processGroup?: boolea
 function startWatchdog(child: ChildProcess, processGroup: boolean): ChildProcess | undefined {
   if (process.platform === "win32" || child.pid === undefined) return undefined;
   const target = processGroup ? `-${child.pid}` : String(child.pid);
-  const watchdog = spawn("/bin/sh", ["-c", 'read -r _ ; kill -KILL -- "$1" 2>/dev/null', "watchdog", target], {
+  const watchdog = spawn("/bin/sh", ["-c", 'read -r _ ; kill -s KILL -- "$1" 2>/dev/null', "watchdog", target], {
     stdio: ["pipe", "ignore", "ignore"],
     detached: true,
   });

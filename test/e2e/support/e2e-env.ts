@@ -6,6 +6,8 @@ export interface E2eEnvironment {
   storefrontUrl: string;
   /** The API itself, for tests acting as another shopper. */
   apiUrl: string;
+  /** The API address the storefront was given (the switchable pass-through). */
+  storefrontApiUrl: string;
   /** Switches the pass-through the storefront reaches the API by (see switchable-proxy.ts). */
   proxyControlUrl: string;
 }
