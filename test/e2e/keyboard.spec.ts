@@ -11,11 +11,27 @@ async function tabTo(page: Page, target: Locator, maxStops = 40): Promise<void> 
     const indicator = await page.evaluate(() => {
       const element = document.activeElement;
       if (!element || element === document.body) return { tag: "body", visible: true };
-      const own = getComputedStyle(element);
-      // Card links draw their focus ring on the ::after that covers the whole card.
-      const after = getComputedStyle(element, "::after");
-      const visible = (own.outlineStyle !== "none" && parseFloat(own.outlineWidth) > 0) || (after.outlineStyle !== "none" && parseFloat(after.outlineWidth) > 0);
-      return { tag: `${element.tagName.toLowerCase()} "${(element.textContent ?? "").trim().slice(0, 40)}"`, visible };
+      const tag = `${element.tagName.toLowerCase()} "${(element.textContent ?? "").trim().slice(0, 40)}"`;
+      // The ring may be drawn by the element or by an ancestor that styles :has(:focus-visible) (a card).
+      let bearer: Element | null = element;
+      while (bearer && bearer !== document.body) {
+        const style = getComputedStyle(bearer);
+        if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) break;
+        bearer = bearer.parentElement;
+      }
+      if (!bearer || bearer === document.body) return { tag, visible: false };
+      // ...and no ancestor may clip it away (overflow: hidden around an outline drawn outside the box).
+      const style = getComputedStyle(bearer);
+      const reach = parseFloat(style.outlineWidth) + Math.max(0, parseFloat(style.outlineOffset));
+      const ring = bearer.getBoundingClientRect();
+      for (let clip = bearer.parentElement; clip && clip !== document.documentElement; clip = clip.parentElement) {
+        if (!/hidden|clip/.test(getComputedStyle(clip).overflow)) continue;
+        const box = clip.getBoundingClientRect();
+        if (ring.left - reach < box.left || ring.top - reach < box.top || ring.right + reach > box.right || ring.bottom + reach > box.bottom) {
+          return { tag, visible: false };
+        }
+      }
+      return { tag, visible: true };
     });
     expect(indicator.visible, `focus indicator on ${indicator.tag}`).toBe(true);
     if (await target.evaluate((element) => element === document.activeElement)) return;

@@ -1,6 +1,6 @@
 // Home: the catalog grid, rendered on the server from GET /products with live stock.
-import Image from "next/image";
 import Link from "next/link";
+import { ProductImage } from "../components/product-image";
 import { StockBadge } from "../components/stock-badge";
 import { apiBaseUrl } from "../lib/api-base-url";
 import { formatMoney } from "../lib/money";
@@ -23,15 +23,7 @@ export default async function HomePage() {
         <ul className="product-grid" aria-label="Products">
           {products.map((product, index) => (
             <li key={product.id} className="product-card">
-              <Image
-                src={product.imageUrl}
-                alt={product.name}
-                width={400}
-                height={400}
-                unoptimized
-                loading={index < EAGER_IMAGES ? "eager" : "lazy"}
-                fetchPriority={index < EAGER_IMAGES ? "high" : "auto"}
-              />
+              <ProductImage src={product.imageUrl} alt={product.name} size={400} priority={index < EAGER_IMAGES} />
               <div className="product-card-body">
                 <h2>
                   <Link href={`/products/${encodeURIComponent(product.id)}`} className="card-link">

@@ -3,7 +3,6 @@
 // editable, stock warnings), the total, and checkout: email, then POST /orders and off to the
 // Checkout Session. Everything a shopper can hit on the way (out of stock, payment provider
 // down, API unreachable, a cancelled payment) is said in words with a way forward.
-import Image from "next/image";
 import Link from "next/link";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { removeFromCart, setCartQuantity, useCart, type CartLine } from "../lib/cart-store";
@@ -13,6 +12,7 @@ import { getOrder, getProduct, placeOrder, type Product } from "../lib/shop-api"
 import { maxOrderable, stockLabel } from "../lib/stock";
 import { useApiUrl } from "./api-url-provider";
 import { describeCheckoutError, type CheckoutProblem } from "./checkout-error";
+import { ProductImage } from "./product-image";
 import { QuantitySelect } from "./quantity-select";
 import { useHydrated } from "./use-hydrated";
 
@@ -183,7 +183,7 @@ export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null
             return (
               <li key={line.productId} className="cart-line">
                 {product ? (
-                  <Image className="cart-line-image" src={product.imageUrl} alt="" width={96} height={96} unoptimized />
+                  <ProductImage className="cart-line-image" src={product.imageUrl} alt="" size={96} />
                 ) : (
                   <span className="cart-line-image placeholder" />
                 )}

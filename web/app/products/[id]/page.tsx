@@ -1,11 +1,11 @@
 // A product page: image, price, stock and description from GET /products/{id}, with the
 // buy box. An unknown product is a 404 with the catalog's own not-found page.
 import type { Metadata } from "next";
-import Image from "next/image";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { AddToCart } from "../../../components/add-to-cart";
+import { ProductImage } from "../../../components/product-image";
 import { StockBadge } from "../../../components/stock-badge";
 import { apiBaseUrl } from "../../../lib/api-base-url";
 import { formatMoney } from "../../../lib/money";
@@ -28,7 +28,7 @@ export default async function ProductPage({ params }: PageProps<"/products/[id]"
         <Link href="/">← All products</Link>
       </p>
       <article className="product-detail">
-        <Image src={product.imageUrl} alt={product.name} width={560} height={560} unoptimized loading="eager" fetchPriority="high" className="product-detail-image" />
+        <ProductImage src={product.imageUrl} alt={product.name} size={560} priority className="product-detail-image" />
         <div className="product-detail-body">
           <h1>{product.name}</h1>
           <p className="price price-large">{formatMoney(product.priceCents, product.currency)}</p>
