@@ -10,7 +10,7 @@ import { seedProducts } from "@shopwave/local/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { collectJsonLines, killHard, runTs, spawnTs } from "../support/node-process";
 import { queueDepth, withPoller } from "../support/queues";
-import { orderStatus, placeOrder, startTestStack, type TestStack } from "../support/test-stack";
+import { orderStatus, placeOrder, startTestStack, type PlacedOrder, type TestStack } from "../support/test-stack";
 
 let t: TestStack;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ const workerEnv = (extra: Record<string, string> = {}) => ({
 it("redelivers a batch whose worker process was killed mid-batch, and confirms every order exactly once", async () => {
   const product = seedProducts[9]!.id;
   await t.setStock(product, 20);
-  const orders = [];
+  const orders: PlacedOrder[] = [];
   for (let i = 0; i < 8; i++) orders.push(await placeOrder(t.api, product, 1, `crash${i}@example.com`));
   for (const placed of orders) expect((await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).status).toBe(303);
   await t.stack.stripe!.whenDeliveriesSettled();

@@ -85,3 +85,5 @@ export async function orderStatus(api: ApiClient, orderId: string, token: string
   if (response.status !== 200) throw new Error(`GET /orders answered ${response.status}: ${response.text}`);
   return response.body.status;
 }
+
+export type PlacedOrder = Awaited<ReturnType<typeof placeOrder>>;

@@ -68,14 +68,16 @@ export interface CheckoutSessionsOptions {
   /** Base URL of the hosted page (the simulator's own address). */
   hostedPageBaseUrl: () => string;
   emit: EmitEvent;
-  /** How long an ACH debit takes to settle or fail (days on Stripe; seconds here). */
-  bankDebitSettleMs: number;
+  /** How long an ACH debit takes to settle or fail (days on Stripe; seconds here); null: only on request. */
+  bankDebitSettleMs: number | null;
   schedule: (run: () => void, delayMs: number) => void;
 }
 
 export class CheckoutSessions {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly paymentIntents = new Map<string, PaymentIntentRecord>();
+  /** Bank debits waiting to settle, by session id. */
+  private readonly pendingDebits = new Map<string, () => void>();
 
   constructor(private readonly options: CheckoutSessionsOptions) {}
 
@@ -256,7 +258,8 @@ export class CheckoutSessions {
     session.customerDetails = { email, name: form.name.trim() || null };
     this.options.emit("payment_intent.processing", this.paymentIntentObject(intent));
     this.options.emit("checkout.session.completed", this.sessionObject(session));
-    this.options.schedule(() => {
+    const settle = () => {
+      if (!this.pendingDebits.delete(session.id)) return;
       if (outcome.kind === "will_succeed") {
         intent.status = "succeeded";
         session.paymentStatus = "paid";
@@ -268,8 +271,17 @@ export class CheckoutSessions {
         this.options.emit("payment_intent.payment_failed", this.paymentIntentObject(intent));
         this.options.emit("checkout.session.async_payment_failed", this.sessionObject(session));
       }
-    }, this.options.bankDebitSettleMs);
+    };
+    this.pendingDebits.set(session.id, settle);
+    if (this.options.bankDebitSettleMs !== null) this.options.schedule(settle, this.options.bankDebitSettleMs);
     return { kind: "redirect", location: this.successUrlOf(session) };
+  }
+
+  /** Settles a pending bank debit now (as the bank eventually does); false if none is pending. */
+  settleBankDebit(sessionId: string): boolean {
+    const settle = this.pendingDebits.get(sessionId);
+    settle?.();
+    return settle !== undefined;
   }
 
   private closedAttempt(session: SessionRecord, now: Date): PaymentAttempt | undefined {

@@ -35,8 +35,8 @@ export interface StripeSimulatorOptions {
   webhookRetry?: WebhookRetry;
   /** Shown on the hosted page. */
   merchantName?: string;
-  /** How long a test ACH debit takes to settle or fail. */
-  bankDebitSettleMs?: number;
+  /** How long a test ACH debit takes to settle or fail; null leaves it to settleBankDebit(). */
+  bankDebitSettleMs?: number | null;
   /** How often sessions past `expires_at` are expired. */
   expiryCheckIntervalMs?: number;
   /** The simulator's clock (tests move it forward to reach `expires_at`). */
@@ -65,6 +65,8 @@ export interface StripeSimulator {
   readonly deliveries: readonly WebhookDelivery[];
   whenDeliveriesSettled(): Promise<void>;
   getSession(id: string): StripeObject | undefined;
+  /** Settles a session's pending bank debit now instead of after bankDebitSettleMs. */
+  settleBankDebit(sessionId: string): boolean;
   /** Counts of REST requests by `METHOD /path-template`, to assert e.g. how many sessions were created. */
   readonly requestCounts: ReadonlyMap<string, number>;
   injectFault(fault: StripeFault): void;
@@ -110,7 +112,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
   });
   const sessions = new CheckoutSessions({
     hostedPageBaseUrl: () => baseUrl,
-    bankDebitSettleMs: options.bankDebitSettleMs ?? 5_000,
+    bankDebitSettleMs: options.bankDebitSettleMs === undefined ? 5_000 : options.bankDebitSettleMs,
     schedule: (run, delayMs) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -383,6 +385,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
     },
     whenDeliveriesSettled: () => webhooks.whenSettled(),
     getSession: (id) => (sessions.pageView(id) ? sessions.retrieve(id) : undefined),
+    settleBankDebit: (sessionId) => sessions.settleBankDebit(sessionId),
     requestCounts,
     injectFault: (fault) => {
       faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
