@@ -9,7 +9,8 @@ import { startTestStack, type TestStack } from "../support/test-stack";
 
 let t: TestStack;
 beforeAll(async () => {
-  t = await startTestStack({ handlerEnv: { ORDER_RATE_LIMIT: "3/3600s" } // an hour: the window cannot roll over mid-test });
+  // An hour's window: it cannot roll over in the middle of the test.
+  t = await startTestStack({ handlerEnv: { ORDER_RATE_LIMIT: "3/3600s" } });
 });
 afterAll(async () => t?.stop());
 
