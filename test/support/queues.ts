@@ -1,10 +1,7 @@
 // Queue helpers for suites that watch the order-events queue directly: its depth, draining it,
 // and running the worker behind a Lambda-style poller for the length of a check.
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { queues } from "@shopwave/infra/topology";
-import { loadHandler } from "@shopwave/local/handler-loader";
-import { startQueuePoller } from "@shopwave/local/queue-poller";
+import { startOrderEventsPoller } from "@shopwave/local/order-events-poller";
 import type { TestStack } from "./test-stack";
 
 /** Visible plus in-flight messages. */
@@ -33,18 +30,12 @@ export async function drainQueue(t: TestStack, queueUrl = t.stack.queueUrls.orde
 
 /** Runs the order-events worker behind a Lambda-style poller while `during` runs. */
 export async function withPoller(t: TestStack, during: () => Promise<void>, concurrency = 3): Promise<void> {
-  const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>(queues.orderEvents.consumer.handler);
-  const poller = startQueuePoller({
+  const poller = await startOrderEventsPoller({
     client: t.sqs,
     queueUrl: t.stack.queueUrls.orderEvents,
     queueArn: t.stack.queueArns.orderEvents,
-    handler: worker,
-    batchSize: queues.orderEvents.consumer.batchSize,
-    batchWindowSeconds: 0,
-    functionName: "order-events",
-    timeoutSeconds: queues.orderEvents.consumer.timeoutSeconds,
-    memoryMb: queues.orderEvents.consumer.memoryMb,
     concurrency,
+    batchWindowSeconds: 0,
   });
   try {
     await during();

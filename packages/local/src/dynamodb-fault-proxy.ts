@@ -7,7 +7,7 @@
 // Hand-written: DynamoDB Local has no fault injection, and generic HTTP fault proxies
 // (toxiproxy and the like) are separate binaries that cannot speak DynamoDB's error format.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen, urlHost } from "./listen";
 import { createLocalLog } from "./log";
 
 const log = createLocalLog("dynamodb");
@@ -104,17 +104,11 @@ export async function startDynamoDbFaultProxy(options: { target: string; host?: 
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? "127.0.0.1";
+  const port = await listen(server, options.port ?? 0, host);
   let stopped: Promise<void> | undefined;
   return {
-    endpoint: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    endpoint: `http://${urlHost(host)}:${port}`,
     inject: (fault) => faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY }),
     clear: () => {
       faults = [];

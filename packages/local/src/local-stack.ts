@@ -5,7 +5,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Context } from "aws-lambda";
 import { crons, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import type { Product } from "@shopwave/core/catalog/product";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
@@ -17,7 +17,7 @@ import { loadHandler } from "./handler-loader";
 import { createLambdaContext, functionNameFor } from "./lambda-context";
 import { createLocalLog } from "./log";
 import { startHttpGateway } from "./http-gateway";
-import { startQueuePoller } from "./queue-poller";
+import { startOrderEventsPoller } from "./order-events-poller";
 import { seedProducts } from "./seed-catalog";
 import { createQueues, startLocalSqs } from "./sqs-local";
 import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "./stripe-simulator/stripe-simulator";
@@ -212,19 +212,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     handlersReady();
 
-    const consumer = queues.orderEvents.consumer;
     if (options.startPoller !== false) {
-      const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>>(consumer.handler);
-      const poller = startQueuePoller({
+      const poller = await startOrderEventsPoller({
         client: sqsClient,
         queueUrl: orderEvents.url,
         queueArn: orderEvents.arn,
-        handler: worker,
-        batchSize: consumer.batchSize,
-        batchWindowSeconds: consumer.batchWindowSeconds,
-        functionName: functionNameFor(consumer.handler),
-        timeoutSeconds: consumer.timeoutSeconds,
-        memoryMb: consumer.memoryMb,
         concurrency: options.pollerConcurrency ?? 2,
       });
       stoppers.push(() => poller.stop());

@@ -6,31 +6,19 @@
 // Reads the same env the stack gives its handlers (LocalStack.handlerEnv), plus
 // ORDER_EVENTS_QUEUE_ARN; the queue URL comes from SST_RESOURCE_OrderEventsQueue as for the handlers.
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { queues } from "@shopwave/infra/topology";
 import { Resource } from "sst";
-import { loadHandler } from "./handler-loader";
-import { functionNameFor } from "./lambda-context";
 import { createLocalLog } from "./log";
-import { startQueuePoller } from "./queue-poller";
+import { startOrderEventsPoller } from "./order-events-poller";
 
 const log = createLocalLog("poller");
 
 async function main() {
   const queueArn = process.env.ORDER_EVENTS_QUEUE_ARN;
   if (!queueArn) throw new Error("ORDER_EVENTS_QUEUE_ARN must be set (see LocalStack.queueArns).");
-  const consumer = queues.orderEvents.consumer;
-  const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>(consumer.handler);
-  const poller = startQueuePoller({
+  const poller = await startOrderEventsPoller({
     client: new SQSClient({}),
     queueUrl: Resource.OrderEventsQueue.url,
     queueArn,
-    handler: worker,
-    batchSize: consumer.batchSize,
-    batchWindowSeconds: consumer.batchWindowSeconds,
-    functionName: functionNameFor(consumer.handler),
-    timeoutSeconds: consumer.timeoutSeconds,
-    memoryMb: consumer.memoryMb,
     concurrency: Number(process.env.POLLER_CONCURRENCY ?? 1),
   });
   log.info(`worker process ${process.pid} polling ${Resource.OrderEventsQueue.url}`);

@@ -5,6 +5,7 @@
 import { stripeId } from "./stripe-ids";
 import { noSuchObject, StripeApiError } from "./stripe-api-error";
 import type { CheckoutSessionCreateParams } from "./checkout-session-params";
+import type { CheckoutPageView } from "./hosted-checkout-page";
 import { bankDebitOutcome, cardOutcome, type BankDebitOutcome, type CardOutcome } from "./test-payment-methods";
 
 export type StripeObject = Record<string, unknown>;
@@ -161,20 +162,7 @@ export class CheckoutSessions {
   }
 
   /** The hosted page's view of a session (undefined for an unknown id). */
-  pageView(id: string):
-    | {
-        status: SessionRecord["status"];
-        paymentStatus: SessionRecord["paymentStatus"];
-        email: string | null;
-        emailLocked: boolean;
-        currency: string;
-        amountTotal: number;
-        lines: { name: string; quantity: number; amount: number }[];
-        successUrl: string;
-        cancelUrl: string | null;
-        acceptsBankDebit: boolean;
-      }
-    | undefined {
+  pageView(id: string): Omit<CheckoutPageView, "sessionId" | "merchantName"> | undefined {
     const session = this.sessions.get(id);
     if (!session) return undefined;
     return {

@@ -14,8 +14,8 @@
 // Hand-written because no npm package does this: stripe-mock (a Go binary) returns canned
 // fixtures, keeps no state and sends no webhooks.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import qs from "qs";
+import { listen, urlHost } from "../listen";
 import { createLocalLog } from "../log";
 import { parseCheckoutSessionCreateParams } from "./checkout-session-params";
 import { CheckoutSessions, type PaymentAttempt, type StripeObject } from "./checkout-sessions";
@@ -363,15 +363,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
   });
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const port = await listen(server, options.port ?? 0, host);
+  baseUrl = `http://${urlHost(host)}:${port}`;
 
   const expiryTimer = setInterval(() => sessions.expireDue(clock()), options.expiryCheckIntervalMs ?? 1_000);
   expiryTimer.unref();
