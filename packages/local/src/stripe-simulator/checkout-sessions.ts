@@ -4,7 +4,7 @@
 // for it, carrying a snapshot of the object at that moment.
 import { stripeId } from "./stripe-ids";
 import { noSuchObject, StripeApiError } from "./stripe-api-error";
-import type { CheckoutSessionCreateParams } from "./checkout-session-params";
+import type { CheckoutSessionCreateParams, RefundCreateParams } from "./stripe-params";
 import type { CheckoutPageView } from "./hosted-checkout-page";
 import { bankDebitOutcome, cardOutcome, type BankDebitOutcome, type CardOutcome } from "./test-payment-methods";
 
@@ -55,6 +55,7 @@ interface PaymentIntentRecord {
   description: string | null;
   lastPaymentError: { code: string; message: string } | null;
   latestCharge: string;
+  amountRefunded: number;
 }
 
 export type PaymentAttempt =
@@ -159,6 +160,43 @@ export class CheckoutSessions {
     const intent = this.paymentIntents.get(id);
     if (!intent) throw noSuchObject("payment_intent", id);
     return this.paymentIntentObject(intent);
+  }
+
+  /** Refunds a succeeded payment in full or in part: `refund.created` and `charge.refunded` follow. */
+  createRefund(params: RefundCreateParams, now: Date, request: { id: string; idempotencyKey: string | null }): StripeObject {
+    const intent = params.payment_intent
+      ? this.paymentIntents.get(params.payment_intent)
+      : [...this.paymentIntents.values()].find((candidate) => candidate.latestCharge === params.charge);
+    if (!intent) {
+      throw params.payment_intent ? noSuchObject("payment_intent", params.payment_intent, "payment_intent") : noSuchObject("charge", params.charge!, "charge");
+    }
+    if (intent.status !== "succeeded") {
+      throw new StripeApiError(400, "invalid_request_error", `PaymentIntent ${intent.id} does not have a successful charge to refund.`, "charge_not_refundable");
+    }
+    const remaining = intent.amount - intent.amountRefunded;
+    const amount = params.amount ?? remaining;
+    if (remaining === 0) {
+      throw new StripeApiError(400, "invalid_request_error", `Charge ${intent.latestCharge} has already been refunded.`, "charge_already_refunded");
+    }
+    if (amount > remaining) {
+      throw new StripeApiError(400, "invalid_request_error", `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining}).`, "amount_too_large", "amount");
+    }
+    intent.amountRefunded += amount;
+    const refund: StripeObject = {
+      id: stripeId("re"),
+      object: "refund",
+      amount,
+      charge: intent.latestCharge,
+      created: Math.floor(now.getTime() / 1000),
+      currency: intent.currency,
+      metadata: params.metadata ?? {},
+      payment_intent: intent.id,
+      reason: params.reason ?? null,
+      status: "succeeded",
+    };
+    this.options.emit("refund.created", refund, request);
+    this.options.emit("charge.refunded", this.chargeObject(intent), request);
+    return refund;
   }
 
   /** The hosted page's view of a session (undefined for an unknown id). */
@@ -301,6 +339,7 @@ export class CheckoutSessions {
       description: session.paymentIntentDescription,
       lastPaymentError: null,
       latestCharge: stripeId("ch"),
+      amountRefunded: 0,
     };
     this.paymentIntents.set(intent.id, intent);
     return intent;
@@ -369,6 +408,26 @@ export class CheckoutSessions {
       total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
       ui_mode: "hosted",
       url: session.status === "open" ? session.url : null,
+    };
+  }
+
+  /** The charge behind a PaymentIntent. Its metadata is its own (empty here): Stripe does not copy the PaymentIntent's. */
+  private chargeObject(intent: PaymentIntentRecord): StripeObject {
+    return {
+      id: intent.latestCharge,
+      object: "charge",
+      amount: intent.amount,
+      amount_captured: intent.amount,
+      amount_refunded: intent.amountRefunded,
+      captured: true,
+      created: intent.created,
+      currency: intent.currency,
+      livemode: false,
+      metadata: {},
+      paid: true,
+      payment_intent: intent.id,
+      refunded: intent.amountRefunded >= intent.amount,
+      status: "succeeded",
     };
   }
 

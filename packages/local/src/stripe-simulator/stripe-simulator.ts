@@ -1,7 +1,7 @@
 // A local stand-in for Stripe, speaking Stripe's wire protocol to the real `stripe` SDK:
 //
 // - REST: the calls Shopwave makes (Checkout Sessions create/retrieve/list/expire/line items,
-//   PaymentIntents and Events retrieve/list), form-encoded requests parsed as Stripe parses them
+//   PaymentIntents and Events retrieve/list) and refunds (as an operator makes them), form-encoded requests parsed as Stripe parses them
 //   (`a[b][0]=c`), Stripe-shaped objects, Stripe's error bodies and status codes, API-key auth,
 //   and idempotency keys (a replay returns the first result; other parameters are refused).
 // - The hosted payment page at each session's `url`, honouring Stripe's test cards and test bank
@@ -17,7 +17,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import qs from "qs";
 import { listen, urlHost } from "../listen";
 import { createLocalLog } from "../log";
-import { parseCheckoutSessionCreateParams } from "./checkout-session-params";
+import { parseCheckoutSessionCreateParams, parseRefundCreateParams } from "./stripe-params";
 import { CheckoutSessions, type PaymentAttempt, type StripeObject } from "./checkout-sessions";
 import { renderCheckoutPage, renderUnknownSession, type CheckoutFormState } from "./hosted-checkout-page";
 import { StripeApiError, type StripeErrorType } from "./stripe-api-error";
@@ -164,6 +164,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
         return { status: 200, body: sessions.expire(sessionId, request) };
       }
     }
+    if (resource === "refunds" && method === "POST" && id === undefined) {
+      count("/v1/refunds");
+      return { status: 200, body: sessions.createRefund(parseRefundCreateParams(params), now, request) };
+    }
     if (resource === "payment_intents" && method === "GET" && id && action === undefined) {
       count("/v1/payment_intents/{id}");
       return { status: 200, body: sessions.retrievePaymentIntent(id) };
@@ -182,7 +186,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
     throw new StripeApiError(
       404,
       "invalid_request_error",
-      `Unrecognized request URL (${method}: ${path}). The Stripe simulator implements the Checkout Sessions, PaymentIntents and Events calls Shopwave makes.`,
+      `Unrecognized request URL (${method}: ${path}). The Stripe simulator implements the Checkout Sessions, PaymentIntents, Refunds and Events calls Shopwave uses.`,
     );
   };
 
