@@ -7,6 +7,7 @@ declare module "sst" {
     OrderEventsQueue: { url: string; type: "sst.aws.Queue" };
     OrdersTable: { name: string; type: "sst.aws.Dynamo" };
     ProductsTable: { name: string; type: "sst.aws.Dynamo" };
+    RateLimitsTable: { name: string; type: "sst.aws.Dynamo" };
     StripeSecretKey: { value: string; type: "sst.sst.Secret" };
     StripeWebhookSecret: { value: string; type: "sst.sst.Secret" };
   }

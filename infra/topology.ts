@@ -37,6 +37,14 @@ export const tables = {
     attributes: { id: "S", pendingShard: "S", expiresAt: "N" },
     globalIndexes: [{ name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" }],
   },
+  /** Fixed-window request counters (e.g. order creation per client IP), expiring through TTL. */
+  rateLimits: {
+    resource: "RateLimitsTable",
+    hashKey: "id",
+    attributes: { id: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
+  },
   /** Powertools idempotency records: one per Stripe event id, so a redelivered webhook is a no-op. */
   idempotency: {
     resource: "IdempotencyTable",
@@ -111,7 +119,7 @@ export const routes = [
     handler: `${api}/create-order.handler`,
     timeoutSeconds: 20,
     memoryMb: 1024,
-    link: ["ProductsTable", "OrdersTable", "StripeSecretKey"],
+    link: ["ProductsTable", "OrdersTable", "RateLimitsTable", "StripeSecretKey"],
   },
   { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
   {

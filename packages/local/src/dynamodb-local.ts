@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { killWithUs } from "./child-process-lifetime";
 import { assertPortFree, findFreePort } from "./free-port";
+import { urlHost } from "./listen";
 import { createLocalLog } from "./log";
 
 const log = createLocalLog("dynamodb");
@@ -190,7 +191,3 @@ function hint(output: string): string {
   return "";
 }
 
-function urlHost(host: string): string {
-  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
-}
