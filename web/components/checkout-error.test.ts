@@ -20,6 +20,12 @@ describe("describeCheckoutError", () => {
     expect(problem.lines.join(" ")).toBe("Nothing was charged. Please try again in 5 seconds.");
   });
 
+  it("asks a rate-limited shopper to wait as long as the API says", () => {
+    const problem = describeCheckoutError(new ApiError(429, "RATE_LIMITED", "Too many requests", null, 30));
+    expect(problem.title).toBe("Too many checkout attempts.");
+    expect(problem.lines).toEqual(["Nothing was charged. Please try again in 30 seconds."]);
+  });
+
   it("passes validation messages through and explains an unreachable API", () => {
     expect(describeCheckoutError(new ApiError(400, "VALIDATION_FAILED", "a valid email address is required", null, null)).lines).toEqual([
       "a valid email address is required",

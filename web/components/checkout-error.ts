@@ -25,12 +25,12 @@ export function describeCheckoutError(error: unknown): CheckoutProblem {
         outOfStock: items,
       };
     }
+    const wait = error.retryAfterSeconds ? ` in ${error.retryAfterSeconds} seconds` : " in a moment";
     if (error.status === 503) {
-      const wait = error.retryAfterSeconds ? ` in ${error.retryAfterSeconds} seconds` : " in a moment";
       return { title: "Payments are temporarily unavailable.", lines: [`Nothing was charged. Please try again${wait}.`] };
     }
     if (error.status === 429) {
-      return { title: "Too many checkout attempts.", lines: ["Please wait a moment and try again."] };
+      return { title: "Too many checkout attempts.", lines: [`Nothing was charged. Please try again${wait}.`] };
     }
     if (error.status === 400) {
       return { title: "Please check your details.", lines: [error.message] };
