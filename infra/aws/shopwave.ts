@@ -1,0 +1,53 @@
+// Shopwave's AWS program, run by sst.config.ts: every resource, built from infra/topology.ts.
+// Storage, secrets and the queue first (they are what functions link to), then the storefront's
+// router (its URL is the API's CORS origin and Checkout's return address), the API, the worker,
+// the sweeper and finally the storefront, built with the API's URL.
+import { createApi } from "./api";
+import { createCrons } from "./cron";
+import type { Linkables, SettingValues } from "./functions";
+import { scopeLinkPermissions, trustLambdaOnly } from "./permissions";
+import { createOrderEventsQueues, subscribeOrderEventsWorker } from "./queues";
+import { createSecrets } from "./secrets";
+import { stageRules } from "../stage";
+import { createTables } from "./storage";
+import { createStorefront, createStorefrontRouter } from "./web";
+import { queues, storefront } from "../topology";
+
+export function shopwave() {
+  const rules = stageRules($app.stage);
+  scopeLinkPermissions();
+  trustLambdaOnly();
+
+  const { queue, deadLetter } = createOrderEventsQueues();
+  const linkables: Linkables = {
+    ...createTables({ production: rules.production }),
+    ...createSecrets(),
+    [queues.orderEvents.resource]: queue,
+  };
+
+  const router = $dev ? undefined : createStorefrontRouter();
+  const storefrontUrl = router ? router.url : storefront.devUrl;
+  const settings: SettingValues = {
+    STOREFRONT_URL: storefrontUrl,
+    // Optional deploy-time overrides (e.g. in .env.<stage>); the handlers' defaults apply otherwise.
+    ...deployTimeSetting("ORDER_RESERVATION_MINUTES"),
+    ...deployTimeSetting("SWEEP_GRACE_SECONDS"),
+  };
+
+  const api = createApi({ linkables, settings, storefrontOrigin: storefrontUrl });
+  subscribeOrderEventsWorker(queue, linkables, settings);
+  createCrons(linkables, settings);
+  const site = createStorefront({ apiUrl: api.url, router });
+
+  return {
+    api: api.url,
+    storefront: router ? site.url : storefront.devUrl,
+    stripeWebhookUrl: $interpolate`${api.url}/webhooks/stripe`,
+    orderEventsDeadLetterQueue: deadLetter.url,
+  };
+}
+
+function deployTimeSetting(name: "ORDER_RESERVATION_MINUTES" | "SWEEP_GRACE_SECONDS") {
+  const value = process.env[name]?.trim();
+  return value ? { [name]: value } : {};
+}
