@@ -1,10 +1,14 @@
 // Shopwave's SST program (sst.config.ts → infra/aws) run with SST's real components under Pulumi's
 // unit-test mocks, for a developer stage, for production and under `sst dev`; the assertions read
 // the AWS resources it registers and compare them with infra/topology.ts.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../scripts/sst-platform";
 import { queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
 import { crons, httpApi, lambdaRuntime, observability, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
+import { renderSstEnv } from "./sst-env-file";
 import { runShopwaveProgram, type ProgramRun, type RecordedResource } from "./sst-program";
 
 const secretValues = { StripeSecretKey: "sk_test_sentinel_4a1f9c", StripeWebhookSecret: "whsec_sentinel_77d2e0" };
@@ -370,5 +374,18 @@ describe("under `sst dev`", () => {
     const target = live.rpc.devTargets.find((t) => t.handler === createOrder.handler)!;
     const bridge = one(live, "aws:lambda/function:Function", (fn) => fn.name === `${target.functionID}Function`);
     expect(env(bridge).STOREFRONT_URL).toBe(storefront.devUrl);
+  });
+});
+
+describe("sst-env.d.ts", () => {
+  it("is the file SST generates for the program's links, so handlers compile against the real Resource types", () => {
+    const links: Record<string, Record<string, unknown>> = {};
+    for (const ref of ofType(developer, "sst:sst:LinkRef")) {
+      const target = ref.name.replace(/LinkRef$/, "");
+      const owner = developer.resources.find((r) => r.name === target && r.type.startsWith("sst:") && r.type !== "sst:sst:LinkRef");
+      expect(owner, target).toBeDefined();
+      links[target] = { type: owner!.type.replaceAll(":", "."), ...(ref.inputs.properties as Record<string, unknown>) };
+    }
+    expect(readFileSync(path.join(repoRoot, "sst-env.d.ts"), "utf8")).toBe(renderSstEnv(links));
   });
 });
