@@ -7,7 +7,7 @@
 //
 // Options: --recreate (replace an existing endpoint, e.g. when its secret was lost; a new secret is
 // set), --dry-run (print what would be sent to Stripe and change nothing).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -16,6 +16,7 @@ import type Stripe from "stripe";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { secrets } from "@shopwave/infra/topology";
+import { assertShellStage, insideStageShell, rerunInsideStageShell, STAGE_NAME } from "./stage-shell";
 
 export const WEBHOOK_PATH = "/webhooks/stripe";
 
@@ -24,9 +25,6 @@ export interface WebhookOptions {
   recreate: boolean;
   dryRun: boolean;
 }
-
-/** SST's own rule for stage names. */
-const STAGE_NAME = /^[a-zA-Z0-9-]+$/;
 
 export const usage = `Usage: npm run stripe:webhook -- --stage <name> [--recreate] [--dry-run]
 
@@ -137,16 +135,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
-  if (!process.env.SST_RESOURCE_App && !process.env.SST_RESOURCES_JSON) {
-    // Outside the stage: run again inside `sst shell`, which provides the stage's resources.
-    const shell = spawnSync("npx", ["sst", "shell", "--stage", options.stage, "--", "npx", "tsx", fileURLToPath(import.meta.url), ...argv], {
-      cwd: repoRoot,
-      stdio: "inherit",
-    });
-    return shell.status ?? 1;
-  }
-
-  if (Resource.App.stage !== options.stage) throw new Error(`sst shell runs stage ${Resource.App.stage}, not ${options.stage}.`);
+  if (!insideStageShell()) return rerunInsideStageShell(options.stage, fileURLToPath(import.meta.url), argv);
+  assertShellStage(options.stage);
   const apiUrl = Resource.Api.url;
   const secretKey = Resource.StripeSecretKey.value;
   if (secretKey.startsWith("sk_live_") && options.stage !== "production") {
