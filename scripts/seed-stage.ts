@@ -3,7 +3,6 @@
 // overwritten, stock included: running it again restocks them. Refuses production unless
 // --production is given.
 import { parseArgs } from "node:util";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -11,7 +10,7 @@ import { Resource } from "sst";
 import { seedCatalog } from "@shopwave/local/local-stack";
 import { seedProducts } from "@shopwave/local/seed-catalog";
 import { PRODUCTION_STAGE } from "@shopwave/infra/stage";
-import { assertShellStage, insideStageShell, rerunInsideStageShell, STAGE_NAME } from "./stage-shell";
+import { assertShellStage, insideStageShell, rerunInsideStageShell, runAsScript, STAGE_NAME } from "./stage-shell";
 
 export const usage = "Usage: npm run seed:stage -- --stage <name> [--production]";
 
@@ -49,12 +48,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, main);

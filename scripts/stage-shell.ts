@@ -25,3 +25,15 @@ export function rerunInsideStageShell(stage: string, script: string, argv: reado
 export function assertShellStage(stage: string): void {
   if (Resource.App.stage !== stage) throw new Error(`sst shell runs stage ${Resource.App.stage}, not ${stage}.`);
 }
+
+/** Runs `main` when the module at `moduleUrl` is the script node was started with; exits with its code. */
+export function runAsScript(moduleUrl: string, main: (argv: readonly string[]) => Promise<number>): void {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

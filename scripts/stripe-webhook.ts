@@ -16,7 +16,7 @@ import type Stripe from "stripe";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { secrets } from "@shopwave/infra/topology";
-import { assertShellStage, insideStageShell, rerunInsideStageShell, STAGE_NAME } from "./stage-shell";
+import { assertShellStage, insideStageShell, rerunInsideStageShell, runAsScript, STAGE_NAME } from "./stage-shell";
 
 export const WEBHOOK_PATH = "/webhooks/stripe";
 
@@ -172,12 +172,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, main);
