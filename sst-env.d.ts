@@ -6,6 +6,10 @@
 
 declare module "sst" {
   export interface Resource {
+    "Alarms": {
+      "arn": string
+      "type": "sst.aws.SnsTopic"
+    }
     "Api": {
       "type": "sst.aws.ApiGatewayV2"
       "url": string
@@ -27,6 +31,10 @@ declare module "sst" {
       "type": "sst.aws.Dynamo"
     }
     "ProductsTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
+    "RateLimitsTable": {
       "name": string
       "type": "sst.aws.Dynamo"
     }

@@ -37,6 +37,14 @@ export const tables = {
     attributes: { id: "S", pendingShard: "S", expiresAt: "N" },
     globalIndexes: [{ name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" }],
   },
+  /** Fixed-window request counters (e.g. order creation per client IP), expiring through TTL. */
+  rateLimits: {
+    resource: "RateLimitsTable",
+    hashKey: "id",
+    attributes: { id: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
+  },
   /** Powertools idempotency records: one per Stripe event id, so a redelivered webhook is a no-op. */
   idempotency: {
     resource: "IdempotencyTable",
@@ -91,7 +99,7 @@ export type HttpMethod = "GET" | "POST";
  * Configuration a function reads from its environment (besides SST `Resource` links). Only the
  * functions that declare a setting receive it on AWS; locally every handler sees the whole env.
  */
-export type FunctionSetting = "STOREFRONT_URL" | "ORDER_RESERVATION_MINUTES" | "SWEEP_GRACE_SECONDS";
+export type FunctionSetting = "STOREFRONT_URL" | "ORDER_RESERVATION_MINUTES" | "ORDER_RATE_LIMIT" | "SWEEP_GRACE_SECONDS";
 
 export interface RouteDeclaration {
   readonly method: HttpMethod;
@@ -118,9 +126,10 @@ export const routes = [
     handler: `${api}/create-order.handler`,
     timeoutSeconds: 20,
     memoryMb: 1024,
-    link: ["ProductsTable", "OrdersTable", "StripeSecretKey"],
-    // Checkout's success/cancel URLs point at the storefront; the reservation sets the session's expiry.
-    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES"],
+    link: ["ProductsTable", "OrdersTable", "RateLimitsTable", "StripeSecretKey"],
+    // Checkout's success/cancel URLs point at the storefront; the reservation sets the session's
+    // expiry; ORDER_RATE_LIMIT (e.g. 10/60s) limits orders per client IP.
+    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT"],
   },
   { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
   {

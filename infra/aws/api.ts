@@ -12,8 +12,8 @@ export function createApi(options: { linkables: Linkables; settings: SettingValu
       maxAge: `${httpApi.cors.maxAgeSeconds} seconds`,
     },
   });
-  for (const route of routes) {
-    api.route(`${route.method} ${route.path}`, functionArgs(route, options.linkables, options.settings));
-  }
-  return api;
+  const functionNames = routes.map((route) =>
+    api.route(`${route.method} ${route.path}`, functionArgs(route, options.linkables, options.settings)).nodes.function.apply((fn) => fn.name),
+  );
+  return { api, functionNames };
 }

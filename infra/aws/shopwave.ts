@@ -1,7 +1,8 @@
 // Shopwave's AWS program, run by sst.config.ts: every resource, built from infra/topology.ts.
 // Storage, secrets and the queue first (they are what functions link to), then the storefront's
 // router (its URL is the API's CORS origin and Checkout's return address), the API, the worker,
-// the sweeper and finally the storefront, built with the API's URL.
+// the sweeper, the alarms over them, and finally the storefront, built with the API's URL.
+import { createAlarms } from "./alarms";
 import { createApi } from "./api";
 import { createCrons } from "./cron";
 import type { Linkables, SettingValues } from "./functions";
@@ -11,7 +12,7 @@ import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
 import { createStorefront, createStorefrontRouter } from "./web";
-import { queues, storefront } from "../topology";
+import { queues, storefront, type FunctionSetting } from "../topology";
 
 export function shopwave() {
   const rules = stageRules($app.stage);
@@ -31,12 +32,22 @@ export function shopwave() {
     STOREFRONT_URL: storefrontUrl,
     // Optional deploy-time overrides (e.g. in .env.<stage>); the handlers' defaults apply otherwise.
     ...deployTimeSetting("ORDER_RESERVATION_MINUTES"),
+    ...deployTimeSetting("ORDER_RATE_LIMIT"),
     ...deployTimeSetting("SWEEP_GRACE_SECONDS"),
   };
 
-  const api = createApi({ linkables, settings, storefrontOrigin: storefrontUrl });
-  subscribeOrderEventsWorker(queue, linkables, settings);
-  createCrons(linkables, settings);
+  const { api, functionNames: routeFunctions } = createApi({ linkables, settings, storefrontOrigin: storefrontUrl });
+  const worker = subscribeOrderEventsWorker(queue, linkables, settings);
+  const crons = createCrons(linkables, settings);
+  const alarmsTopic = createAlarms({
+    queues: { [queues.orderEvents.resource]: queue, [queues.orderEvents.deadLetter.resource]: deadLetter },
+    api,
+    functionNames: [
+      ...routeFunctions,
+      worker.nodes.function.apply((fn) => fn.name),
+      ...crons.map((cron) => cron.nodes.function.apply((fn) => fn.name)),
+    ],
+  });
   const site = createStorefront({ apiUrl: api.url, router });
 
   return {
@@ -44,10 +55,11 @@ export function shopwave() {
     storefront: router ? site.url : storefront.devUrl,
     stripeWebhookUrl: $interpolate`${api.url}/webhooks/stripe`,
     orderEventsDeadLetterQueue: deadLetter.url,
+    alarmsTopic: alarmsTopic.arn,
   };
 }
 
-function deployTimeSetting(name: "ORDER_RESERVATION_MINUTES" | "SWEEP_GRACE_SECONDS") {
+function deployTimeSetting(name: Exclude<FunctionSetting, "STOREFRONT_URL">) {
   const value = process.env[name]?.trim();
   return value ? { [name]: value } : {};
 }

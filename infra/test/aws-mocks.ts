@@ -51,6 +51,8 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
       };
     case "aws:cloudfront/distribution:Distribution":
       return { domainName: `${name.toLowerCase()}.cloudfront.net`, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${name}` };
+    case "aws:sns/topic:Topic":
+      return { name: physical, arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${physical}` };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { name: physical, arn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${physical}` };
     case "aws:s3/bucketV2:BucketV2":

@@ -5,10 +5,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/sst-platform";
+import { alarms } from "../alarms";
 import { queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
 import { crons, httpApi, lambdaRuntime, observability, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
-import { renderSstEnv } from "./sst-env-file";
+import { linksOf, renderSstEnv } from "./sst-env-file";
 import { runShopwaveProgram, type ProgramRun, type RecordedResource } from "./sst-program";
 
 const secretValues = { StripeSecretKey: "sk_test_sentinel_4a1f9c", StripeWebhookSecret: "whsec_sentinel_77d2e0" };
@@ -379,13 +380,54 @@ describe("under `sst dev`", () => {
 
 describe("sst-env.d.ts", () => {
   it("is the file SST generates for the program's links, so handlers compile against the real Resource types", () => {
-    const links: Record<string, Record<string, unknown>> = {};
-    for (const ref of ofType(developer, "sst:sst:LinkRef")) {
-      const target = ref.name.replace(/LinkRef$/, "");
-      const owner = developer.resources.find((r) => r.name === target && r.type.startsWith("sst:") && r.type !== "sst:sst:LinkRef");
-      expect(owner, target).toBeDefined();
-      links[target] = { type: owner!.type.replaceAll(":", "."), ...(ref.inputs.properties as Record<string, unknown>) };
+    expect(readFileSync(path.join(repoRoot, "sst-env.d.ts"), "utf8")).toBe(renderSstEnv(linksOf(developer.resources)));
+  });
+});
+
+describe("alarms", () => {
+  const metricAlarms = (run: ProgramRun) => ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm");
+
+  it("every declared alarm exists once per stage, named after the stage, notifying the Alarms topic", () => {
+    const topic = within(developer, component(developer, "sst:aws:SnsTopic", "Alarms")).find((r) => r.type === "aws:sns/topic:Topic")!;
+    expect(developer.outputs.alarmsTopic).toBe(topic.state.arn);
+    expect(metricAlarms(developer)).toHaveLength(alarms.length);
+    for (const alarm of alarms) {
+      const resource = one(developer, "aws:cloudwatch/metricAlarm:MetricAlarm", (r) => r.name === alarm.name);
+      expect(resource.inputs).toMatchObject({
+        name: `shopwave-alice-${alarm.name}`,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: alarm.threshold,
+        evaluationPeriods: alarm.evaluationPeriods,
+        treatMissingData: "notBreaching",
+        alarmActions: [topic.state.arn],
+        okActions: [topic.state.arn],
+      });
+      expect(String(resource.inputs.alarmDescription)).toContain(`docs/operations.md#${alarm.runbook}`);
     }
-    expect(readFileSync(path.join(repoRoot, "sst-env.d.ts"), "utf8")).toBe(renderSstEnv(links));
+    expect(metricAlarms(production).map((alarm) => alarm.inputs.name)).toContain(`shopwave-production-${alarms[0]!.name}`);
+  });
+
+  it("watch the stage's own metrics: its queues, its API, its functions, and the app's EMF metrics", () => {
+    const api = one(developer, "aws:apigatewayv2/api:Api", () => true);
+    for (const alarm of alarms) {
+      const resource = one(developer, "aws:cloudwatch/metricAlarm:MetricAlarm", (r) => r.name === alarm.name);
+      const { metric } = alarm;
+      if (metric.kind === "functions") {
+        const queries = resource.inputs.metricQueries as { id: string; expression?: string; returnData: boolean; metric?: { metricName: string; dimensions: { FunctionName: string }; stat: string; period: number } }[];
+        const watched = queries.filter((query) => query.metric).map((query) => query.metric!.dimensions.FunctionName);
+        expect(watched.sort()).toEqual(shopwaveFunctions(developer).map((fn) => String(fn.state.name)).sort());
+        expect(queries.filter((query) => query.metric).every((query) => query.metric!.metricName === metric.name && query.metric!.stat === alarm.statistic)).toBe(true);
+        expect(queries.filter((query) => query.returnData)).toEqual([expect.objectContaining({ expression: `SUM([${queries.filter((q) => q.metric).map((q) => q.id).join(",")}])` })]);
+        continue;
+      }
+      expect(resource.inputs).toMatchObject({ metricName: metric.name, statistic: alarm.statistic, period: alarm.periodSeconds });
+      if (metric.kind === "app") {
+        expect(resource.inputs).toMatchObject({ namespace: observability.metricsNamespace, dimensions: { service: observability.serviceName } });
+      } else if (metric.kind === "queue") {
+        expect(resource.inputs).toMatchObject({ namespace: "AWS/SQS", dimensions: { QueueName: queueOf(developer, metric.queue).state.name } });
+      } else {
+        expect(resource.inputs).toMatchObject({ namespace: "AWS/ApiGateway", dimensions: { ApiId: api.id } });
+      }
+    }
   });
 });
