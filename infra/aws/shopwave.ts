@@ -12,7 +12,7 @@ import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
 import { createStorefront, createStorefrontRouter } from "./web";
-import { queues, storefront, type FunctionSetting } from "../topology";
+import { queues, storefront } from "../topology";
 
 export function shopwave() {
   const rules = stageRules($app.stage);
@@ -32,7 +32,8 @@ export function shopwave() {
     STOREFRONT_URL: storefrontUrl,
     // Optional deploy-time overrides (e.g. in .env.<stage>); the handlers' defaults apply otherwise.
     ...deployTimeSetting("ORDER_RESERVATION_MINUTES"),
-    ...deployTimeSetting("ORDER_RATE_LIMIT"),
+    // On by default in the cloud (off locally, so load tests measure the system).
+    ORDER_RATE_LIMIT: process.env.ORDER_RATE_LIMIT?.trim() || DEFAULT_ORDER_RATE_LIMIT,
     ...deployTimeSetting("SWEEP_GRACE_SECONDS"),
   };
 
@@ -59,7 +60,10 @@ export function shopwave() {
   };
 }
 
-function deployTimeSetting(name: Exclude<FunctionSetting, "STOREFRONT_URL">) {
+/** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
+export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
+
+function deployTimeSetting(name: "ORDER_RESERVATION_MINUTES" | "SWEEP_GRACE_SECONDS") {
   const value = process.env[name]?.trim();
   return value ? { [name]: value } : {};
 }

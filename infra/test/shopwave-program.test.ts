@@ -20,7 +20,7 @@ let live: ProgramRun;
 
 beforeAll(async () => {
   // One at a time: each run is a child process loading @pulumi/aws (~0.5 GB).
-  developer = await runShopwaveProgram({ stage: "alice", secrets: secretValues, env: { ORDER_RESERVATION_MINUTES: "45" } });
+  developer = await runShopwaveProgram({ stage: "alice", secrets: secretValues, env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off" } });
   production = await runShopwaveProgram({ stage: "production", secrets: secretValues });
   live = await runShopwaveProgram({ stage: "bob", dev: true, secrets: secretValues });
 }, 240_000);
@@ -275,7 +275,7 @@ describe("every Shopwave function", () => {
         POWERTOOLS_LOG_LEVEL: observability.logLevel,
       });
       const settings = new Set<string>("settings" in declared && declared.settings ? declared.settings : []);
-      for (const name of ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "SWEEP_GRACE_SECONDS", "STRIPE_API_BASE_URL"]) {
+      for (const name of ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "SWEEP_GRACE_SECONDS", "STRIPE_API_BASE_URL"]) {
         if (!settings.has(name)) expect(variables[name], `${declared.what} ${name}`).toBeUndefined();
       }
     }
@@ -283,9 +283,11 @@ describe("every Shopwave function", () => {
     expect(env(functionFor(developer, createOrder.handler))).toMatchObject({
       STOREFRONT_URL: developer.outputs.storefront,
       ORDER_RESERVATION_MINUTES: "45",
+      ORDER_RATE_LIMIT: "off",
     });
-    // Unset at deploy time: the handler's own default applies.
+    // Unset at deploy time: the handler's own reservation default applies; orders are rate-limited.
     expect(env(functionFor(production, createOrder.handler)).ORDER_RESERVATION_MINUTES).toBeUndefined();
+    expect(env(functionFor(production, createOrder.handler)).ORDER_RATE_LIMIT).toMatch(/^\d+\/\d+s$/);
   });
 
   it("never sees a Stripe secret in plaintext: not in its environment, nor in any AWS resource", () => {
