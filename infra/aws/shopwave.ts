@@ -14,6 +14,9 @@ import { createTables } from "./storage";
 import { createStorefront, createStorefrontRouter } from "./web";
 import { queues, storefront } from "../topology";
 
+/** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
+export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
+
 export function shopwave() {
   const rules = stageRules($app.stage);
   scopeLinkPermissions();
@@ -59,9 +62,6 @@ export function shopwave() {
     alarmsTopic: alarmsTopic.arn,
   };
 }
-
-/** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
-export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
 
 function deployTimeSetting(name: "ORDER_RESERVATION_MINUTES" | "SWEEP_GRACE_SECONDS") {
   const value = process.env[name]?.trim();
