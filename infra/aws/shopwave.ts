@@ -18,7 +18,7 @@ import { queues, storefront } from "../topology";
 export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
 
 export function shopwave() {
-  const rules = stageRules($app.stage);
+  const rules = stageRules($app.stage, process.env);
   scopeLinkPermissions();
   trustLambdaOnly();
 
@@ -43,15 +43,17 @@ export function shopwave() {
   const { api, functionNames: routeFunctions } = createApi({ linkables, settings, storefrontOrigin: storefrontUrl });
   const worker = subscribeOrderEventsWorker(queue, linkables, settings);
   const crons = createCrons(linkables, settings);
-  const alarmsTopic = createAlarms({
-    queues: { [queues.orderEvents.resource]: queue, [queues.orderEvents.deadLetter.resource]: deadLetter },
-    api,
-    functionNames: [
-      ...routeFunctions,
-      worker.nodes.function.apply((fn) => fn.name),
-      ...crons.map((cron) => cron.nodes.function.apply((fn) => fn.name)),
-    ],
-  });
+  const alarmsTopic = rules.alarms
+    ? createAlarms({
+        queues: { [queues.orderEvents.resource]: queue, [queues.orderEvents.deadLetter.resource]: deadLetter },
+        api,
+        functionNames: [
+          ...routeFunctions,
+          worker.nodes.function.apply((fn) => fn.name),
+          ...crons.map((cron) => cron.nodes.function.apply((fn) => fn.name)),
+        ],
+      })
+    : undefined;
   const site = createStorefront({ apiUrl: api.url, router });
 
   return {
@@ -59,7 +61,7 @@ export function shopwave() {
     storefront: router ? site.url : storefront.devUrl,
     stripeWebhookUrl: $interpolate`${api.url}/webhooks/stripe`,
     orderEventsDeadLetterQueue: deadLetter.url,
-    alarmsTopic: alarmsTopic.arn,
+    ...(alarmsTopic ? { alarmsTopic: alarmsTopic.arn } : {}),
   };
 }
 

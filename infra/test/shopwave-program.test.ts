@@ -20,7 +20,12 @@ let live: ProgramRun;
 
 beforeAll(async () => {
   // One at a time: each run is a child process loading @pulumi/aws (~0.5 GB).
-  developer = await runShopwaveProgram({ stage: "alice", secrets: secretValues, env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off" } });
+  // alice opts in to alarms (as a staging stage would); bob's stage has none, as developer stages by default.
+  developer = await runShopwaveProgram({
+    stage: "alice",
+    secrets: secretValues,
+    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", SHOPWAVE_ALARMS: "on" },
+  });
   production = await runShopwaveProgram({ stage: "production", secrets: secretValues });
   live = await runShopwaveProgram({ stage: "bob", dev: true, secrets: secretValues });
 }, 240_000);
@@ -149,10 +154,12 @@ describe("stage rules", () => {
   });
 
   it("only the stage named production gets the production rules", () => {
-    expect(stageRules("production")).toEqual({ production: true, removal: "retain", protect: true });
+    expect(stageRules("production")).toEqual({ production: true, removal: "retain", protect: true, alarms: true });
     for (const stage of ["alice", "prod", "Production", "production-2", ""]) {
-      expect(stageRules(stage)).toEqual({ production: false, removal: "remove", protect: false });
+      expect(stageRules(stage)).toEqual({ production: false, removal: "remove", protect: false, alarms: false });
     }
+    // Opting in to alarms changes nothing else.
+    expect(stageRules("staging", { SHOPWAVE_ALARMS: "on" })).toEqual({ production: false, removal: "remove", protect: false, alarms: true });
   });
 });
 
@@ -406,7 +413,13 @@ describe("alarms", () => {
       });
       expect(String(resource.inputs.alarmDescription)).toContain(`docs/operations.md#${alarm.runbook}`);
     }
-    expect(metricAlarms(production).map((alarm) => alarm.inputs.name)).toContain(`shopwave-production-${alarms[0]!.name}`);
+    expect(metricAlarms(production).map((alarm) => alarm.inputs.name).sort()).toEqual(alarms.map((alarm) => `shopwave-production-${alarm.name}`).sort());
+  });
+
+  it("are left out of a stage that did not opt in, so it costs nothing at rest", () => {
+    expect(metricAlarms(live)).toEqual([]);
+    expect(ofType(live, "aws:sns/topic:Topic")).toEqual([]);
+    expect(live.outputs.alarmsTopic).toBeUndefined();
   });
 
   it("watch the stage's own metrics: its queues, its API, its functions, and the app's EMF metrics", () => {
