@@ -1,5 +1,6 @@
-// Two projects: fast unit tests beside the code, and integration suites under test/ that start
-// the embedded local stack on free loopback ports.
+// Three projects: fast unit tests beside the code, the SST program's tests under Pulumi mocks
+// (infra/), and integration suites under test/ that start the embedded local stack on free
+// loopback ports.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -9,7 +10,12 @@ export default defineConfig({
       {
         extends: true,
         // Unit tests run first (group 0); the integration group starts after them.
-        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "infra/**/*.test.ts", "web/{lib,components}/**/*.test.ts", "test/support/**/*.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 0 } },
+        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts", "web/{lib,components}/**/*.test.ts", "test/support/**/*.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        // The SST program under Pulumi mocks (each run a child process holding @pulumi/aws).
+        test: { name: "infra", include: ["infra/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 300_000, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,

@@ -1,6 +1,7 @@
 // The alarms an operator gets, as plain data: what each watches, when it fires, and the runbook
 // section (docs/operations.md) that says what to do. sst.config.ts turns them into CloudWatch
 // alarms; a test checks every one has its runbook section, so the two cannot drift.
+import { observability } from "./topology";
 
 export type AlarmMetric =
   /** One of our own EMF metrics (namespace Shopwave, dimension service=shopwave). */
@@ -25,8 +26,8 @@ export interface AlarmDeclaration {
   readonly summary: string;
 }
 
-export const APP_METRICS_NAMESPACE = "Shopwave";
-export const APP_METRICS_SERVICE = "shopwave";
+export const APP_METRICS_NAMESPACE = observability.metricsNamespace;
+export const APP_METRICS_SERVICE = observability.serviceName;
 
 export const alarms: readonly AlarmDeclaration[] = [
   {

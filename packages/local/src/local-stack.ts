@@ -6,7 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
-import { crons, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
+import { crons, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import type { Product } from "@shopwave/core/catalog/product";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { RESERVATION_MINUTES } from "@shopwave/core/orders/create-order";
@@ -124,7 +124,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await handlersReadyPromise;
         return loadHandler(ref);
       },
-      cors: { allowOrigins: [new URL(options.storefrontUrl).origin], allowHeaders: ["content-type", "authorization"], allowMethods: ["GET", "POST"] },
+      cors: {
+        allowOrigins: [new URL(options.storefrontUrl).origin],
+        allowHeaders: [...httpApi.cors.allowHeaders],
+        allowMethods: [...httpApi.cors.allowMethods],
+        maxAgeSeconds: httpApi.cors.maxAgeSeconds,
+      },
     });
     stoppers.push(() => gateway.stop());
 
@@ -227,7 +232,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const sweep = await loadHandler<(event: unknown, context: Context) => Promise<unknown>>(sweeper.handler);
       return sweep(
         { source: "aws.events", "detail-type": "Scheduled Event" },
-        createLambdaContext({ functionName: functionNameFor(sweeper.handler), timeoutSeconds: sweeper.timeoutSeconds, memoryMb: 256 }),
+        createLambdaContext({ functionName: functionNameFor(sweeper.handler), timeoutSeconds: sweeper.timeoutSeconds, memoryMb: sweeper.memoryMb }),
       );
     };
     const sweepEveryMs = options.sweepEveryMs ?? sweeper.everyMinutes * 60_000;

@@ -1,11 +1,12 @@
 // Builds and runs the Next.js storefront (web/) as a child process: `next dev` for `npm run
 // dev`, `next build` + `next start` for the e2e suite and the benchmark. The API address is
-// passed at run time (NEXT_PUBLIC_API_URL, read by the server per request), so one build serves
+// passed at run time (NEXT_PUBLIC_API_URL, which the server reads per request), so one build serves
 // a stack on any port. Secrets in our environment (Stripe keys, AWS settings the handlers use)
 // are not passed on: the storefront needs none of them.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { storefront } from "@shopwave/infra/topology";
 import { killWithUs } from "./child-process-lifetime";
 import { assertPortFree, findFreePort } from "./free-port";
 import { repoRoot } from "./handler-loader";
@@ -121,7 +122,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
   if (options.port) await assertPortFree(options.port, "the storefront");
   const port = options.port || (await findFreePort());
   const command = options.mode === "dev" ? "dev" : "start";
-  const next = runNext([command, "--hostname", host, "--port", String(port)], storefrontEnv({ NEXT_PUBLIC_API_URL: options.apiUrl }), options.onOutput);
+  const next = runNext([command, "--hostname", host, "--port", String(port)], storefrontEnv({ [storefront.apiUrlEnv]: options.apiUrl }), options.onOutput);
 
   const stop = async () => {
     next.kill("SIGTERM");
