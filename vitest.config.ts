@@ -10,7 +10,7 @@ export default defineConfig({
       {
         extends: true,
         // Unit tests run first (group 0); the integration group starts after them.
-        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 0 } },
+        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts", "web/{lib,components}/**/*.test.ts", "test/support/**/*.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,

@@ -1,5 +1,6 @@
-// `npm run dev`: starts the whole local stack with readable progress, prints where everything
-// is and how to place an order, and shuts it all down cleanly on Ctrl-C.
+// `npm run dev`: starts the whole local stack and the Next.js storefront (`next dev`) with
+// readable progress, prints where everything is and how to place an order, and shuts it all
+// down cleanly on Ctrl-C.
 import { styleText } from "node:util";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { reservationMinutesFrom } from "@shopwave/core/orders/create-order";
@@ -8,9 +9,11 @@ import { loadLocalEnv, portFrom } from "./local-env";
 import { startLocalStack } from "./local-stack";
 import { createLocalLog } from "./log";
 import { seedProducts } from "./seed-catalog";
-import { startStorefrontPlaceholder } from "./storefront-placeholder";
+import { findFreePort } from "./free-port";
+import { startStorefront } from "./storefront-server";
 
 const log = createLocalLog("dev");
+const webLog = createLocalLog("web");
 
 async function main() {
   const started = Date.now();
@@ -21,7 +24,9 @@ async function main() {
   // renders them compactly (SHOPWAVE_LOG_FORMAT=json shows the raw lines).
   process.env.POWERTOOLS_DEV = "false";
   process.env.POWERTOOLS_METRICS_DISABLED ??= "false";
-  const storefrontUrl = env.STOREFRONT_URL || `http://localhost:${portFrom(env, "WEB_PORT", 3000)}`;
+  const webPort = portFrom(env, "WEB_PORT", 3000) || (await findFreePort());
+  const apiPort = portFrom(env, "API_PORT", 3001);
+  const storefrontUrl = env.STOREFRONT_URL || `http://localhost:${webPort}`;
   const stripeSecretKey = env.STRIPE_SECRET_KEY;
   const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET;
   if (!stripeSecretKey || !stripeWebhookSecret) {
@@ -29,10 +34,10 @@ async function main() {
   }
   const useRealStripe = env.STRIPE_API_BASE_URL === "";
 
-  log.info("starting Shopwave's local stack…");
-  const stack = await startLocalStack({
+  log.info("starting Shopwave's local stack and storefront…");
+  const stackStarting = startLocalStack({
     ports: {
-      api: portFrom(env, "API_PORT", 3001),
+      api: apiPort,
       stripe: portFrom(env, "STRIPE_SIMULATOR_PORT", 12111),
       dynamodb: portFrom(env, "DYNAMODB_PORT", 8000),
       sqs: portFrom(env, "SQS_PORT", 9324),
@@ -45,7 +50,29 @@ async function main() {
     seed: seedProducts,
     onProgress: (step, ms) => log.info(`✓ ${step} ${styleText("gray", `(${ms} ms)`)}`),
   });
-  const web = await startStorefrontPlaceholder({ host: "127.0.0.1", port: portFrom(env, "WEB_PORT", 3000), apiUrl: stack.urls.api });
+  // The storefront needs only the API's address: with a fixed API port it starts alongside the stack.
+  const webStarting = (apiPort ? Promise.resolve(`http://127.0.0.1:${apiPort}`) : stackStarting.then((stack) => stack.urls.api)).then((apiUrl) =>
+    startStorefront({
+      mode: "dev",
+      port: webPort,
+      apiUrl,
+      // Next's banner repeats what we print below; its warnings and errors are what matter.
+      onOutput: (line) => {
+        if (!/^\s*(▲ Next\.js|- Local:|- Network:|- Environments:|✓ Starting|✓ Ready)/.test(line)) webLog.info(line.trim());
+      },
+    }).then((web) => {
+      log.info(`✓ storefront (next dev) listening at ${web.url} ${styleText("gray", `(${Date.now() - started} ms)`)}`);
+      return web;
+    }),
+  );
+  const [stackResult, webResult] = await Promise.allSettled([stackStarting, webStarting]);
+  if (stackResult.status === "rejected" || webResult.status === "rejected") {
+    if (webResult.status === "fulfilled") await webResult.value.stop();
+    if (stackResult.status === "fulfilled") await stackResult.value.stop();
+    throw stackResult.status === "rejected" ? stackResult.reason : (webResult as PromiseRejectedResult).reason;
+  }
+  const stack = stackResult.value;
+  const web = webResult.value;
 
   const sqs = new SQSClient({ endpoint: stack.urls.sqs, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   const devConsole =
@@ -59,32 +86,6 @@ async function main() {
             return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
           },
         });
-
-  const readyMs = Date.now() - started;
-  const row = (name: string, url: string) => `  ${name.padEnd(18)} ${styleText("cyan", url)}`;
-  console.log(
-    [
-      "",
-      styleText("bold", `Shopwave is ready in ${(readyMs / 1000).toFixed(1)} s`),
-      row("Storefront", web.url),
-      row("API", stack.urls.api),
-      row("Stripe simulator", stack.urls.stripe ?? "real Stripe (forward webhooks with `stripe listen`)"),
-      row("DynamoDB", stack.urls.dynamodb),
-      row("SQS", stack.urls.sqs),
-      "",
-      "Place an order from a terminal:",
-      styleText(
-        "gray",
-        `  curl -s -X POST ${stack.urls.api}/orders -H 'content-type: application/json' \\\n` +
-          `    -d '{"email":"you@example.com","items":[{"productId":"${seedProducts[0]?.id}","quantity":1}]}'`,
-      ),
-      "then open its checkoutUrl, pay with 4242 4242 4242 4242, and watch",
-      styleText("gray", `  curl -s '${stack.urls.api}/orders/<order id>?token=<accessToken>'`),
-      "",
-      "Press Ctrl-C to stop.",
-      "",
-    ].join("\n"),
-  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -103,6 +104,43 @@ async function main() {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  // next dev compiles a page on its first request: compile the home page before saying "ready",
+  // so the first visit is quick and the time printed is the time until it is.
+  const warmStarted = Date.now();
+  await fetch(web.url, { signal: AbortSignal.timeout(120_000) })
+    .then(async (response) => {
+      await response.body?.cancel();
+      log.info(`✓ home page compiled ${styleText("gray", `(${Date.now() - warmStarted} ms)`)}`);
+    })
+    .catch((error: unknown) => log.warn(`the home page did not compile in time: ${String(error)}`));
+  const readyMs = Date.now() - started;
+  const row = (name: string, url: string) => `  ${name.padEnd(18)} ${styleText("cyan", url)}`;
+  console.log(
+    [
+      "",
+      styleText("bold", `Shopwave is ready in ${(readyMs / 1000).toFixed(1)} s`),
+      row("Storefront", web.url),
+      row("API", stack.urls.api),
+      row("Stripe simulator", stack.urls.stripe ?? "real Stripe (forward webhooks with `stripe listen`)"),
+      row("DynamoDB", stack.urls.dynamodb),
+      row("SQS", stack.urls.sqs),
+      "",
+      `Open ${styleText("cyan", web.url)} and buy something with the test card 4242 4242 4242 4242.`,
+      "",
+      "Or place an order from a terminal:",
+      styleText(
+        "gray",
+        `  curl -s -X POST ${stack.urls.api}/orders -H 'content-type: application/json' \\\n` +
+          `    -d '{"email":"you@example.com","items":[{"productId":"${seedProducts[0]?.id}","quantity":1}]}'`,
+      ),
+      "then open its checkoutUrl, pay with 4242 4242 4242 4242, and watch",
+      styleText("gray", `  curl -s '${stack.urls.api}/orders/<order id>?token=<accessToken>'`),
+      "",
+      "Press Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
 }
 
 main().catch((error: unknown) => {

