@@ -134,6 +134,15 @@ export const routes = [
   { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
   {
     method: "POST",
+    path: "/orders/{id}/cancel",
+    handler: `${api}/cancel-order.handler`,
+    // Expires the Checkout Session (Stripe, up to 3 attempts) before releasing the stock.
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    link: ["OrdersTable", "ProductsTable", "StripeSecretKey"],
+  },
+  {
+    method: "POST",
     path: "/webhooks/stripe",
     handler: "packages/functions/src/webhooks/stripe.handler",
     timeoutSeconds: 10,
@@ -183,7 +192,7 @@ export const storefront = {
   resource: "Storefront",
   router: "StorefrontRouter",
   path: "web",
-  /** The storefront reads the API's base URL from this variable (inlined into the browser bundle at build time). */
+  /** The storefront's server reads the API's base URL from this variable at run time and hands it to the browser, so one build serves any stage. */
   apiUrlEnv: "NEXT_PUBLIC_API_URL",
   /** Where `next dev` listens under `sst dev`, so the API lets it in. */
   devUrl: "http://localhost:3000",

@@ -1,6 +1,6 @@
 // The Next.js storefront (web/). It is served through a CloudFront Router created before the API,
-// so the storefront's URL is known when the API's CORS origin is set, while the site itself is
-// built with the API's URL (NEXT_PUBLIC_API_URL): no dependency cycle between the two.
+// so the storefront's URL is known when the API's CORS origin is set, while the site's server
+// function is given the API's URL (NEXT_PUBLIC_API_URL, read at run time): no dependency cycle.
 // Under `sst dev` no distribution is deployed: `next dev` runs locally at the declared dev URL.
 import { lambdaRuntime, storefront } from "../topology";
 

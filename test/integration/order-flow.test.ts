@@ -182,6 +182,46 @@ describe("an abandoned checkout", () => {
   });
 });
 
+describe("a shopper cancelling their pending order", () => {
+  const cancel = (orderId: string, token: string) => t.api.raw("POST", `/orders/${orderId}/cancel`, { headers: { authorization: `Bearer ${token}` } });
+
+  it("expires the Checkout Session and releases the stock now, once", async () => {
+    const id = product(7);
+    await t.setStock(id, 10);
+    const placed = await placeOrder(t.api, id, 4);
+    expect(await t.stockOf(id)).toBe(6);
+    const cancelled = await cancel(placed.order.id, placed.accessToken);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id: placed.order.id, status: "CANCELLED", cancellationReason: "cancelled_by_shopper", checkoutUrl: null });
+    expect(await t.stockOf(id)).toBe(10);
+    expect((await stripe.checkout.sessions.retrieve(placed.order.checkoutSessionId)).status).toBe("expired");
+    // The expiry webhook that follows, and a second cancel, change nothing.
+    await t.stack.stripe!.whenDeliveriesSettled();
+    expect((await cancel(placed.order.id, placed.accessToken)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await t.stockOf(id)).toBe(10);
+    // The hosted page no longer takes a payment.
+    expect((await fetch(placed.checkoutUrl)).status).toBe(200);
+    await expect(payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).rejects.toThrow(/no form/);
+  });
+
+  it("refuses to cancel a paid order, and answers a wrong token as if the order did not exist", async () => {
+    const id = product(8);
+    await t.setStock(id, 10);
+    const placed = await placeOrder(t.api, id, 1);
+    expect((await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).status).toBe(303);
+    await waitFor("CONFIRMED", async () => ((await orderStatus(t.api, placed.order.id, placed.accessToken)) === "CONFIRMED" ? true : undefined));
+    const refused = await cancel(placed.order.id, placed.accessToken);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "ORDER_NOT_CANCELLABLE", details: { status: "CONFIRMED" } });
+    const other = await placeOrder(t.api, id, 1);
+    for (const response of [await cancel(placed.order.id, other.accessToken), await t.api.raw("POST", `/orders/${placed.order.id}/cancel`)]) {
+      expect(response.status).toBe(404);
+    }
+    expect(await t.stockOf(id)).toBe(8);
+  });
+});
+
 describe("reading an order", () => {
   it("needs the order's own token and does not reveal whether an order exists", async () => {
     const placed = await placeOrder(t.api, product(5));

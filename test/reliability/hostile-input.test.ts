@@ -160,6 +160,22 @@ describe("fuzzed requests", () => {
     );
   });
 
+  it("POST /orders/{id}/cancel: without the order's own token every attempt is the same 404, and nothing changes", async () => {
+    const ordersBefore = await countOrders();
+    const stockBefore = await stockLevels();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.stringMatching(/^ord_[0-9a-z]{26}$/), fc.string({ minLength: 1 })), fc.oneof(fc.string(), fc.base64String()), fc.option(fc.json()), async (id, token, body) => {
+        casesRun["POST /orders/{id}/cancel"] = (casesRun["POST /orders/{id}/cancel"] ?? 0) + 1;
+        const headers: Record<string, string> = { authorization: `Bearer ${token.replace(/[\r\n\s]/g, "") || "x"}` };
+        if (body !== null) headers["content-type"] = "application/json";
+        expectWellFormed(await send("POST", `/orders/${encodeURIComponent(id)}/cancel`, body ?? undefined, headers), [404]);
+      }),
+      { numRuns: 150 },
+    );
+    expect(await countOrders()).toBe(ordersBefore);
+    expect(await stockLevels()).toEqual(stockBefore);
+  });
+
   it("POST /webhooks/stripe: unsigned, forged or malformed deliveries are refused and nothing is enqueued", async () => {
     const depthBefore = await queueDepth(t);
     const payload = fc.oneof(

@@ -126,6 +126,24 @@ it("acknowledges events nobody expects (unknown types, unknown orders) and lets 
   expect(await queueDepth(t, t.stack.queueUrls.orderEventsDlq)).toBe(0);
 });
 
+it("confirms rather than cancels when a shopper cancels an order whose payment went through but is not yet processed", async () => {
+  await drainQueue(t);
+  const product = seedProducts[6]!.id;
+  await t.setStock(product, 10);
+  const placed = await placeOrder(t.api, product, 2);
+  expect((await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).status).toBe(303);
+  // No worker runs: the completion waits on the queue while the shopper (in another tab) cancels.
+  const refused = await t.api.raw("POST", `/orders/${placed.order.id}/cancel`, { headers: { authorization: `Bearer ${placed.accessToken}` } });
+  expect(refused.status).toBe(409);
+  expect(refused.body.error).toMatchObject({ code: "ORDER_NOT_CANCELLABLE", details: { status: "CONFIRMED" } });
+  expect(await t.stockOf(product)).toBe(8);
+  await withPoller(t, async () => {
+    await waitFor("queue drained", async () => ((await queueDepth(t)) === 0 ? true : undefined));
+  });
+  expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CONFIRMED");
+  expect(await t.stockOf(product)).toBe(8);
+});
+
 it("releases an abandoned order's stock once when its expiry webhook and the sweeper race", async () => {
   const product = seedProducts[5]!.id;
   await t.setStock(product, 20);

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { removeFromCart, setCartQuantity, useCart, type CartLine } from "../lib/cart-store";
 import { formatMoney } from "../lib/money";
 import { cartKey, forgetPendingCheckout, readPendingCheckout, rememberPendingCheckout } from "../lib/pending-checkout";
-import { getOrder, getProduct, placeOrder, type Product } from "../lib/shop-api";
+import { cancelOrder, getOrder, getProduct, placeOrder, type Product } from "../lib/shop-api";
 import { maxOrderable, stockLabel } from "../lib/stock";
 import { useApiUrl } from "./api-url-provider";
 import { describeCheckoutError, type CheckoutProblem } from "./checkout-error";
@@ -137,6 +137,11 @@ export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null
       } catch {
         // fall through to a new order
       }
+    }
+    if (pending) {
+      // A different cart (or one about to lapse) replaces the earlier order: give its stock back now
+      // rather than when its reservation runs out. Best effort: the reservation lapses anyway.
+      await cancelOrder(apiUrl, pending.orderId, pending.accessToken).catch(() => undefined);
       forgetPendingCheckout();
     }
     try {

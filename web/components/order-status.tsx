@@ -24,6 +24,7 @@ const cancellationText: Record<string, string> = {
   reservation_lapsed: "The payment window closed before payment was completed.",
   async_payment_failed: "The bank debit did not go through.",
   payment_provider_unavailable: "We couldn't reach the payment provider to take payment.",
+  cancelled_by_shopper: "You cancelled this order.",
 };
 
 function StatusPanel({ order }: { order: Order }) {

@@ -2,7 +2,8 @@
 // stock until the Checkout Session expires, so a shopper who comes back from the payment page
 // (declined card, "Back") and checks out the same cart again is sent back to the same session
 // instead of reserving the stock a second time. Once the order page shows the order paid, the
-// cart and this record are cleared.
+// cart and this record are cleared. Checking out a different cart cancels the earlier order first,
+// so its stock goes back at once (POST /orders/{id}/cancel).
 import type { CartLine } from "./cart-store";
 
 export interface PendingCheckout {

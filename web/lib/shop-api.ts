@@ -145,6 +145,11 @@ export async function getOrder(baseUrl: string, id: string, token: string): Prom
   }
 }
 
+/** Gives up a pending order: its payment page closes and its stock goes back now. */
+export function cancelOrder(baseUrl: string, id: string, token: string): Promise<Order> {
+  return request<Order>(baseUrl, `/orders/${encodeURIComponent(id)}/cancel`, { method: "POST", token });
+}
+
 export function placeOrder(baseUrl: string, input: { email: string; items: { productId: string; quantity: number }[] }): Promise<PlacedOrder> {
   return request<PlacedOrder>(baseUrl, "/orders", { method: "POST", body: input });
 }

@@ -35,6 +35,7 @@ export const CancellationReason = z.enum([
   "async_payment_failed",
   "reservation_lapsed",
   "payment_provider_unavailable",
+  "cancelled_by_shopper",
 ]);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 

@@ -7,7 +7,8 @@ export type DomainErrorCode =
   | "OUT_OF_STOCK"
   | "PAYMENT_PROVIDER_UNAVAILABLE"
   | "CONCURRENCY_LIMIT"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "ORDER_NOT_CANCELLABLE";
 
 export class DomainError extends Error {
   constructor(

@@ -1,18 +1,14 @@
 // GET /orders/{id}?token=… (or Authorization: Bearer …): the shopper's view of their order.
 import { NotFound } from "@shopwave/core/shared/domain-error";
 import { readOrder } from "@shopwave/core/orders/read-order";
+import { accessTokenOf } from "../http/access-token";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
 import { store } from "../shared/store";
 
-function bearerToken(authorization: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-  return match?.[1];
-}
-
 export const handler = httpHandler("GET /orders/{id}", async (event, log) => {
   const orderId = event.pathParameters?.id ?? "";
-  const token = bearerToken(event.headers.authorization) ?? event.queryStringParameters?.token;
+  const token = accessTokenOf(event);
   if (!token) throw new NotFound("Order");
   log.appendKeys({ orderId });
   return jsonResponse(200, await readOrder(store, orderId, token));

@@ -13,6 +13,7 @@ const statusByCode: Record<DomainErrorCode, number> = {
   PAYMENT_PROVIDER_UNAVAILABLE: 503,
   CONCURRENCY_LIMIT: 503,
   RATE_LIMITED: 429,
+  ORDER_NOT_CANCELLABLE: 409,
 };
 
 /** Throttling that outlasted the SDK's retries: a capacity problem, not a bug, so 503 + Retry-After. */

@@ -1,0 +1,46 @@
+// A shopper abandoning their own pending order (changed cart, changed mind): the stock goes back
+// now instead of when the reservation lapses. The Checkout Session is expired first, so it cannot
+// be paid after the stock is released; if it was paid in the meantime the payment wins and the
+// order is confirmed instead. Only the order's token can do this; a wrong one looks like no order.
+import { DomainError, NotFound } from "../shared/domain-error";
+import type { Store } from "../shared/store";
+import type { CheckoutGateway } from "../payments/checkout-gateway";
+import { accessTokenMatches } from "./access-token";
+import { settleFromSession } from "./apply-payment-event";
+import { OrderId, toOrderView, type OrderView } from "./order";
+import { cancelOrder, getOrderRecord } from "./order-store";
+
+/** The order is past the point where it can be cancelled (paid, or a payment is in flight). */
+export class OrderNotCancellable extends DomainError {
+  constructor(view: OrderView, why: string) {
+    super("ORDER_NOT_CANCELLABLE", `This order cannot be cancelled: ${why}.`, { status: view.status });
+  }
+}
+
+export async function cancelOrderAsShopper(
+  deps: { store: Store; checkout: CheckoutGateway; now?: () => Date },
+  orderId: string,
+  accessToken: string,
+): Promise<OrderView> {
+  if (!OrderId.safeParse(orderId).success) throw new NotFound("Order");
+  const record = await getOrderRecord(deps.store, orderId);
+  if (!record || !accessTokenMatches(accessToken, record.accessTokenHash)) throw new NotFound("Order");
+  const now = deps.now?.() ?? new Date();
+
+  if (record.status === "PENDING_PAYMENT") {
+    if (record.checkoutSessionId) {
+      const session = await deps.checkout.expireSession(record.checkoutSessionId);
+      if (session.status === "complete" && session.paymentStatus === "unpaid") {
+        throw new OrderNotCancellable(toOrderView(record), "a bank payment for it is being processed");
+      }
+      await settleFromSession(deps.store, orderId, session, "cancelled_by_shopper", now);
+    } else {
+      await cancelOrder(deps.store, orderId, "cancelled_by_shopper", now);
+    }
+  }
+  const current = await getOrderRecord(deps.store, orderId);
+  const view = toOrderView(current ?? record);
+  // Cancelling a cancelled order is a no-op that reports success; a paid one is refused.
+  if (view.status !== "CANCELLED") throw new OrderNotCancellable(view, view.status === "CONFIRMED" ? "it has been paid" : "it was refunded");
+  return view;
+}
