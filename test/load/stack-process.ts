@@ -1,0 +1,62 @@
+// Runs the local stack in its own Node process for the load test and the benchmarks, so the
+// system under test and the load generator do not share one event loop (on a small machine they
+// would otherwise measure each other). The child's output goes to a log file, not the terminal.
+import { fork } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LocalStack } from "@shopwave/local/local-stack";
+
+export interface StackProcessOptions {
+  pollerConcurrency?: number;
+}
+
+export type StackProcessMessage =
+  | { type: "ready"; urls: LocalStack["urls"]; tableNames: LocalStack["tableNames"]; queueUrls: LocalStack["queueUrls"] }
+  | { type: "failed"; message: string };
+
+export interface StackProcess {
+  urls: LocalStack["urls"];
+  tableNames: LocalStack["tableNames"];
+  queueUrls: LocalStack["queueUrls"];
+  pid: number;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+const entry = fileURLToPath(new URL("./stack-process-main.ts", import.meta.url));
+
+export async function startStackProcess(options: StackProcessOptions & { logFile: string }): Promise<StackProcess> {
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const log = createWriteStream(options.logFile);
+  const child = fork(entry, [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, SHOPWAVE_STACK_PROCESS_OPTIONS: JSON.stringify({ pollerConcurrency: options.pollerConcurrency }) },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const ready = await new Promise<Extract<StackProcessMessage, { type: "ready" }>>((resolve, reject) => {
+    child.once("message", (message: StackProcessMessage) => {
+      if (message.type === "ready") resolve(message);
+      else reject(new Error(`The local stack did not start:\n${message.message}`));
+    });
+    child.once("exit", (code) => reject(new Error(`The local stack process exited (${code}) before it was ready; see ${options.logFile}.`)));
+  });
+  return {
+    urls: ready.urls,
+    tableNames: ready.tableNames,
+    queueUrls: ready.queueUrls,
+    pid: child.pid!,
+    logFile: options.logFile,
+    async stop() {
+      if (child.exitCode === null && child.connected) child.send("stop");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+      log.end();
+    },
+  };
+}
