@@ -1,5 +1,5 @@
-// Two projects: fast unit tests beside the code, and integration suites under test/ that start
-// the embedded local stack on free loopback ports.
+// Three projects: fast unit tests beside the code, integration suites under test/ that start
+// the embedded local stack on free loopback ports, and the small flash-sale load run (test/load).
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -22,6 +22,11 @@ export default defineConfig({
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
+      },
+      {
+        extends: true,
+        // The small flash sale (test/load): its own stack, after the integration suites, alone.
+        test: { name: "load", include: ["test/load/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },
