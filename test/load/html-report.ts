@@ -28,10 +28,25 @@ export function niceStep(max: number, count = 5): number {
 
 export function lineChartSvg(options: { title: string; xLabel: string; yLabel: string; xs: number[]; series: Series[]; width?: number; height?: number }): string {
   const width = options.width ?? 760;
-  const height = options.height ?? 280;
-  const margin = { top: 30, right: 16, bottom: 42, left: 60 };
+  const plotHeight = options.height ?? 220;
+  // Legend entries flow left to right and wrap, below the x axis.
+  const legendItems: { series: Series; x: number; row: number }[] = [];
+  let legendX = 0;
+  let legendRow = 0;
+  const legendWidth = width - 76;
+  for (const series of options.series) {
+    const itemWidth = 36 + series.name.length * 6.8;
+    if (legendX > 0 && legendX + itemWidth > legendWidth) {
+      legendX = 0;
+      legendRow++;
+    }
+    legendItems.push({ series, x: legendX, row: legendRow });
+    legendX += itemWidth;
+  }
+  const margin = { top: 30, right: 16, bottom: 48 + (legendRow + 1) * 16, left: 60 };
+  const height = plotHeight + margin.top + margin.bottom;
   const plotW = width - margin.left - margin.right;
-  const plotH = height - margin.top - margin.bottom;
+  const plotH = plotHeight;
   const xMax = Math.max(1, ...options.xs);
   const yMaxRaw = Math.max(0, ...options.series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
   const yStep = niceStep(yMaxRaw || 1);
@@ -67,8 +82,11 @@ export function lineChartSvg(options: { title: string; xLabel: string; yLabel: s
         : "";
     return `<path d="${segments.join("")}" fill="none" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="5 4"' : ""}/>${dots}`;
   });
-  const legend = options.series
-    .map((s, i) => `<g transform="translate(${margin.left + i * 150},${height - 8})"><line x1="0" x2="18" y1="-4" y2="-4" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 4"' : ""}/><text x="24" y="0">${escape(s.name)}</text></g>`)
+  const legend = legendItems
+    .map(
+      ({ series, x: left, row }) =>
+        `<g transform="translate(${margin.left + left},${margin.top + plotH + 50 + row * 16})"><line x1="0" x2="18" y1="-4" y2="-4" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="5 4"' : ""}/><text x="24" y="0">${escape(series.name)}</text></g>`,
+    )
     .join("");
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escape(options.title)}" font-family="system-ui, sans-serif" font-size="11" fill="#374151">`,
@@ -116,9 +134,8 @@ export function renderHtmlReport(report: LoadReport): string {
     xs,
     series: latencySteps.flatMap((step) => [
       { name: `${stepLabels[step]} p50`, color: colors[step], values: report.timeline.map((b) => b.p50[step] ?? null) },
-      { name: "p99", color: colors[step], values: report.timeline.map((b) => b.p99[step] ?? null), dashed: true },
+      { name: `${stepLabels[step]} p99`, color: colors[step], values: report.timeline.map((b) => b.p99[step] ?? null), dashed: true },
     ]),
-    height: 300,
   });
   const verdictColor = report.verdict === "pass" ? "#047857" : report.verdict === "fail" ? "#b91c1c" : "#b45309";
   const row = (label: string, value: string | number | null) => `<tr><th>${escape(label)}</th><td>${escape(String(value ?? "not checked"))}</td></tr>`;

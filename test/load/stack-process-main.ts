@@ -40,4 +40,4 @@ process.on("disconnect", () => void stop());
 process.on("SIGTERM", () => void stop());
 process.on("SIGINT", () => void stop());
 
-send({ type: "ready", urls: stack.urls, tableNames: stack.tableNames, queueUrls: stack.queueUrls });
+send({ type: "ready", urls: stack.urls, tableNames: stack.tableNames, queueUrls: stack.queueUrls, handlerEnv: stack.handlerEnv });

@@ -9,16 +9,26 @@ import type { LocalStack } from "@shopwave/local/local-stack";
 
 export interface StackProcessOptions {
   pollerConcurrency?: number;
+  /** Extra Node flags for the stack's process, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile it. */
+  nodeOptions?: string[];
 }
 
 export type StackProcessMessage =
-  | { type: "ready"; urls: LocalStack["urls"]; tableNames: LocalStack["tableNames"]; queueUrls: LocalStack["queueUrls"] }
+  | {
+      type: "ready";
+      urls: LocalStack["urls"];
+      tableNames: LocalStack["tableNames"];
+      queueUrls: LocalStack["queueUrls"];
+      handlerEnv: LocalStack["handlerEnv"];
+    }
   | { type: "failed"; message: string };
 
 export interface StackProcess {
   urls: LocalStack["urls"];
   tableNames: LocalStack["tableNames"];
   queueUrls: LocalStack["queueUrls"];
+  /** Env that makes another process's handlers see this stack (the benchmarks' cold starts use it). */
+  handlerEnv: LocalStack["handlerEnv"];
   pid: number;
   logFile: string;
   stop(): Promise<void>;
@@ -30,7 +40,7 @@ export async function startStackProcess(options: StackProcessOptions & { logFile
   mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile);
   const child = fork(entry, [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...(options.nodeOptions ?? [])],
     env: { ...process.env, SHOPWAVE_STACK_PROCESS_OPTIONS: JSON.stringify({ pollerConcurrency: options.pollerConcurrency }) },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -49,6 +59,7 @@ export async function startStackProcess(options: StackProcessOptions & { logFile
     urls: ready.urls,
     tableNames: ready.tableNames,
     queueUrls: ready.queueUrls,
+    handlerEnv: ready.handlerEnv,
     pid: child.pid!,
     logFile: options.logFile,
     async stop() {
