@@ -16,6 +16,7 @@ import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/seed-catalog";
 import { setStock } from "../support/product-stock";
 import { runFlashSale } from "../load/flash-sale";
 import { readDatabaseVerdict } from "../load/verdict";
+import { buildLoadReport } from "../load/load-report";
 import { startStackProcess } from "../load/stack-process";
 import { measureGetLatency, startBareServer } from "./api-latency";
 import { summarizeCpuProfile, type ProfileSummary } from "./cpu-profile-summary";
@@ -120,12 +121,19 @@ async function main() {
       arrival: { kind: "burst" },
       runId: "bench",
     });
-    const confirmed = sale.results.filter((r) => r.outcome === "confirmed").length;
-    const verdict = await readDatabaseVerdict(
+    const reading = await readDatabaseVerdict(
       { db, tables: stack.tableNames },
       { productId: FLASH_SALE_PRODUCT_ID, stockAtStart: e2eShoppers, stockResetAt, paidOrderIds: sale.results.filter((r) => r.paid).map((r) => r.orderId!) },
     );
-    const ordersPerSecond = round1(confirmed / (sale.wallMs / 1000));
+    const saleReport = buildLoadReport({
+      target: stack.urls.api,
+      settings: { productId: FLASH_SALE_PRODUCT_ID, shoppers: e2eShoppers, stock: e2eShoppers, concurrency: 64, arrival: { kind: "burst" } },
+      run: sale,
+      database: reading,
+      dlq: null,
+      notChecked: [],
+    });
+    const ordersPerSecond = saleReport.ordersPerSecond;
 
     // (2) API latency vs bare node.
     step("GET /products at 64 connections: the API, then a bare node:http server with the same bytes…");
@@ -145,11 +153,12 @@ async function main() {
         concurrency32: concurrent,
         endToEnd: {
           shoppers: e2eShoppers,
-          confirmed,
-          wallSeconds: round1(sale.wallMs / 1000),
+          confirmed: saleReport.ordersConfirmed,
+          saleSeconds: saleReport.saleSeconds,
           ordersPerSecond,
-          oversold: verdict.oversold,
-          lost: verdict.lost,
+          oversold: saleReport.oversold!,
+          lost: saleReport.lost!,
+          latency: saleReport.latency,
         },
         ratioToConcurrent: percentOf(ordersPerSecond, concurrent!.opsPerSecond),
         ratioToSequential: percentOf(ordersPerSecond, sequential!.opsPerSecond),

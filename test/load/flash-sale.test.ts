@@ -28,7 +28,7 @@ it("sells 20 units to 200 racing shoppers: 20 confirmed, none oversold, none los
     arrival: { kind: "burst" },
     runId: "vitest",
   });
-  const database = await readDatabaseVerdict(
+  const reading = await readDatabaseVerdict(
     { db: t.db, tables: t.stack.tableNames },
     { productId: FLASH_SALE_PRODUCT_ID, stockAtStart: stock, stockResetAt, paidOrderIds: run.results.filter((r) => r.paid).map((r) => r.orderId!) },
   );
@@ -37,7 +37,7 @@ it("sells 20 units to 200 racing shoppers: 20 confirmed, none oversold, none los
     target: t.stack.urls.api,
     settings: { productId: FLASH_SALE_PRODUCT_ID, shoppers, stock, concurrency: 32, arrival: { kind: "burst" } },
     run,
-    database,
+    database: reading,
     dlq: { before: 0, after: dlq },
     notChecked: [],
   });
@@ -54,7 +54,8 @@ it("sells 20 units to 200 racing shoppers: 20 confirmed, none oversold, none los
     dlqDepth: 0,
     verdict: "pass",
   });
-  expect(database).toMatchObject({ unitsSold: stock, stockLeft: 0, unitsUnaccounted: 0, ordersByStatus: { CONFIRMED: stock } });
+  expect(report.confirmationTimedBy).toBe("database");
+  expect(reading.verdict).toMatchObject({ unitsSold: stock, stockLeft: 0, unitsUnaccounted: 0, ordersByStatus: { CONFIRMED: stock } });
   expect(report.latency.confirmation.count).toBe(stock);
 });
 
@@ -84,7 +85,7 @@ it("sees an oversell and a lost order when the database shows them", async () =>
       ExpressionAttributeValues: { ":pending": "PENDING_PAYMENT" },
     }),
   );
-  const verdict = await readDatabaseVerdict(
+  const { verdict } = await readDatabaseVerdict(
     { db: t.db, tables: t.stack.tableNames },
     { productId: FLASH_SALE_PRODUCT_ID, stockAtStart: 1, stockResetAt, paidOrderIds: paid },
   );

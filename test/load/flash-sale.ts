@@ -94,7 +94,7 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
         productId: options.productId,
         email: `shopper-${index}@${options.runId}.load.example`,
         cardNumber: options.cardNumber ?? "4242 4242 4242 4242",
-        pollMs: options.pollMs ?? 200,
+        pollMs: options.pollMs ?? 1000,
         settleTimeoutMs: options.settleTimeoutMs ?? 60_000,
         maxUnavailableRetries: 3,
         clock,

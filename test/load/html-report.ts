@@ -158,7 +158,7 @@ ${row("reserved", report.ordersReserved)}
 ${row("rejected as sold out", report.ordersRejectedSoldOut)}
 ${row("paid", report.ordersPaid)}
 ${row("confirmed", report.ordersConfirmed)}
-${row("confirmed per second", `${report.ordersPerSecond} over ${report.wallSeconds} s`)}
+${row("confirmed per second", `${report.ordersPerSecond} (start to last confirmation: ${report.saleSeconds} s)`)}
 ${row("errors", report.errors > 0 ? `${report.errors} ${JSON.stringify(report.errorsByKind)}` : 0)}
 ${row("DLQ depth", report.dlqDepth)}
 ${row("stock left", report.database?.stockLeft ?? null)}

@@ -20,7 +20,7 @@ import { runFlashSale, type Arrival, type FlashSaleProgress } from "./flash-sale
 import { renderHtmlReport } from "./html-report";
 import { buildLoadReport, formatLoadReport, type LoadReport } from "./load-report";
 import { startStackProcess, type StackProcess } from "./stack-process";
-import { queueDepth, readDatabaseVerdict, type DatabaseVerdict } from "./verdict";
+import { queueDepth, readDatabaseVerdict, type DatabaseReading } from "./verdict";
 
 const usage = `npm run load -- [options]
   --shoppers N          shoppers in the sale (default 1000)
@@ -160,7 +160,7 @@ async function main(): Promise<number> {
       onProgress: bar.update,
     }).finally(bar.stop);
 
-    let database: DatabaseVerdict | null = null;
+    let database: DatabaseReading | null = null;
     if (tables.products && tables.orders && stockAtStart !== null) {
       database = await readDatabaseVerdict(
         { db, tables: { products: tables.products, orders: tables.orders } },

@@ -32,6 +32,9 @@ export interface ShopperResult {
   paid: boolean;
   /** What went wrong, grouped so a report can count by kind (e.g. "POST /orders 500"). */
   errorKind: string | null;
+  /** When the shopper arrived and when the payment page answered 303, in ms since the run's start. */
+  arrivedAtMs: number;
+  paidAtMs: number | null;
 }
 
 export interface ShopperOptions {
@@ -39,7 +42,7 @@ export interface ShopperOptions {
   productId: string;
   email: string;
   cardNumber: string;
-  /** How often the order page is polled while waiting for the webhook to land. */
+  /** How often the order page is polled while waiting for the webhook to land (the storefront's page: 1 s). */
   pollMs: number;
   /** Give up watching an order this long after paying (the order then counts as unsettled). */
   settleTimeoutMs: number;
@@ -85,7 +88,7 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
   let ordered = false;
   const fail = (kind: string, orderId: string | null = null): ShopperResult => {
     options.onError(kind);
-    return { outcome: "error", ordered, orderId, paid: false, errorKind: kind };
+    return { outcome: "error", ordered, orderId, paid: false, errorKind: kind, arrivedAtMs: started, paidAtMs: null };
   };
 
   try {
@@ -114,7 +117,7 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
       placed = response.body;
     } else if (response.status === 409 && response.body?.error?.code === "OUT_OF_STOCK") {
       record({ step: "soldOutAnswer", atMs: clock(), ms, ok: true });
-      return { outcome: "sold_out", ordered, orderId: null, paid: false, errorKind: null };
+      return { outcome: "sold_out", ordered, orderId: null, paid: false, errorKind: null, arrivedAtMs: started, paidAtMs: null };
     } else if (response.status === 503 && attempt < options.maxUnavailableRetries) {
       record({ step: "orderCreate", atMs: clock(), ms, ok: false });
       options.onError("POST /orders 503 (retried)");
@@ -133,7 +136,7 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
     const payment = await timed("payment", () => payOnCheckoutPage(placed.checkoutUrl, options.cardNumber), (r) => r.status === 303);
     if (payment.status !== 303) {
       options.onError(`payment ${payment.status}${payment.alert ? `: ${payment.alert}` : ""}`);
-      return { outcome: "declined", ordered, orderId, paid: false, errorKind: `payment ${payment.status}` };
+      return { outcome: "declined", ordered, orderId, paid: false, errorKind: `payment ${payment.status}`, arrivedAtMs: started, paidAtMs: null };
     }
     paidAt = clock();
   } catch (error) {
@@ -154,11 +157,11 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
       const now = clock();
       record({ step: "confirmation", atMs: now, ms: now - paidAt, ok: status === "CONFIRMED" });
       if (status === "CONFIRMED") record({ step: "endToEnd", atMs: now, ms: now - started, ok: true });
-      return { outcome: status === "CONFIRMED" ? "confirmed" : "cancelled", ordered, orderId, paid: true, errorKind: null };
+      return { outcome: status === "CONFIRMED" ? "confirmed" : "cancelled", ordered, orderId, paid: true, errorKind: null, arrivedAtMs: started, paidAtMs: paidAt };
     }
     if (clock() - paidAt > options.settleTimeoutMs) {
       options.onError("order not settled in time");
-      return { outcome: "unsettled", ordered, orderId, paid: true, errorKind: "order not settled in time" };
+      return { outcome: "unsettled", ordered, orderId, paid: true, errorKind: "order not settled in time", arrivedAtMs: started, paidAtMs: paidAt };
     }
     await sleep(options.pollMs);
   }

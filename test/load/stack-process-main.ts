@@ -12,6 +12,10 @@ const env = loadLocalEnv();
 for (const [key, value] of Object.entries(env)) process.env[key] ??= value;
 // One JSON line per log record, as Lambda writes them (pretty-printing is a terminal nicety).
 process.env.POWERTOOLS_DEV = "false";
+// The stack's own per-request lines stand for what AWS services log outside the function (API
+// Gateway access logs, for one); they cost this process CPU that Lambda would not spend. Errors
+// still print. The handlers' own logs stay on, as they run on AWS.
+process.env.SHOPWAVE_LOCAL_LOG ??= "silent";
 const send = (message: StackProcessMessage) => process.send?.(message);
 
 const stack = await startLocalStack({

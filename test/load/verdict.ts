@@ -27,6 +27,12 @@ export interface DatabaseVerdict {
   ordersByStatus: Partial<Record<OrderStatus, number>>;
 }
 
+/** The verdict, and when each confirmed order was confirmed (its `updatedAt`, written by the worker). */
+export interface DatabaseReading {
+  verdict: DatabaseVerdict;
+  confirmedAt: Map<string, number>;
+}
+
 /**
  * Every order created since the stock was reset, read consistently. Not only this run's shoppers:
  * any order placed after the reset draws on the same units, so all of them count against the stock.
@@ -53,13 +59,15 @@ export async function readOrdersSince(sources: VerdictSources, since: Date): Pro
 export async function readDatabaseVerdict(
   sources: VerdictSources,
   sale: { productId: string; stockAtStart: number; stockResetAt: Date; paidOrderIds: readonly string[] },
-): Promise<DatabaseVerdict> {
+): Promise<DatabaseReading> {
   const orders = await readOrdersSince(sources, sale.stockResetAt);
+  const confirmedAt = new Map<string, number>();
   const ordersByStatus: Partial<Record<OrderStatus, number>> = {};
   let unitsSold = 0;
   for (const order of orders) {
     const status = order.status as OrderStatus;
     ordersByStatus[status] = (ordersByStatus[status] ?? 0) + 1;
+    if (status === "CONFIRMED") confirmedAt.set(String(order.id), Date.parse(String(order.updatedAt)));
     if (status === "CANCELLED") continue; // its reservation went back on the shelf
     for (const line of (order.items as { productId: string; quantity: number }[]) ?? []) {
       if (line.productId === sale.productId) unitsSold += line.quantity;
@@ -68,7 +76,7 @@ export async function readDatabaseVerdict(
   const statusById = await readStatuses(sources, sale.paidOrderIds);
   const lostOrderIds = sale.paidOrderIds.filter((id) => statusById.get(id) !== "CONFIRMED");
   const stockLeft = await readStock(sources.db, sources.tables.products, sale.productId);
-  return {
+  const verdict = {
     unitsSold,
     oversold: Math.max(0, unitsSold - sale.stockAtStart, -stockLeft),
     lost: lostOrderIds.length,
@@ -77,6 +85,7 @@ export async function readDatabaseVerdict(
     unitsUnaccounted: sale.stockAtStart - stockLeft - unitsSold,
     ordersByStatus,
   };
+  return { verdict, confirmedAt };
 }
 
 /** Status of each order id, by consistent BatchGetItem (an id missing from the table maps to nothing). */
