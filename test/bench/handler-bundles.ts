@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { build, type Metafile } from "esbuild";
+import { build, type BuildOptions, type Metafile } from "esbuild";
 import { crons, lambdaRuntime, queues, routes } from "@shopwave/infra/topology";
 import { repoRoot } from "@shopwave/local/handler-loader";
 import { functionNameFor } from "@shopwave/local/lambda-context";
@@ -34,6 +34,8 @@ export function topologyHandlers(): HandlerDeclaration[] {
 export interface BundleResult extends HandlerDeclaration {
   file: string;
   bytes: number;
+  /** The same bundle leaving the AWS SDK to the Lambda runtime's copy (for comparison only: SST bundles it). */
+  bytesWithoutSdk: number;
   /** The inputs that weigh most in the bundle (bytes after minification), heaviest first. */
   heaviestInputs: { input: string; bytes: number }[];
 }
@@ -55,9 +57,8 @@ export async function bundleHandlers(outDir: string): Promise<BundleResult[]> {
   return Promise.all(
     declarations.map(async ({ entry, ...declaration }) => {
       const file = path.join(outDir, `${declaration.name}.mjs`);
-      const result = await build({
+      const options = {
         entryPoints: [entry],
-        outfile: file,
         bundle: true,
         minify: true,
         format: "esm",
@@ -69,8 +70,16 @@ export async function bundleHandlers(outDir: string): Promise<BundleResult[]> {
         legalComments: "none",
         metafile: true,
         logLevel: "silent",
-      });
-      return { ...declaration, file, bytes: statSync(file).size, heaviestInputs: heaviestInputs(result.metafile, 8) };
+      } satisfies BuildOptions;
+      const result = await build({ ...options, outfile: file });
+      const withoutSdk = await build({ ...options, write: false, outfile: file, external: ["@aws-sdk/*", "@smithy/*"] });
+      return {
+        ...declaration,
+        file,
+        bytes: statSync(file).size,
+        bytesWithoutSdk: withoutSdk.outputFiles[0]!.contents.byteLength,
+        heaviestInputs: heaviestInputs(result.metafile, 8),
+      };
     }),
   );
 }
