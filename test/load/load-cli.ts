@@ -34,8 +34,10 @@ const usage = `npm run load -- [options]
   --dlq-url URL         with --target: order-events DLQ URL, for its depth
   --product ID          the sale item (default ${FLASH_SALE_PRODUCT_ID})
   --poller-concurrency P  local stack only: queue pollers (default: the stack's own default)
-  --poll-ms MS          how often shoppers poll their order page (default 200)
+  --poll-ms MS          how often shoppers poll their order page (default 1000, as the storefront)
   --settle-timeout S    seconds a shopper waits for its paid order to settle (default 60)
+  --check-since ISO     no shoppers: only read the verdict of a sale run elsewhere (e.g. by Artillery)
+                        since that time, with --target, the tables and --stock (the stock it started with)
   --json FILE           write the report as JSON
   --report FILE         write the HTML report here (default .artifacts/load/flash-sale.html)
 Exit code: 0 pass, 1 oversold or lost, 2 verdict incomplete (no database access), 3 bad usage or run failure.`;
@@ -68,6 +70,7 @@ async function main(): Promise<number> {
       "poller-concurrency": { type: "string" },
       "poll-ms": { type: "string" },
       "settle-timeout": { type: "string" },
+      "check-since": { type: "string" },
       json: { type: "string" },
       report: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -135,6 +138,10 @@ async function main(): Promise<number> {
       sqs.destroy();
     });
 
+    if (values["check-since"] !== undefined) {
+      return await checkOnly({ db, sqs, tables, dlqUrl, productId, stock, since: values["check-since"], jsonFile: values.json, hasTarget: values.target !== undefined });
+    }
+
     const notChecked: string[] = [];
     if (stock !== null && !tables.products) throw new UsageError("--stock needs --products-table with --target (stock is written through the DynamoDB API)");
     const stockResetAt = new Date();
@@ -182,6 +189,57 @@ async function main(): Promise<number> {
   } finally {
     for (const fn of cleanup.reverse()) await fn();
   }
+}
+
+/** The database half of the verdict for a sale driven by another tool: oversold and stock, not lost. */
+async function checkOnly(input: {
+  db: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  tables: { products?: string; orders?: string };
+  dlqUrl: string | undefined;
+  productId: string;
+  stock: number | null;
+  since: string;
+  jsonFile: string | undefined;
+  hasTarget: boolean;
+}): Promise<number> {
+  const since = new Date(input.since);
+  if (!input.hasTarget || !input.tables.products || !input.tables.orders || input.stock === null || Number.isNaN(since.getTime())) {
+    throw new UsageError("--check-since ISO-TIME needs --target, --products-table, --orders-table and --stock (the stock the sale started with; it is not written)");
+  }
+  const { verdict } = await readDatabaseVerdict(
+    { db: input.db, tables: { products: input.tables.products, orders: input.tables.orders } },
+    { productId: input.productId, stockAtStart: input.stock, stockResetAt: since, paidOrderIds: [] },
+  );
+  const dlqDepth = input.dlqUrl ? await queueDepth(input.sqs, input.dlqUrl) : null;
+  const lostWhy = "lost: which orders were paid is known only to the load generator (for Artillery, compare flash_sale.paid with ordersByStatus.CONFIRMED)";
+  const result = {
+    since: since.toISOString(),
+    productId: input.productId,
+    stock: input.stock,
+    oversold: verdict.oversold,
+    lost: null,
+    unitsSold: verdict.unitsSold,
+    stockLeft: verdict.stockLeft,
+    unitsUnaccounted: verdict.unitsUnaccounted,
+    ordersByStatus: verdict.ordersByStatus,
+    dlqDepth,
+    notChecked: [lostWhy, ...(dlqDepth === null ? ["DLQ depth: no --dlq-url"] : [])],
+    verdict: verdict.oversold > 0 ? "fail" : "incomplete",
+  };
+  console.log(
+    [
+      `Orders holding ${input.productId} since ${result.since}, against a stock of ${input.stock}:`,
+      `  units sold ${verdict.unitsSold}, stock left ${verdict.stockLeft}, unaccounted ${verdict.unitsUnaccounted}`,
+      `  orders by status ${JSON.stringify(verdict.ordersByStatus)}`,
+      `  oversold ${verdict.oversold}`,
+      `  DLQ depth ${dlqDepth ?? "not checked"}`,
+      ...result.notChecked.map((why) => `  not checked: ${why}`),
+      `  verdict ${result.verdict.toUpperCase()}`,
+    ].join("\n"),
+  );
+  if (input.jsonFile) writeFileSync(input.jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+  return result.verdict === "fail" ? 1 : 2;
 }
 
 function writeReports(report: LoadReport, jsonFile: string | undefined, htmlFile: string): void {
