@@ -14,7 +14,7 @@ import { lambdaRuntime } from "@shopwave/infra/topology";
 import { repoRoot } from "@shopwave/local/handler-loader";
 import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/seed-catalog";
 import { setStock } from "../support/product-stock";
-import { runFlashSale } from "../load/flash-sale";
+import { runFlashSale, warmUp, warmUpProductId } from "../load/flash-sale";
 import { readDatabaseVerdict } from "../load/verdict";
 import { buildLoadReport } from "../load/load-report";
 import { startStackProcess } from "../load/stack-process";
@@ -114,6 +114,7 @@ async function main() {
       { concurrency: 32, durationMs: seconds * 1000 },
     ]);
     step(`end to end: a flash sale of ${e2eShoppers} shoppers for ${e2eShoppers} units, concurrency 64…`);
+    await warmUp(stack.urls.api, warmUpProductId(FLASH_SALE_PRODUCT_ID));
     const stockResetAt = new Date();
     await setStock(db, stack.tableNames.products, FLASH_SALE_PRODUCT_ID, e2eShoppers);
     const sale = await runFlashSale({

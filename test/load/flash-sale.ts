@@ -2,6 +2,7 @@
 // linear ramp), at most C of them are in flight, and each runs the shopper journey. Returns what
 // the shoppers saw and every timed step; the database-side verdict is read separately (verdict.ts).
 import { performance } from "node:perf_hooks";
+import { seedProducts } from "@shopwave/local/seed-catalog";
 import { createApiClient } from "../support/api-client";
 import type { StepSample } from "./latency-summary";
 import { runShopper, type ShopperOutcome, type ShopperResult, type ShopperStep } from "./shopper";
@@ -56,6 +57,36 @@ export function arrivalTimeMs(arrival: Arrival, index: number, total: number): n
       // Cumulative arrivals grow as (t/T)², i.e. a linearly rising rate.
       return arrival.seconds * 1000 * Math.sqrt(index / total);
   }
+}
+
+/** A well-stocked product of the seed catalog other than the sale item, for the warm-up purchase. */
+export function warmUpProductId(saleProductId: string): string {
+  const product = seedProducts.find((p) => p.id !== saleProductId && p.stock >= 50);
+  if (!product) throw new Error("The seed catalog has no well-stocked product to warm up with.");
+  return product.id;
+}
+
+/**
+ * One whole purchase of another product before the doors open, so the sale does not start on
+ * handlers that have never run (a local stack loads and compiles each handler on first use).
+ */
+export async function warmUp(apiUrl: string, productId: string): Promise<void> {
+  const api = createApiClient(apiUrl.replace(/\/$/, ""));
+  const t0 = performance.now();
+  const errors: string[] = [];
+  const result = await runShopper({
+    api,
+    productId,
+    email: "warm-up@load.example",
+    cardNumber: "4242 4242 4242 4242",
+    pollMs: 100,
+    settleTimeoutMs: 30_000,
+    maxUnavailableRetries: 3,
+    clock: () => performance.now() - t0,
+    record: () => undefined,
+    onError: (kind) => errors.push(kind),
+  });
+  if (result.outcome !== "confirmed") throw new Error(`The warm-up purchase ended ${result.outcome}: ${errors.join("; ") || "no error reported"}`);
 }
 
 export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSaleRun> {

@@ -16,7 +16,7 @@ import { repoRoot } from "@shopwave/local/handler-loader";
 import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/seed-catalog";
 import { randomId } from "@shopwave/core/shared/random-id";
 import { readStock, setStock } from "../support/product-stock";
-import { runFlashSale, type Arrival, type FlashSaleProgress } from "./flash-sale";
+import { runFlashSale, warmUp, warmUpProductId, type Arrival, type FlashSaleProgress } from "./flash-sale";
 import { renderHtmlReport } from "./html-report";
 import { buildLoadReport, formatLoadReport, type LoadReport } from "./load-report";
 import { startStackProcess, type StackProcess } from "./stack-process";
@@ -126,6 +126,8 @@ async function main(): Promise<number> {
       target = stack.urls.api;
       tables = stack.tableNames;
       dlqUrl = stack.queueUrls.orderEventsDlq;
+      process.stderr.write("Warming up: one purchase of another product before the doors open…\n");
+      await warmUp(target, warmUpProductId(productId));
       const local = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
       dynamoConfig = { ...local, endpoint: stack.urls.dynamodb };
       sqsConfig = { ...local, endpoint: stack.urls.sqs };
