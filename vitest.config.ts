@@ -1,5 +1,6 @@
-// Three projects: fast unit tests beside the code, integration suites under test/ that start
-// the embedded local stack on free loopback ports, and the small flash-sale load run (test/load).
+// Four projects: fast unit tests beside the code, the SST program's tests under Pulumi mocks
+// (infra/), integration suites under test/ that start the embedded local stack on free loopback
+// ports, and the small flash-sale load run (test/load).
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -9,13 +10,18 @@ export default defineConfig({
       {
         extends: true,
         // Unit tests run first (group 0); the integration group starts after them.
-        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "infra/**/*.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 0 } },
+        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        // The SST program under Pulumi mocks (each run a child process holding @pulumi/aws).
+        test: { name: "infra", include: ["infra/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 300_000, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         test: {
           name: "integration",
-          include: ["test/integration/**/*.test.ts"],
+          include: ["test/integration/**/*.test.ts", "test/reliability/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Each file starts its own stack (a JVM for DynamoDB Local among it): two at a time fits 2 cores.
@@ -25,8 +31,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        // The small flash sale (test/load): its own stack, after the integration suites, alone.
-        test: { name: "load", include: ["test/load/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000, maxWorkers: 1, sequence: { groupOrder: 2 } },
+        // The small flash sale (test/load) and the bundle guard (test/bench), after the integration suites, alone.
+        test: { name: "load", include: ["test/load/**/*.test.ts", "test/bench/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -37,6 +37,14 @@ export const tables = {
     attributes: { id: "S", pendingShard: "S", expiresAt: "N" },
     globalIndexes: [{ name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" }],
   },
+  /** Fixed-window request counters (e.g. order creation per client IP), expiring through TTL. */
+  rateLimits: {
+    resource: "RateLimitsTable",
+    hashKey: "id",
+    attributes: { id: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
+  },
   /** Powertools idempotency records: one per Stripe event id, so a redelivered webhook is a no-op. */
   idempotency: {
     resource: "IdempotencyTable",
@@ -87,6 +95,12 @@ export const queues = {
 
 export type HttpMethod = "GET" | "POST";
 
+/**
+ * Configuration a function reads from its environment (besides SST `Resource` links). Only the
+ * functions that declare a setting receive it on AWS; locally every handler sees the whole env.
+ */
+export type FunctionSetting = "STOREFRONT_URL" | "ORDER_RESERVATION_MINUTES" | "ORDER_RATE_LIMIT" | "SWEEP_GRACE_SECONDS";
+
 export interface RouteDeclaration {
   readonly method: HttpMethod;
   /** API Gateway v2 path syntax: `{name}` is a path parameter. */
@@ -97,6 +111,7 @@ export interface RouteDeclaration {
   readonly memoryMb: number;
   /** Logical names of the resources the handler may touch (least privilege on AWS, env locally). */
   readonly link: readonly string[];
+  readonly settings?: readonly FunctionSetting[];
 }
 
 const api = "packages/functions/src/api";
@@ -111,7 +126,10 @@ export const routes = [
     handler: `${api}/create-order.handler`,
     timeoutSeconds: 20,
     memoryMb: 1024,
-    link: ["ProductsTable", "OrdersTable", "StripeSecretKey"],
+    link: ["ProductsTable", "OrdersTable", "RateLimitsTable", "StripeSecretKey"],
+    // Checkout's success/cancel URLs point at the storefront; the reservation sets the session's
+    // expiry; ORDER_RATE_LIMIT (e.g. 10/60s) limits orders per client IP.
+    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT"],
   },
   { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
   {
@@ -130,7 +148,9 @@ export interface CronDeclaration {
   /** Local stack and EventBridge `rate(...)` share this period. */
   readonly everyMinutes: number;
   readonly timeoutSeconds: number;
+  readonly memoryMb: number;
   readonly link: readonly string[];
+  readonly settings?: readonly FunctionSetting[];
 }
 
 export const crons = {
@@ -139,9 +159,38 @@ export const crons = {
     handler: "packages/functions/src/jobs/sweep-expired-orders.handler",
     everyMinutes: 5,
     timeoutSeconds: 60,
+    memoryMb: 256,
     link: ["OrdersTable", "ProductsTable", "StripeSecretKey"],
+    settings: ["SWEEP_GRACE_SECONDS"],
   },
 } as const satisfies Record<string, CronDeclaration>;
+
+/**
+ * The HTTP API in front of `routes`. Browsers may call it from the storefront's origin only (the
+ * origin is known per stage: the storefront's URL on AWS, STOREFRONT_URL locally).
+ */
+export const httpApi = {
+  resource: "Api",
+  cors: {
+    allowHeaders: ["content-type", "authorization"],
+    allowMethods: [...new Set(routes.map((route) => route.method))],
+    maxAgeSeconds: 600,
+  },
+} as const;
+
+/** The Next.js storefront (web/), served through a CloudFront router on AWS. */
+export const storefront = {
+  resource: "Storefront",
+  router: "StorefrontRouter",
+  path: "web",
+  /** The storefront reads the API's base URL from this variable (inlined into the browser bundle at build time). */
+  apiUrlEnv: "NEXT_PUBLIC_API_URL",
+  /** Where `next dev` listens under `sst dev`, so the API lets it in. */
+  devUrl: "http://localhost:3000",
+} as const;
+
+/** Powertools names shared by every function: one service, one CloudWatch metrics namespace. */
+export const observability = { serviceName: "shopwave", metricsNamespace: "Shopwave", logLevel: "INFO" } as const;
 
 /** Secrets are set per stage with `sst secret set <name> <value>`; locally they come from .env. */
 export const secrets = {

@@ -38,6 +38,8 @@ export interface BundleResult extends HandlerDeclaration {
   bytesWithoutSdk: number;
   /** The inputs that weigh most in the bundle (bytes after minification), heaviest first. */
   heaviestInputs: { input: string; bytes: number }[];
+  /** Every source file that contributed bytes to the bundle. */
+  inputs: string[];
 }
 
 /** Node's major version of the deployed runtime (`nodejs22.x` → `node22`), esbuild's target. */
@@ -79,6 +81,7 @@ export async function bundleHandlers(outDir: string): Promise<BundleResult[]> {
         bytes: statSync(file).size,
         bytesWithoutSdk: withoutSdk.outputFiles[0]!.contents.byteLength,
         heaviestInputs: heaviestInputs(result.metafile, 8),
+        inputs: Object.values(result.metafile.outputs).flatMap((output) => Object.keys(output.inputs).filter((input) => output.inputs[input]!.bytesInOutput > 0)),
       };
     }),
   );

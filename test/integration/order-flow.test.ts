@@ -23,13 +23,13 @@ afterAll(async () => t?.stop());
 const product = (index: number) => seedProducts[index]!.id;
 const completedDeliveries = () => t.stack.stripe!.deliveries.filter((d) => d.type === "checkout.session.completed").length;
 
-/** The event Stripe sent about a session, fetched back from the API as a redelivery would carry it. */
-async function sentEvent(type: string, sessionId: string) {
-  for (const delivery of t.stack.stripe!.deliveries.filter((d) => d.type === type)) {
+/** The latest event Stripe sent about an object, fetched back from the API as a redelivery would carry it. */
+async function sentEvent(type: string, objectId: string, field = "id") {
+  for (const delivery of t.stack.stripe!.deliveries.filter((d) => d.type === type).reverse()) {
     const event = await stripe.events.retrieve(delivery.eventId);
-    if ((event.data.object as { id?: string }).id === sessionId) return event;
+    if ((event.data.object as unknown as Record<string, unknown>)[field] === objectId) return event;
   }
-  throw new Error(`No ${type} event was sent for ${sessionId}.`);
+  throw new Error(`No ${type} event was sent for ${objectId}.`);
 }
 
 describe("catalog", () => {
@@ -100,6 +100,32 @@ describe("paying for an order", () => {
     expect(completedDeliveries()).toBe(completedBefore);
     expect(t.stack.stripe!.getSession(placed.order.checkoutSessionId)?.status).toBe("open");
     expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("PENDING_PAYMENT");
+  });
+});
+
+describe("a refund", () => {
+  it("moves a confirmed order to REFUNDED once, keeping its stock where it is", async () => {
+    const id = product(6);
+    await t.setStock(id, 10);
+    const placed = await placeOrder(t.api, id, 2);
+    expect((await payOnCheckoutPage(placed.checkoutUrl, "4242 4242 4242 4242")).status).toBe(303);
+    await waitFor("CONFIRMED", async () => ((await orderStatus(t.api, placed.order.id, placed.accessToken)) === "CONFIRMED" ? true : undefined));
+    const paymentIntent = (await stripe.checkout.sessions.retrieve(placed.order.checkoutSessionId)).payment_intent as string;
+
+    // A partial refund leaves the order confirmed; refunding the rest refunds the order.
+    await stripe.refunds.create({ payment_intent: paymentIntent, amount: 100 });
+    await t.stack.stripe!.whenDeliveriesSettled();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CONFIRMED");
+    await stripe.refunds.create({ payment_intent: paymentIntent });
+    await waitFor("REFUNDED", async () => ((await orderStatus(t.api, placed.order.id, placed.accessToken)) === "REFUNDED" ? true : undefined));
+
+    // Stripe redelivers the refund event: nothing changes.
+    const payload = JSON.stringify(await sentEvent("charge.refunded", paymentIntent, "payment_intent"));
+    expect((await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("REFUNDED");
+    expect(await t.stockOf(id)).toBe(8);
   });
 });
 

@@ -3,17 +3,13 @@
 // reordered events have one effect on the order; an expiry is checked with Stripe before stock
 // is released. The queue is read directly (no poller) so
 // "nothing enqueued" is observed, not inferred; a poller is started when effects are checked.
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Stripe from "stripe";
-import { queues } from "@shopwave/infra/topology";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
-import { loadHandler } from "@shopwave/local/handler-loader";
-import { startQueuePoller } from "@shopwave/local/queue-poller";
 import { seedProducts } from "@shopwave/local/seed-catalog";
 import { waitFor } from "../support/api-client";
+import { drainQueue, queueDepth, withPoller } from "../support/queues";
 import { checkoutSessionEvent, postWebhook, signatureHeader } from "../support/stripe-webhook";
 import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, type TestStack } from "../support/test-stack";
 
@@ -24,53 +20,6 @@ beforeAll(async () => {
   stripe = createStripeClient(TEST_STRIPE_KEY, t.stack.urls.stripe!);
 });
 afterAll(async () => t?.stop());
-
-/** Takes every message off the queue (received and deleted), so later depth checks start from zero. */
-async function drainQueue(): Promise<Message[]> {
-  const messages: Message[] = [];
-  for (;;) {
-    const received = await t.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: t.stack.queueUrls.orderEvents, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60 }),
-    );
-    if (!received.Messages?.length) return messages;
-    messages.push(...received.Messages);
-    await t.sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: t.stack.queueUrls.orderEvents,
-        Entries: received.Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
-      }),
-    );
-  }
-}
-
-async function queueDepth(): Promise<number> {
-  const attributes = await t.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: t.stack.queueUrls.orderEvents, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
-  );
-  return Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
-
-/** Runs the order-events worker behind a Lambda-style poller while `during` runs. */
-async function withPoller(during: () => Promise<void>): Promise<void> {
-  const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>(queues.orderEvents.consumer.handler);
-  const poller = startQueuePoller({
-    client: t.sqs,
-    queueUrl: t.stack.queueUrls.orderEvents,
-    queueArn: t.stack.queueArns.orderEvents,
-    handler: worker,
-    batchSize: 10,
-    batchWindowSeconds: 0,
-    functionName: "order-events",
-    timeoutSeconds: 10,
-    memoryMb: 512,
-    concurrency: 3,
-  });
-  try {
-    await during();
-  } finally {
-    await poller.stop();
-  }
-}
 
 const fakeSession = (orderId = "ord_00000000000000000000000000") => ({ id: "cs_test_forged", orderId });
 
@@ -87,7 +36,7 @@ describe("signature verification", () => {
     const response = await postWebhook(t.stack.urls.api, payload, signature);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe(code);
-    expect(await queueDepth()).toBe(0);
+    expect(await queueDepth(t)).toBe(0);
   });
 
   it("refuses a body altered after signing", async () => {
@@ -96,13 +45,13 @@ describe("signature verification", () => {
     expect(altered).not.toBe(payload);
     const response = await postWebhook(t.stack.urls.api, altered, signature);
     expect(response.status).toBe(400);
-    expect(await queueDepth()).toBe(0);
+    expect(await queueDepth(t)).toBe(0);
   });
 
   it("accepts the same payload correctly signed (so the refusals above are about the signature)", async () => {
     const response = await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET));
     expect(response.status).toBe(200);
-    expect((await drainQueue()).length).toBe(1);
+    expect((await drainQueue(t)).length).toBe(1);
   });
 });
 
@@ -118,7 +67,7 @@ describe("delivery semantics", () => {
       const again = await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET));
       return again.status === 200 ? true : undefined;
     });
-    const messages = await drainQueue();
+    const messages = await drainQueue(t);
     expect(messages.length).toBe(1);
     expect(JSON.parse(messages[0]!.Body!).id).toBe(JSON.parse(payload).id);
   });
@@ -128,11 +77,11 @@ describe("delivery semantics", () => {
     const response = await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET));
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ received: true, ignored: true });
-    expect(await queueDepth()).toBe(0);
+    expect(await queueDepth(t)).toBe(0);
   });
 
   it("applies each order's events once when every event arrives 3 times, concurrently and shuffled", async () => {
-    await drainQueue();
+    await drainQueue(t);
     const product = seedProducts[6]!.id;
     await t.setStock(product, 50);
     const orders = await Promise.all([0, 1, 2, 3, 4].map(() => placeOrder(t.api, product, 2)));
@@ -160,14 +109,14 @@ describe("delivery semantics", () => {
     const responses = await Promise.all(deliveries.map((p) => postWebhook(t.stack.urls.api, p, signatureHeader(p, TEST_WEBHOOK_SECRET))));
     expect(responses.every((r) => r.status === 200 || r.status === 409)).toBe(true);
 
-    await withPoller(async () => {
+    await withPoller(t, async () => {
       for (const [i, placed] of orders.entries()) {
         const expected = i < 3 ? "CONFIRMED" : "CANCELLED";
         await waitFor(`${placed.order.id} ${expected}`, async () =>
           (await orderStatus(t.api, placed.order.id, placed.accessToken)) === expected ? true : undefined,
         );
       }
-      await waitFor("queue drained", async () => ((await queueDepth()) === 0 ? true : undefined));
+      await waitFor("queue drained", async () => ((await queueDepth(t)) === 0 ? true : undefined));
     });
     // 3 paid orders keep 2 each; 2 expired orders gave theirs back exactly once.
     expect(await t.stockOf(product)).toBe(50 - 3 * 2);
@@ -181,7 +130,7 @@ describe("delivery semantics", () => {
     expect((await payOnCheckoutPage(paid.checkoutUrl, "4242424242424242")).status).toBe(303);
     await t.stack.stripe!.whenDeliveriesSettled();
     // Lose the genuine completion, so the forged expiry is the first (and only) word the worker gets.
-    await drainQueue();
+    await drainQueue(t);
     for (const placed of [paid, open]) {
       const payload = checkoutSessionEvent("checkout.session.expired", {
         id: placed.order.checkoutSessionId,
@@ -191,9 +140,9 @@ describe("delivery semantics", () => {
       });
       expect((await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET))).status).toBe(200);
     }
-    await withPoller(async () => {
+    await withPoller(t, async () => {
       await waitFor("paid order confirmed", async () => ((await orderStatus(t.api, paid.order.id, paid.accessToken)) === "CONFIRMED" ? true : undefined));
-      await waitFor("queue drained", async () => ((await queueDepth()) === 0 ? true : undefined));
+      await waitFor("queue drained", async () => ((await queueDepth(t)) === 0 ? true : undefined));
     });
     expect(await orderStatus(t.api, open.order.id, open.accessToken)).toBe("PENDING_PAYMENT");
     expect(await t.stockOf(product)).toBe(10 - 2 - 3);

@@ -48,7 +48,7 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
     sqs,
     store: {
       db,
-      tables: { products: stack.tableNames.products, orders: stack.tableNames.orders },
+      tables: { products: stack.tableNames.products, orders: stack.tableNames.orders, rateLimits: stack.tableNames.rateLimits },
       indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT } },
     },
     stockOf: (productId) => readStock(db, stack.tableNames.products, productId),
@@ -73,3 +73,5 @@ export async function orderStatus(api: ApiClient, orderId: string, token: string
   if (response.status !== 200) throw new Error(`GET /orders answered ${response.status}: ${response.text}`);
   return response.body.status;
 }
+
+export type PlacedOrder = Awaited<ReturnType<typeof placeOrder>>;

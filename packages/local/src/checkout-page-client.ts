@@ -1,6 +1,7 @@
 // Pays on a hosted Checkout page over plain HTTP, doing what a shopper's browser does: load
-// the page, fill the field labelled "Card number", submit the form. Used by tests and the load
-// generator to drive the real payment flow without a browser.
+// the page, fill the field labelled "Card number" (or "Account number" for a bank debit) in the
+// form that holds it, submit that form. Used by tests and the load generator to drive the real
+// payment flow without a browser.
 
 export interface CheckoutPageResult {
   /** 303 with a Location on success; 200 with the page (and its alert) on a decline. */
@@ -14,31 +15,33 @@ const attribute = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)
 const decode = (text: string) =>
   text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
-/** The page's first form (the card form): its action, its fields' values, and the card number field's name. */
-export function readCheckoutForm(html: string, pageUrl: string): { action: string; fields: Map<string, string>; cardField: string } {
-  const formMatch = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-  if (!formMatch) throw new Error("The checkout page has no form (is the session still open?).");
-  const [formHtml, inner] = [formMatch[0], formMatch[1] ?? ""];
-  const action = new URL(decode(attribute(formHtml, "action") ?? pageUrl), pageUrl).href;
-  const inputs = inner.match(/<input\b[^>]*>/gi) ?? [];
-  const fields = new Map<string, string>();
-  for (const input of inputs) {
-    const name = attribute(input, "name");
-    if (name) fields.set(name, decode(attribute(input, "value") ?? ""));
+/** The form holding a field labelled `label`: its action, its fields' values, and that field's name. */
+export function readCheckoutForm(html: string, pageUrl: string, label = "Card number"): { action: string; fields: Map<string, string>; field: string } {
+  const forms = [...html.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/gi)];
+  if (forms.length === 0) throw new Error("The checkout page has no form (is the session still open?).");
+  const labelPattern = new RegExp(`<label\\b[^>]*for="([^"]+)"[^>]*>\\s*${label}\\s*<`, "i");
+  for (const [formHtml, inner = ""] of forms) {
+    const labelFor = labelPattern.exec(inner)?.[1];
+    if (!labelFor) continue;
+    const inputs = inner.match(/<input\b[^>]*>/gi) ?? [];
+    const fields = new Map<string, string>();
+    for (const input of inputs) {
+      const name = attribute(input, "name");
+      if (name) fields.set(name, decode(attribute(input, "value") ?? ""));
+    }
+    const field = attribute(inputs.find((input) => attribute(input, "id") === labelFor) ?? "", "name");
+    if (!field) break;
+    return { action: new URL(decode(attribute(formHtml, "action") ?? pageUrl), pageUrl).href, fields, field };
   }
-  const labelFor = /<label\b[^>]*for="([^"]+)"[^>]*>\s*Card number\s*</i.exec(inner)?.[1];
-  const cardInput = inputs.find((input) => attribute(input, "id") === labelFor);
-  const cardField = cardInput ? attribute(cardInput, "name") : undefined;
-  if (!cardField) throw new Error('The checkout page has no input labelled "Card number".');
-  return { action, fields, cardField };
+  throw new Error(`The checkout page has no input labelled "${label}".`);
 }
 
-export async function payOnCheckoutPage(checkoutUrl: string, cardNumber: string): Promise<CheckoutPageResult> {
+async function submitOnCheckoutPage(checkoutUrl: string, label: string, value: string): Promise<CheckoutPageResult> {
   const page = await fetch(checkoutUrl);
   const html = await page.text();
   if (!page.ok) throw new Error(`Checkout page answered ${page.status}.`);
-  const form = readCheckoutForm(html, checkoutUrl);
-  form.fields.set(form.cardField, cardNumber);
+  const form = readCheckoutForm(html, checkoutUrl, label);
+  form.fields.set(form.field, value);
   const response = await fetch(form.action, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -48,4 +51,13 @@ export async function payOnCheckoutPage(checkoutUrl: string, cardNumber: string)
   const body = await response.text();
   const alert = /role="alert"[^>]*>([\s\S]*?)<\//i.exec(body)?.[1]?.replace(/<[^>]+>/g, "").trim() || null;
   return { status: response.status, location: response.headers.get("location"), alert };
+}
+
+export function payOnCheckoutPage(checkoutUrl: string, cardNumber: string): Promise<CheckoutPageResult> {
+  return submitOnCheckoutPage(checkoutUrl, "Card number", cardNumber);
+}
+
+/** Authorises a US bank account debit (Stripe's test routing number is prefilled); it settles later. */
+export function payByBankDebitOnCheckoutPage(checkoutUrl: string, accountNumber: string): Promise<CheckoutPageResult> {
+  return submitOnCheckoutPage(checkoutUrl, "Account number", accountNumber);
 }

@@ -1,7 +1,9 @@
 // `npm run dev`: starts the whole local stack with readable progress, prints where everything
 // is and how to place an order, and shuts it all down cleanly on Ctrl-C.
 import { styleText } from "node:util";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { reservationMinutesFrom } from "@shopwave/core/orders/create-order";
+import { installDevConsole } from "./dev-console";
 import { loadLocalEnv, portFrom } from "./local-env";
 import { startLocalStack } from "./local-stack";
 import { createLocalLog } from "./log";
@@ -15,6 +17,10 @@ async function main() {
   const env = loadLocalEnv();
   // Handlers inherit the process env; set the documented defaults before any of them loads.
   for (const [key, value] of Object.entries(env)) process.env[key] ??= value;
+  // Handlers log one JSON object per line and emit EMF metrics, as on AWS; the dev console
+  // renders them compactly (SHOPWAVE_LOG_FORMAT=json shows the raw lines).
+  process.env.POWERTOOLS_DEV = "false";
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "false";
   const storefrontUrl = env.STOREFRONT_URL || `http://localhost:${portFrom(env, "WEB_PORT", 3000)}`;
   const stripeSecretKey = env.STRIPE_SECRET_KEY;
   const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET;
@@ -40,6 +46,19 @@ async function main() {
     onProgress: (step, ms) => log.info(`✓ ${step} ${styleText("gray", `(${ms} ms)`)}`),
   });
   const web = await startStorefrontPlaceholder({ host: "127.0.0.1", port: portFrom(env, "WEB_PORT", 3000), apiUrl: stack.urls.api });
+
+  const sqs = new SQSClient({ endpoint: stack.urls.sqs, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const devConsole =
+    env.SHOPWAVE_LOG_FORMAT === "json"
+      ? undefined
+      : installDevConsole({
+          dlqDepth: async () => {
+            const { Attributes } = await sqs.send(
+              new GetQueueAttributesCommand({ QueueUrl: stack.queueUrls.orderEventsDlq, AttributeNames: ["ApproximateNumberOfMessages"] }),
+            );
+            return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+          },
+        });
 
   const readyMs = Date.now() - started;
   const row = (name: string, url: string) => `  ${name.padEnd(18)} ${styleText("cyan", url)}`;
@@ -77,6 +96,8 @@ async function main() {
     log.info(`${signal}: stopping… (Ctrl-C again to force)`);
     await web.stop();
     await stack.stop();
+    devConsole?.stop();
+    sqs.destroy();
     log.info("stopped cleanly");
     process.exit(0);
   };

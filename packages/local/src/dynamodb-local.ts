@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { urlHost } from "./listen";
 import { createLocalLog } from "./log";
 
 const log = createLocalLog("dynamodb");
@@ -244,9 +245,4 @@ async function assertPortFree(port: number): Promise<void> {
   }
   server.close();
   await once(server, "close");
-}
-
-function urlHost(host: string): string {
-  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
 }

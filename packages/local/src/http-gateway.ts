@@ -22,10 +22,10 @@
 // - Every response carries `apigw-requestid`, the same id as `requestContext.requestId`.
 import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import type { RouteDeclaration } from "@shopwave/infra/topology";
 import { createLambdaContext, functionNameFor } from "./lambda-context";
+import { listen, urlHost } from "./listen";
 import { createLocalLog } from "./log";
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -555,18 +555,10 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   });
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  localPort = (server.address() as AddressInfo).port;
-  const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  localPort = await listen(server, options.port ?? 0, host);
 
   return {
-    url: `http://${urlHost}:${localPort}`,
+    url: `http://${urlHost(host)}:${localPort}`,
     port: localPort,
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -5,21 +5,22 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { crons, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
+import type { Context } from "aws-lambda";
+import { crons, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import type { Product } from "@shopwave/core/catalog/product";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { RESERVATION_MINUTES } from "@shopwave/core/orders/create-order";
 import { createTables } from "./create-tables";
 import { startDynamoDbLocal } from "./dynamodb-local";
+import { startDynamoDbFaultProxy, type DynamoDbFaultProxy } from "./dynamodb-fault-proxy";
 import { loadHandler } from "./handler-loader";
 import { createLambdaContext, functionNameFor } from "./lambda-context";
 import { createLocalLog } from "./log";
 import { startHttpGateway } from "./http-gateway";
-import { startQueuePoller } from "./queue-poller";
+import { startOrderEventsPoller } from "./order-events-poller";
 import { seedProducts } from "./seed-catalog";
 import { createQueues, startLocalSqs } from "./sqs-local";
-import { startStripeSimulator, type StripeSimulator } from "./stripe-simulator/stripe-simulator";
+import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "./stripe-simulator/stripe-simulator";
 
 const log = createLocalLog("dev");
 
@@ -41,8 +42,14 @@ export interface LocalStackOptions {
   /** Period of the local sweeper; false disables the timer (tests invoke it directly). */
   sweepEveryMs?: number | false;
   webhookRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Simulator timings tests shorten (ACH settlement, expiry checks). */
+  stripeSimulator?: Pick<StripeSimulatorOptions, "bankDebitSettleMs" | "expiryCheckIntervalMs">;
   /** Lets tests shorten the queue's visibility timeout; defaults to the topology's. */
   visibilityTimeoutSeconds?: number;
+  /** Puts a fault-injecting proxy between the handlers and DynamoDB Local (`stack.dynamoDbFaults`). */
+  dynamoDbFaults?: boolean;
+  /** Extra env for the handlers (e.g. a shorter STRIPE_TIMEOUT_MS in tests). */
+  handlerEnv?: Record<string, string>;
   onProgress?: (step: string, ms: number) => void;
 }
 
@@ -53,6 +60,8 @@ export interface LocalStack {
   queueUrls: { orderEvents: string; orderEventsDlq: string };
   queueArns: { orderEvents: string; orderEventsDlq: string };
   stripe: StripeSimulator | null;
+  /** The handlers' path to DynamoDB goes through this when `dynamoDbFaults` was asked for. */
+  dynamoDbFaults: DynamoDbFaultProxy | null;
   /** Env that makes another process (CLI, poller, test) see this stack as the handlers do. */
   handlerEnv: Record<string, string>;
   /** Runs the sweeper job once, as the scheduled rule would. */
@@ -115,7 +124,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await handlersReadyPromise;
         return loadHandler(ref);
       },
-      cors: { allowOrigins: [new URL(options.storefrontUrl).origin], allowHeaders: ["content-type", "authorization"], allowMethods: ["GET", "POST"] },
+      cors: {
+        allowOrigins: [new URL(options.storefrontUrl).origin],
+        allowHeaders: [...httpApi.cors.allowHeaders],
+        allowMethods: [...httpApi.cors.allowMethods],
+        maxAgeSeconds: httpApi.cors.maxAgeSeconds,
+      },
     });
     stoppers.push(() => gateway.stop());
 
@@ -128,6 +142,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         // Subscribed to the event types the app handles, as each stage's endpoint is on Stripe.
         webhookEndpoints: [{ url: `${gateway.url}/webhooks/stripe`, secret: options.stripeWebhookSecret, enabledEvents: handledStripeEventTypes }],
         ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
+        ...options.stripeSimulator,
       });
       const simulator = stripe;
       stoppers.push(() => simulator.stop());
@@ -136,6 +151,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const [dynamo, sqs] = await Promise.all([dynamoPromise, sqsPromise]);
     stoppers.push(() => dynamo.stop(), () => sqs.stop());
+    const dynamoDbFaults = options.dynamoDbFaults ? await startDynamoDbFaultProxy({ target: dynamo.endpoint, host }) : null;
+    if (dynamoDbFaults) stoppers.push(() => dynamoDbFaults.stop());
 
     const credentials = { accessKeyId: "local", secretAccessKey: "local" };
     const region = "us-east-1";
@@ -156,11 +173,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       createTables(dynamoClient, tableDeclarations, tableNameFor),
       createQueues(sqsClient, queueDeclarations, queueNameFor),
     ]);
-    const tableNames = {
-      products: tableNameFor(tables.products),
-      orders: tableNameFor(tables.orders),
-      idempotency: tableNameFor(tables.idempotency),
-    };
+    const tableNames = Object.fromEntries(
+      Object.entries(tables).map(([key, declaration]) => [key, tableNameFor(declaration)]),
+    ) as Record<keyof typeof tables, string>;
     if (options.seed) await seedCatalog(db, tableNames.products, options.seed);
     progress(`tables, queues and ${options.seed?.length ?? 0} products created`, t1);
 
@@ -173,36 +188,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbFaults?.endpoint ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       STRIPE_API_BASE_URL: stripeApiBaseUrl,
       STOREFRONT_URL: options.storefrontUrl,
       ORDER_RESERVATION_MINUTES: String(options.reservationMinutes ?? RESERVATION_MINUTES.default),
       SST_RESOURCE_App: JSON.stringify({ name: "shopwave", stage: STAGE }),
-      [`SST_RESOURCE_${tables.products.resource}`]: JSON.stringify({ name: tableNames.products, type: "sst.aws.Dynamo" }),
-      [`SST_RESOURCE_${tables.orders.resource}`]: JSON.stringify({ name: tableNames.orders, type: "sst.aws.Dynamo" }),
-      [`SST_RESOURCE_${tables.idempotency.resource}`]: JSON.stringify({ name: tableNames.idempotency, type: "sst.aws.Dynamo" }),
+      ...Object.fromEntries(
+        Object.values(tables).map((declaration) => [
+          `SST_RESOURCE_${declaration.resource}`,
+          JSON.stringify({ name: tableNameFor(declaration), type: "sst.aws.Dynamo" }),
+        ]),
+      ),
       [`SST_RESOURCE_${queues.orderEvents.resource}`]: JSON.stringify({ url: orderEvents.url, type: "sst.aws.Queue" }),
       SST_RESOURCE_StripeSecretKey: JSON.stringify({ value: options.stripeSecretKey, type: "sst.sst.Secret" }),
       SST_RESOURCE_StripeWebhookSecret: JSON.stringify({ value: options.stripeWebhookSecret, type: "sst.sst.Secret" }),
+      ...options.handlerEnv,
     };
-    // Handlers run in this process, like warm Lambda containers: they read the same env.
+    // Handlers run in this process, like warm Lambda containers: they read the same env. It is
+    // put back on stop, so a setting one stack was given (a rate limit, say) cannot outlive it.
+    const previousEnv = Object.fromEntries(Object.keys(handlerEnv).map((key) => [key, process.env[key]]));
     Object.assign(process.env, handlerEnv);
+    stoppers.unshift(async () => {
+      for (const [key, value] of Object.entries(previousEnv)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    });
     handlersReady();
 
-    const consumer = queues.orderEvents.consumer;
     if (options.startPoller !== false) {
-      const worker = await loadHandler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>>(consumer.handler);
-      const poller = startQueuePoller({
+      const poller = await startOrderEventsPoller({
         client: sqsClient,
         queueUrl: orderEvents.url,
         queueArn: orderEvents.arn,
-        handler: worker,
-        batchSize: consumer.batchSize,
-        batchWindowSeconds: consumer.batchWindowSeconds,
-        functionName: functionNameFor(consumer.handler),
-        timeoutSeconds: consumer.timeoutSeconds,
-        memoryMb: consumer.memoryMb,
         concurrency: options.pollerConcurrency ?? 2,
       });
       stoppers.push(() => poller.stop());
@@ -213,7 +232,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const sweep = await loadHandler<(event: unknown, context: Context) => Promise<unknown>>(sweeper.handler);
       return sweep(
         { source: "aws.events", "detail-type": "Scheduled Event" },
-        createLambdaContext({ functionName: functionNameFor(sweeper.handler), timeoutSeconds: sweeper.timeoutSeconds, memoryMb: 256 }),
+        createLambdaContext({ functionName: functionNameFor(sweeper.handler), timeoutSeconds: sweeper.timeoutSeconds, memoryMb: sweeper.memoryMb }),
       );
     };
     const sweepEveryMs = options.sweepEveryMs ?? sweeper.everyMinutes * 60_000;
@@ -232,6 +251,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrls: { orderEvents: orderEvents.url, orderEventsDlq: orderEventsDlq.url },
       queueArns: { orderEvents: orderEvents.arn, orderEventsDlq: orderEventsDlq.arn },
       stripe,
+      dynamoDbFaults,
       handlerEnv,
       runSweeper,
       stop: stopAll,

@@ -4,6 +4,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { QueueDeclaration } from "@shopwave/infra/topology";
 import { buildApp } from "fauxqs";
+import { urlHost } from "./listen";
 import { createLocalLog } from "./log";
 
 const log = createLocalLog("sqs");
@@ -139,11 +140,6 @@ function isSqsRequest(request: HookRequest): boolean {
 
 function regionFromAuthorization(header: string | undefined): string | undefined {
   return header?.match(/Credential=\S+?\/\d{8}\/([^/]+)\//)?.[1];
-}
-
-function urlHost(host: string): string {
-  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
 }
 
 /**

@@ -5,12 +5,13 @@
 // release anything on its own say-so: the session's state is read back from the payment
 // provider first, and the order is settled from that (the sweeper settles lapsed orders the
 // same way). A stale, replayed or forged expiry for a session that was paid confirms the order
-// instead; one for a session that is still open changes nothing.
+// instead; one for a session that is still open changes nothing. A full refund moves a confirmed
+// order to REFUNDED (found through the payment's metadata, since charges carry no order id).
 import type { Store } from "../shared/store";
 import type { CheckoutGateway, CheckoutSessionState } from "../payments/checkout-gateway";
 import type { PaymentEvent } from "../payments/payment-event";
 import type { CancellationReason } from "./order";
-import { cancelOrder, confirmOrder } from "./order-store";
+import { cancelOrder, confirmOrder, refundOrder } from "./order-store";
 
 export type PaymentEventOutcome =
   | "confirmed"
@@ -23,6 +24,9 @@ export type PaymentEventOutcome =
   | "paid_after_cancellation"
   /** An expiry event whose session the provider reports still open: nothing to do. */
   | "expiry_not_confirmed"
+  | "refunded"
+  /** A refund for an order that is not CONFIRMED (e.g. paid after cancellation, then refunded by an operator). */
+  | "refund_of_unconfirmed_order"
   | "unknown_order"
   | "ignored";
 
@@ -31,19 +35,38 @@ export interface PaymentDeps {
   checkout: CheckoutGateway;
 }
 
-export async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent, now = new Date()): Promise<PaymentEventOutcome> {
+export interface AppliedPaymentEvent {
+  outcome: PaymentEventOutcome;
+  /** The order the event concerned, when known (for a refund, found through the payment). */
+  orderId: string | undefined;
+}
+
+export async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent, now = new Date()): Promise<AppliedPaymentEvent> {
   switch (event.kind) {
     case "ignored":
-      return "ignored";
+      return { outcome: "ignored", orderId: undefined };
     case "payment_pending":
-      return "awaiting_async_payment";
+      return { outcome: "awaiting_async_payment", orderId: event.orderId };
     case "payment_succeeded":
-      return confirm(deps.store, event.orderId, event.paymentIntentId, now);
+      return { outcome: await confirm(deps.store, event.orderId, event.paymentIntentId, now), orderId: event.orderId };
     case "payment_failed":
-      return cancel(deps.store, event.orderId, "async_payment_failed", now);
-    case "session_expired":
-      return settleFromSession(deps.store, event.orderId, await deps.checkout.getSession(event.sessionId), "checkout_session_expired", now);
+      return { outcome: await cancel(deps.store, event.orderId, "async_payment_failed", now), orderId: event.orderId };
+    case "session_expired": {
+      const session = await deps.checkout.getSession(event.sessionId);
+      return { outcome: await settleFromSession(deps.store, event.orderId, session, "checkout_session_expired", now), orderId: event.orderId };
+    }
+    case "refunded": {
+      const orderId = await deps.checkout.orderIdOfPayment(event.paymentIntentId);
+      return { outcome: orderId ? await refund(deps.store, orderId, event.paymentIntentId, now) : "unknown_order", orderId };
+    }
   }
+}
+
+async function refund(store: Store, orderId: string, paymentIntentId: string, now: Date): Promise<PaymentEventOutcome> {
+  const outcome = await refundOrder(store, orderId, paymentIntentId, now);
+  if (outcome.changed) return "refunded";
+  if (outcome.reason === "not_found") return "unknown_order";
+  return outcome.order.status === "REFUNDED" ? "duplicate" : "refund_of_unconfirmed_order";
 }
 
 /** Settles an order from the provider's current view of its Checkout Session. */

@@ -117,6 +117,35 @@ export async function confirmOrder(
   }
 }
 
+/**
+ * CONFIRMED → REFUNDED, only for the payment the order was confirmed with. Stock is not put back:
+ * a refund is money, not goods (they may have shipped); returns are a separate process.
+ */
+export async function refundOrder(store: Store, orderId: string, paymentIntentId: string, now: Date): Promise<TransitionOutcome> {
+  try {
+    const result = await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.orders,
+        Key: { id: orderId },
+        UpdateExpression: "SET #status = :refunded, updatedAt = :now",
+        ConditionExpression: "#status = :confirmed AND (attribute_not_exists(paymentIntentId) OR paymentIntentId = :pi)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":refunded": "REFUNDED" satisfies OrderStatus,
+          ":confirmed": "CONFIRMED" satisfies OrderStatus,
+          ":pi": paymentIntentId,
+          ":now": now.toISOString(),
+        },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return { changed: true, order: OrderRecord.parse(result.Attributes) };
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return outcomeAfterRefusal(store, orderId);
+    throw error;
+  }
+}
+
 /** PENDING_PAYMENT → CANCELLED and the order's stock back on the shelf, in one transaction. */
 export async function cancelOrder(
   store: Store,

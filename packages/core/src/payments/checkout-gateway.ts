@@ -30,4 +30,6 @@ export interface CheckoutGateway {
   getSession(sessionId: string): Promise<CheckoutSessionState>;
   /** Expires an open session; resolves with the session's state afterwards (already closed sessions are not an error). */
   expireSession(sessionId: string): Promise<CheckoutSessionState>;
+  /** The order a payment was for (set at checkout), or undefined for a payment that is not ours. */
+  orderIdOfPayment(paymentIntentId: string): Promise<string | undefined>;
 }

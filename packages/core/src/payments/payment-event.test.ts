@@ -57,3 +57,28 @@ describe("toPaymentEvent", () => {
     expect(() => toPaymentEvent(event("checkout.session.completed", { payment_status: "maybe" }))).toThrow();
   });
 });
+
+describe("toPaymentEvent for refunds", () => {
+  const refunded = (charge: Record<string, unknown>) =>
+    StripeEventEnvelope.parse({
+      id: "evt_r",
+      object: "event",
+      type: "charge.refunded",
+      created: 1,
+      data: { object: { object: "charge", id: "ch_1", amount: 5000, amount_refunded: 5000, refunded: true, payment_intent: "pi_1", ...charge } },
+    });
+
+  it("maps a full refund to its payment", () => {
+    expect(toPaymentEvent(refunded({}))).toEqual({ kind: "refunded", paymentIntentId: "pi_1", chargeId: "ch_1" });
+    expect(toPaymentEvent(refunded({ payment_intent: { id: "pi_2" } }))).toMatchObject({ paymentIntentId: "pi_2" });
+  });
+
+  it("ignores a partial refund and a charge without a payment", () => {
+    expect(toPaymentEvent(refunded({ amount_refunded: 1000, refunded: false })).kind).toBe("ignored");
+    expect(toPaymentEvent(refunded({ payment_intent: null })).kind).toBe("ignored");
+  });
+
+  it("rejects a malformed charge (so it fails loudly into the DLQ)", () => {
+    expect(() => toPaymentEvent(refunded({ refunded: "yes" }))).toThrow();
+  });
+});

@@ -21,11 +21,21 @@ const CheckoutSessionFields = z.object({
   payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullish(),
 });
 
+const ChargeFields = z.object({
+  object: z.literal("charge"),
+  id: z.string(),
+  amount: z.number().int(),
+  amount_refunded: z.number().int(),
+  refunded: z.boolean(),
+  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullish(),
+});
+
 export const handledStripeEventTypes = [
   "checkout.session.completed",
   "checkout.session.async_payment_succeeded",
   "checkout.session.async_payment_failed",
   "checkout.session.expired",
+  "charge.refunded",
 ] as const;
 export type HandledStripeEventType = (typeof handledStripeEventTypes)[number];
 
@@ -38,33 +48,34 @@ export type PaymentEvent =
   | { kind: "payment_pending"; orderId: string; sessionId: string }
   | { kind: "payment_failed"; orderId: string; sessionId: string }
   | { kind: "session_expired"; orderId: string; sessionId: string }
+  /** A charge refunded in full; its order is found through the payment (charges carry no order id). */
+  | { kind: "refunded"; paymentIntentId: string; chargeId: string }
   | { kind: "ignored"; why: string };
+
+const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : value?.id);
 
 export function toPaymentEvent(event: StripeEventEnvelope): PaymentEvent {
   if (!isHandledStripeEventType(event.type)) return { kind: "ignored", why: `unhandled event type ${event.type}` };
+  if (event.type === "charge.refunded") {
+    const charge = ChargeFields.parse(event.data.object);
+    const paymentIntentId = idOf(charge.payment_intent);
+    if (!paymentIntentId) return { kind: "ignored", why: `charge ${charge.id} has no payment intent` };
+    // A partial refund (a goodwill credit, one item back) leaves the order confirmed.
+    if (!charge.refunded) return { kind: "ignored", why: `charge ${charge.id} refunded in part (${charge.amount_refunded} of ${charge.amount})` };
+    return { kind: "refunded", paymentIntentId, chargeId: charge.id };
+  }
   const session = CheckoutSessionFields.parse(event.data.object);
   const orderId = session.client_reference_id ?? session.metadata?.orderId;
   if (!orderId) return { kind: "ignored", why: `session ${session.id} carries no order id` };
   const sessionId = session.id;
-  const paymentIntent = session.payment_intent;
   switch (event.type) {
     case "checkout.session.completed":
       // Delayed payment methods complete the session before the money arrives.
       return session.payment_status === "unpaid"
         ? { kind: "payment_pending", orderId, sessionId }
-        : {
-            kind: "payment_succeeded",
-            orderId,
-            sessionId,
-            paymentIntentId: typeof paymentIntent === "string" ? paymentIntent : paymentIntent?.id,
-          };
+        : { kind: "payment_succeeded", orderId, sessionId, paymentIntentId: idOf(session.payment_intent) };
     case "checkout.session.async_payment_succeeded":
-      return {
-        kind: "payment_succeeded",
-        orderId,
-        sessionId,
-        paymentIntentId: typeof paymentIntent === "string" ? paymentIntent : paymentIntent?.id,
-      };
+      return { kind: "payment_succeeded", orderId, sessionId, paymentIntentId: idOf(session.payment_intent) };
     case "checkout.session.async_payment_failed":
       return { kind: "payment_failed", orderId, sessionId };
     case "checkout.session.expired":

@@ -66,6 +66,12 @@ export function createStripeCheckoutGateway(stripe: Stripe): CheckoutGateway {
       return toState(await stripe.checkout.sessions.retrieve(sessionId));
     },
 
+    async orderIdOfPayment(paymentIntentId) {
+      // payment_intent_data.metadata.orderId is set when the session is created.
+      const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
+      return intent.metadata?.orderId || undefined;
+    },
+
     async expireSession(sessionId) {
       try {
         return toState(await stripe.checkout.sessions.expire(sessionId));

@@ -6,7 +6,8 @@ export type DomainErrorCode =
   | "NOT_FOUND"
   | "OUT_OF_STOCK"
   | "PAYMENT_PROVIDER_UNAVAILABLE"
-  | "CONCURRENCY_LIMIT";
+  | "CONCURRENCY_LIMIT"
+  | "RATE_LIMITED";
 
 export class DomainError extends Error {
   constructor(
@@ -62,5 +63,15 @@ export class ConcurrencyLimit extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super("CONCURRENCY_LIMIT", message);
+  }
+}
+
+/** The caller used up its allowance for this window; it may try again after `retryAfterSeconds`. */
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("RATE_LIMITED", message);
   }
 }

@@ -8,6 +8,8 @@ export interface Store {
   readonly tables: {
     readonly products: string;
     readonly orders: string;
+    /** Only handlers that rate-limit read it (functions resolve table names lazily). */
+    readonly rateLimits: string;
   };
   readonly indexes: {
     readonly pendingByExpiry: { readonly name: string; readonly shardCount: number };

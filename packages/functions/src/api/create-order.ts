@@ -1,6 +1,10 @@
 // POST /orders: validates the cart, reserves stock, and answers with the Checkout URL the
 // shopper is redirected to and the token that lets them read their order.
 import { createOrder, CreateOrderInput, reservationMinutesFrom } from "@shopwave/core/orders/create-order";
+import { ZodError } from "zod";
+import { OutOfStock, RateLimited, ValidationFailed } from "@shopwave/core/shared/domain-error";
+import { consumeRateLimit, parseRateLimit } from "@shopwave/core/shared/rate-limit";
+import { HttpError } from "../http/http-error";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
 import { parseJsonBody } from "../http/request-parsing";
@@ -10,6 +14,8 @@ import { checkoutGateway } from "../shared/stripe";
 
 const storefrontUrl = (process.env.STOREFRONT_URL ?? "http://localhost:3000").replace(/\/$/, "");
 const reservationMinutes = reservationMinutesFrom(process.env.ORDER_RESERVATION_MINUTES);
+/** Orders per client IP, e.g. "10/60s"; unset or "off" disables it (the local default). */
+const rateLimit = parseRateLimit(process.env.ORDER_RATE_LIMIT, "ORDER_RATE_LIMIT");
 
 export const settings = {
   reservationMinutes,
@@ -18,18 +24,26 @@ export const settings = {
   cancelUrl: (orderId: string) => `${storefrontUrl}/cart?cancelled=${encodeURIComponent(orderId)}`,
 };
 
+/** Which counter a refused or failed order creation goes to. */
+function failureMetric(error: unknown): string {
+  if (error instanceof RateLimited) return "OrdersRateLimited";
+  if (error instanceof OutOfStock) return "OrdersRejectedOutOfStock";
+  if (error instanceof ValidationFailed || error instanceof HttpError || error instanceof ZodError) return "OrdersRejectedInvalid";
+  return "OrdersFailed";
+}
+
 export const handler = httpHandler("POST /orders", async (event, log) => {
-  const input = parseJsonBody(event, CreateOrderInput, { maxBytes: 16 * 1024 });
   try {
+    // Before any parsing or reads: a client over its allowance costs one write.
+    if (rateLimit) await consumeRateLimit(store, "orders", event.requestContext.http.sourceIp, rateLimit);
+    const input = parseJsonBody(event, CreateOrderInput, { maxBytes: 16 * 1024 });
     const placed = await createOrder({ store, checkout: checkoutGateway, settings }, input);
     log.appendKeys({ orderId: placed.order.id });
     log.info("order created", { totalCents: placed.order.totalCents, lines: placed.order.items.length });
     countMetric("OrdersCreated");
     return jsonResponse(201, placed, { location: `/orders/${placed.order.id}` });
   } catch (error) {
-    countMetric(
-      error instanceof Error && "code" in error && error.code === "OUT_OF_STOCK" ? "OrdersRejectedOutOfStock" : "OrdersFailed",
-    );
+    countMetric(failureMetric(error));
     throw error;
   }
 });

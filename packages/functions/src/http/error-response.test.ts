@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { NotFound, OutOfStock, PaymentProviderUnavailable, ValidationFailed } from "@shopwave/core/shared/domain-error";
-import { internalErrorResponse, knownErrorResponse } from "./error-response";
+import { NotFound, OutOfStock, PaymentProviderUnavailable, RateLimited, ValidationFailed } from "@shopwave/core/shared/domain-error";
+import { dependencyOutageResponse, internalErrorResponse, knownErrorResponse } from "./error-response";
 
 describe("domain errors as HTTP", () => {
   it.each([
@@ -8,6 +8,7 @@ describe("domain errors as HTTP", () => {
     [new NotFound("Order"), 404, "NOT_FOUND"],
     [new OutOfStock([{ productId: "mug", name: "Mug", requested: 2, available: 1 }]), 409, "OUT_OF_STOCK"],
     [new PaymentProviderUnavailable("down", 5), 503, "PAYMENT_PROVIDER_UNAVAILABLE"],
+    [new RateLimited("slow down", 30), 429, "RATE_LIMITED"],
   ])("maps %s", (error, status, code) => {
     const response = knownErrorResponse(error)!;
     expect(response.statusCode).toBe(status);
@@ -29,5 +30,31 @@ describe("domain errors as HTTP", () => {
     const body = String(internalErrorResponse().body);
     expect(body).not.toMatch(/stack|at \w+ \(/);
     expect(JSON.parse(body).error.code).toBe("INTERNAL_ERROR");
+  });
+
+  it("tells a rate-limited client when to come back", () => {
+    expect(knownErrorResponse(new RateLimited("slow down", 30))!.headers).toMatchObject({ "retry-after": "30" });
+  });
+});
+
+describe("dependency outages", () => {
+  const awsError = (name: string, fault: "client" | "server") => Object.assign(new Error(name), { name, $fault: fault });
+
+  it.each([
+    ["throttling that outlasted the retries", awsError("ProvisionedThroughputExceededException", "client")],
+    ["a throttled API", awsError("ThrottlingException", "client")],
+    ["a server-side fault", awsError("InternalServerError", "server")],
+  ])("answer %s with 503 and Retry-After", (_name, error) => {
+    const response = dependencyOutageResponse(error)!;
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ "retry-after": "1" });
+    expect(JSON.parse(String(response.body)).error.code).toBe("SERVICE_UNAVAILABLE");
+  });
+
+  it.each([
+    ["a bug", new TypeError("x is undefined")],
+    ["a client-side AWS error", awsError("ValidationException", "client")],
+  ])("leave %s to the generic 500", (_name, error) => {
+    expect(dependencyOutageResponse(error)).toBeUndefined();
   });
 });

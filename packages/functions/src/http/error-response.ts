@@ -12,7 +12,23 @@ const statusByCode: Record<DomainErrorCode, number> = {
   OUT_OF_STOCK: 409,
   PAYMENT_PROVIDER_UNAVAILABLE: 503,
   CONCURRENCY_LIMIT: 503,
+  RATE_LIMITED: 429,
 };
+
+/** Throttling that outlasted the SDK's retries: a capacity problem, not a bug, so 503 + Retry-After. */
+const throttlingErrorNames = new Set(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]);
+
+/**
+ * A dependency (DynamoDB, SQS) failing on its side after the SDK's retries: the client may retry,
+ * so the answer is 503 with Retry-After rather than a 500 that blames the request. Returns
+ * undefined for anything else.
+ */
+export function dependencyOutageResponse(error: unknown): APIGatewayProxyStructuredResultV2 | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const fault = (error as { $fault?: string }).$fault;
+  if (!throttlingErrorNames.has(error.name) && fault !== "server") return undefined;
+  return errorResponse(503, "SERVICE_UNAVAILABLE", "The service is busy; please try again shortly.", undefined, { "retry-after": "1" });
+}
 
 export function zodIssues(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));

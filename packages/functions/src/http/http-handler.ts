@@ -5,7 +5,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { invocationLogger, metrics } from "../shared/observability";
-import { internalErrorResponse, knownErrorResponse } from "./error-response";
+import { dependencyOutageResponse, internalErrorResponse, knownErrorResponse } from "./error-response";
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export type RouteHandler = (event: APIGatewayProxyEventV2, log: Logger, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -18,8 +18,12 @@ export function httpHandler(route: string, handle: RouteHandler): ApiHandler {
       response = await handle(event, log, context);
     } catch (error) {
       const known = knownErrorResponse(error);
+      const outage = known ? undefined : dependencyOutageResponse(error);
       if (known) {
         response = known;
+      } else if (outage) {
+        log.warn("a dependency is failing", error as Error);
+        response = outage;
       } else {
         log.error("request failed", error as Error);
         response = internalErrorResponse();

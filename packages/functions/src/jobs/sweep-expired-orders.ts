@@ -13,7 +13,8 @@ export const handler = async (_event: unknown, context: Context) => {
   const log = invocationLogger(context);
   try {
     const result = await sweepLapsedOrders({ store, checkout: checkoutGateway }, { graceSeconds, limitPerShard: 100 });
-    countMetric("SweptOrdersCancelled", result.outcomes.cancelled ?? 0);
+    // Published only when non-zero: a custom metric costs per month for as long as it is published.
+    if (result.outcomes.cancelled) countMetric("SweptOrdersCancelled", result.outcomes.cancelled);
     if (result.failures.length > 0) {
       countMetric("SweepFailures", result.failures.length);
       log.error("sweep could not settle some orders", { failures: result.failures });

@@ -3,9 +3,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { observability } from "@shopwave/infra/topology";
 
-export const logger = new Logger({ serviceName: "shopwave" });
-export const metrics = new Metrics({ namespace: "Shopwave", serviceName: "shopwave" });
+export const logger = new Logger({ serviceName: observability.serviceName });
+export const metrics = new Metrics({ namespace: observability.metricsNamespace, serviceName: observability.serviceName });
 
 export function countMetric(name: string, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);

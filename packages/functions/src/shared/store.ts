@@ -14,6 +14,9 @@ export const store: Store = {
     get orders() {
       return Resource.OrdersTable.name;
     },
+    get rateLimits() {
+      return Resource.RateLimitsTable.name;
+    },
   },
   indexes: {
     pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },

@@ -1,8 +1,13 @@
 // The Stripe client and the checkout gateway over it, built once per container.
-// STRIPE_API_BASE_URL (unset on AWS) points the real SDK at another Stripe-speaking host.
+// STRIPE_API_BASE_URL (unset on AWS) points the real SDK at another Stripe-speaking host;
+// STRIPE_TIMEOUT_MS tunes the per-attempt timeout (see createStripeClient).
 import { createStripeCheckoutGateway } from "@shopwave/core/payments/stripe-checkout-gateway";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import { Resource } from "sst";
 
-export const stripe = createStripeClient(Resource.StripeSecretKey.value, process.env.STRIPE_API_BASE_URL || undefined);
+const timeoutMs = process.env.STRIPE_TIMEOUT_MS ? Number(process.env.STRIPE_TIMEOUT_MS) : undefined;
+
+export const stripe = createStripeClient(Resource.StripeSecretKey.value, process.env.STRIPE_API_BASE_URL || undefined, {
+  ...(timeoutMs ? { timeoutMs } : {}),
+});
 export const checkoutGateway = createStripeCheckoutGateway(stripe);

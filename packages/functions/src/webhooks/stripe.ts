@@ -18,6 +18,9 @@ import { countMetric } from "../shared/observability";
 import { sqsClient } from "../shared/sqs";
 import { stripe } from "../shared/stripe";
 
+/** Far above any Stripe event (a few KB), far below API Gateway's 10 MB. */
+const MAX_WEBHOOK_BYTES = 512 * 1024;
+
 /** Stripe's own default: signatures older than five minutes are replays. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
 
@@ -64,6 +67,11 @@ export const handler = httpHandler("POST /webhooks/stripe", async (request, log,
     return errorResponse(400, "MISSING_SIGNATURE", "The Stripe-Signature header is required.");
   }
   const payload = rawBody(request);
+  // Stripe's events are a few KB; refuse to hash megabytes sent by someone else.
+  if (Buffer.byteLength(payload, "utf8") > MAX_WEBHOOK_BYTES) {
+    countMetric("WebhooksRejected");
+    return errorResponse(413, "PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_WEBHOOK_BYTES} bytes.`);
+  }
   let verified: unknown;
   try {
     verified = await stripe.webhooks.constructEventAsync(

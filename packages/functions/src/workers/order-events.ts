@@ -18,20 +18,21 @@ const metricByOutcome: Partial<Record<PaymentEventOutcome, string>> = {
   duplicate: "PaymentEventsDuplicate",
   paid_after_cancellation: "PaymentsAfterCancellation",
   expiry_not_confirmed: "ExpiriesNotConfirmed",
+  refunded: "OrdersRefunded",
 };
 
 async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
   const event = StripeEventEnvelope.parse(JSON.parse(record.body));
   const paymentEvent = toPaymentEvent(event);
-  const orderId = "orderId" in paymentEvent ? paymentEvent.orderId : undefined;
+  const { outcome, orderId } = await applyPaymentEvent({ store, checkout: checkoutGateway }, paymentEvent);
   const fields = {
     orderId,
     stripeEventId: event.id,
     stripeEventType: event.type,
     messageId: record.messageId,
     receiveCount: Number(record.attributes.ApproximateReceiveCount),
+    ...(paymentEvent.kind === "ignored" ? { why: paymentEvent.why } : {}),
   };
-  const outcome = await applyPaymentEvent({ store, checkout: checkoutGateway }, paymentEvent);
   const metric = metricByOutcome[outcome];
   if (metric) countMetric(metric);
   if (outcome === "paid_after_cancellation") {

@@ -4,7 +4,8 @@
 // for it, carrying a snapshot of the object at that moment.
 import { stripeId } from "./stripe-ids";
 import { noSuchObject, StripeApiError } from "./stripe-api-error";
-import type { CheckoutSessionCreateParams } from "./checkout-session-params";
+import type { CheckoutSessionCreateParams, RefundCreateParams } from "./stripe-params";
+import type { CheckoutPageView } from "./hosted-checkout-page";
 import { bankDebitOutcome, cardOutcome, type BankDebitOutcome, type CardOutcome } from "./test-payment-methods";
 
 export type StripeObject = Record<string, unknown>;
@@ -54,6 +55,7 @@ interface PaymentIntentRecord {
   description: string | null;
   lastPaymentError: { code: string; message: string } | null;
   latestCharge: string;
+  amountRefunded: number;
 }
 
 export type PaymentAttempt =
@@ -68,14 +70,16 @@ export interface CheckoutSessionsOptions {
   /** Base URL of the hosted page (the simulator's own address). */
   hostedPageBaseUrl: () => string;
   emit: EmitEvent;
-  /** How long an ACH debit takes to settle or fail (days on Stripe; seconds here). */
-  bankDebitSettleMs: number;
+  /** How long an ACH debit takes to settle or fail (days on Stripe; seconds here); null: only on request. */
+  bankDebitSettleMs: number | null;
   schedule: (run: () => void, delayMs: number) => void;
 }
 
 export class CheckoutSessions {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly paymentIntents = new Map<string, PaymentIntentRecord>();
+  /** Bank debits waiting to settle, by session id. */
+  private readonly pendingDebits = new Map<string, () => void>();
 
   constructor(private readonly options: CheckoutSessionsOptions) {}
 
@@ -158,21 +162,45 @@ export class CheckoutSessions {
     return this.paymentIntentObject(intent);
   }
 
+  /** Refunds a succeeded payment in full or in part: `refund.created` and `charge.refunded` follow. */
+  createRefund(params: RefundCreateParams, now: Date, request: { id: string; idempotencyKey: string | null }): StripeObject {
+    const intent = params.payment_intent
+      ? this.paymentIntents.get(params.payment_intent)
+      : [...this.paymentIntents.values()].find((candidate) => candidate.latestCharge === params.charge);
+    if (!intent) {
+      throw params.payment_intent ? noSuchObject("payment_intent", params.payment_intent, "payment_intent") : noSuchObject("charge", params.charge!, "charge");
+    }
+    if (intent.status !== "succeeded") {
+      throw new StripeApiError(400, "invalid_request_error", `PaymentIntent ${intent.id} does not have a successful charge to refund.`, "charge_not_refundable");
+    }
+    const remaining = intent.amount - intent.amountRefunded;
+    const amount = params.amount ?? remaining;
+    if (remaining === 0) {
+      throw new StripeApiError(400, "invalid_request_error", `Charge ${intent.latestCharge} has already been refunded.`, "charge_already_refunded");
+    }
+    if (amount > remaining) {
+      throw new StripeApiError(400, "invalid_request_error", `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining}).`, "amount_too_large", "amount");
+    }
+    intent.amountRefunded += amount;
+    const refund: StripeObject = {
+      id: stripeId("re"),
+      object: "refund",
+      amount,
+      charge: intent.latestCharge,
+      created: Math.floor(now.getTime() / 1000),
+      currency: intent.currency,
+      metadata: params.metadata ?? {},
+      payment_intent: intent.id,
+      reason: params.reason ?? null,
+      status: "succeeded",
+    };
+    this.options.emit("refund.created", refund, request);
+    this.options.emit("charge.refunded", this.chargeObject(intent), request);
+    return refund;
+  }
+
   /** The hosted page's view of a session (undefined for an unknown id). */
-  pageView(id: string):
-    | {
-        status: SessionRecord["status"];
-        paymentStatus: SessionRecord["paymentStatus"];
-        email: string | null;
-        emailLocked: boolean;
-        currency: string;
-        amountTotal: number;
-        lines: { name: string; quantity: number; amount: number }[];
-        successUrl: string;
-        cancelUrl: string | null;
-        acceptsBankDebit: boolean;
-      }
-    | undefined {
+  pageView(id: string): Omit<CheckoutPageView, "sessionId" | "merchantName"> | undefined {
     const session = this.sessions.get(id);
     if (!session) return undefined;
     return {
@@ -256,7 +284,8 @@ export class CheckoutSessions {
     session.customerDetails = { email, name: form.name.trim() || null };
     this.options.emit("payment_intent.processing", this.paymentIntentObject(intent));
     this.options.emit("checkout.session.completed", this.sessionObject(session));
-    this.options.schedule(() => {
+    const settle = () => {
+      if (!this.pendingDebits.delete(session.id)) return;
       if (outcome.kind === "will_succeed") {
         intent.status = "succeeded";
         session.paymentStatus = "paid";
@@ -268,8 +297,17 @@ export class CheckoutSessions {
         this.options.emit("payment_intent.payment_failed", this.paymentIntentObject(intent));
         this.options.emit("checkout.session.async_payment_failed", this.sessionObject(session));
       }
-    }, this.options.bankDebitSettleMs);
+    };
+    this.pendingDebits.set(session.id, settle);
+    if (this.options.bankDebitSettleMs !== null) this.options.schedule(settle, this.options.bankDebitSettleMs);
     return { kind: "redirect", location: this.successUrlOf(session) };
+  }
+
+  /** Settles a pending bank debit now (as the bank eventually does); false if none is pending. */
+  settleBankDebit(sessionId: string): boolean {
+    const settle = this.pendingDebits.get(sessionId);
+    settle?.();
+    return settle !== undefined;
   }
 
   private closedAttempt(session: SessionRecord, now: Date): PaymentAttempt | undefined {
@@ -301,6 +339,7 @@ export class CheckoutSessions {
       description: session.paymentIntentDescription,
       lastPaymentError: null,
       latestCharge: stripeId("ch"),
+      amountRefunded: 0,
     };
     this.paymentIntents.set(intent.id, intent);
     return intent;
@@ -369,6 +408,26 @@ export class CheckoutSessions {
       total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
       ui_mode: "hosted",
       url: session.status === "open" ? session.url : null,
+    };
+  }
+
+  /** The charge behind a PaymentIntent. Its metadata is its own (empty here): Stripe does not copy the PaymentIntent's. */
+  private chargeObject(intent: PaymentIntentRecord): StripeObject {
+    return {
+      id: intent.latestCharge,
+      object: "charge",
+      amount: intent.amount,
+      amount_captured: intent.amount,
+      amount_refunded: intent.amountRefunded,
+      captured: true,
+      created: intent.created,
+      currency: intent.currency,
+      livemode: false,
+      metadata: {},
+      paid: true,
+      payment_intent: intent.id,
+      refunded: intent.amountRefunded >= intent.amount,
+      status: "succeeded",
     };
   }
 

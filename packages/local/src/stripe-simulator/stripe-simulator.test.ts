@@ -296,6 +296,34 @@ describe("hosted payment page and webhooks", () => {
   });
 });
 
+describe("refunds", () => {
+  it("refunds a paid session in part and then in full, sending refund.created and charge.refunded each time", async () => {
+    const session = await stripe.checkout.sessions.create(sessionParams());
+    await payOnCheckoutPage(session.url!, "4242424242424242");
+    const paymentIntent = (await stripe.checkout.sessions.retrieve(session.id)).payment_intent as string;
+
+    const part = await stripe.refunds.create({ payment_intent: paymentIntent, amount: 1000 });
+    expect(part).toMatchObject({ object: "refund", amount: 1000, status: "succeeded", payment_intent: paymentIntent });
+    const rest = await stripe.refunds.create({ payment_intent: paymentIntent });
+    expect(rest.amount).toBe(7800 - 1000);
+    await waitUntil("two charge.refunded events", () => receiver.types().filter((t) => t === "charge.refunded").length === 2);
+    const charges = receiver.events.filter((e) => e.type === "charge.refunded").map((e) => e.data.object as Stripe.Charge);
+    expect(charges.map((c) => [c.amount_refunded, c.refunded, c.payment_intent])).toEqual([
+      [1000, false, paymentIntent],
+      [7800, true, paymentIntent],
+    ]);
+    await expect(stripe.refunds.create({ payment_intent: paymentIntent })).rejects.toMatchObject({ code: "charge_already_refunded" });
+  });
+
+  it("refuses to refund more than was paid, or a payment that did not succeed", async () => {
+    const session = await stripe.checkout.sessions.create(sessionParams());
+    await payOnCheckoutPage(session.url!, "4242424242424242");
+    const paymentIntent = (await stripe.checkout.sessions.retrieve(session.id)).payment_intent as string;
+    await expect(stripe.refunds.create({ payment_intent: paymentIntent, amount: 999_999 })).rejects.toMatchObject({ code: "amount_too_large", param: "amount" });
+    await expect(stripe.refunds.create({ payment_intent: "pi_missing" })).rejects.toMatchObject({ code: "resource_missing" });
+  });
+});
+
 describe("faults on demand", () => {
   it("a 500 is retried by the SDK and creates one session", async () => {
     simulator.injectFault({ method: "POST", path: "/v1/checkout/sessions", kind: "error", status: 500, times: 1 });

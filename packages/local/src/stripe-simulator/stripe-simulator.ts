@@ -1,7 +1,7 @@
 // A local stand-in for Stripe, speaking Stripe's wire protocol to the real `stripe` SDK:
 //
 // - REST: the calls Shopwave makes (Checkout Sessions create/retrieve/list/expire/line items,
-//   PaymentIntents and Events retrieve/list), form-encoded requests parsed as Stripe parses them
+//   PaymentIntents and Events retrieve/list) and refunds (as an operator makes them), form-encoded requests parsed as Stripe parses them
 //   (`a[b][0]=c`), Stripe-shaped objects, Stripe's error bodies and status codes, API-key auth,
 //   and idempotency keys (a replay returns the first result; other parameters are refused).
 // - The hosted payment page at each session's `url`, honouring Stripe's test cards and test bank
@@ -14,10 +14,10 @@
 // Hand-written because no npm package does this: stripe-mock (a Go binary) returns canned
 // fixtures, keeps no state and sends no webhooks.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import qs from "qs";
+import { listen, urlHost } from "../listen";
 import { createLocalLog } from "../log";
-import { parseCheckoutSessionCreateParams } from "./checkout-session-params";
+import { parseCheckoutSessionCreateParams, parseRefundCreateParams } from "./stripe-params";
 import { CheckoutSessions, type PaymentAttempt, type StripeObject } from "./checkout-sessions";
 import { renderCheckoutPage, renderUnknownSession, type CheckoutFormState } from "./hosted-checkout-page";
 import { StripeApiError, type StripeErrorType } from "./stripe-api-error";
@@ -35,8 +35,8 @@ export interface StripeSimulatorOptions {
   webhookRetry?: WebhookRetry;
   /** Shown on the hosted page. */
   merchantName?: string;
-  /** How long a test ACH debit takes to settle or fail. */
-  bankDebitSettleMs?: number;
+  /** How long a test ACH debit takes to settle or fail; null leaves it to settleBankDebit(). */
+  bankDebitSettleMs?: number | null;
   /** How often sessions past `expires_at` are expired. */
   expiryCheckIntervalMs?: number;
   /** The simulator's clock (tests move it forward to reach `expires_at`). */
@@ -65,6 +65,8 @@ export interface StripeSimulator {
   readonly deliveries: readonly WebhookDelivery[];
   whenDeliveriesSettled(): Promise<void>;
   getSession(id: string): StripeObject | undefined;
+  /** Settles a session's pending bank debit now instead of after bankDebitSettleMs. */
+  settleBankDebit(sessionId: string): boolean;
   /** Counts of REST requests by `METHOD /path-template`, to assert e.g. how many sessions were created. */
   readonly requestCounts: ReadonlyMap<string, number>;
   injectFault(fault: StripeFault): void;
@@ -110,7 +112,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
   });
   const sessions = new CheckoutSessions({
     hostedPageBaseUrl: () => baseUrl,
-    bankDebitSettleMs: options.bankDebitSettleMs ?? 5_000,
+    bankDebitSettleMs: options.bankDebitSettleMs === undefined ? 5_000 : options.bankDebitSettleMs,
     schedule: (run, delayMs) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -162,6 +164,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
         return { status: 200, body: sessions.expire(sessionId, request) };
       }
     }
+    if (resource === "refunds" && method === "POST" && id === undefined) {
+      count("/v1/refunds");
+      return { status: 200, body: sessions.createRefund(parseRefundCreateParams(params), now, request) };
+    }
     if (resource === "payment_intents" && method === "GET" && id && action === undefined) {
       count("/v1/payment_intents/{id}");
       return { status: 200, body: sessions.retrievePaymentIntent(id) };
@@ -180,7 +186,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
     throw new StripeApiError(
       404,
       "invalid_request_error",
-      `Unrecognized request URL (${method}: ${path}). The Stripe simulator implements the Checkout Sessions, PaymentIntents and Events calls Shopwave makes.`,
+      `Unrecognized request URL (${method}: ${path}). The Stripe simulator implements the Checkout Sessions, PaymentIntents, Refunds and Events calls Shopwave uses.`,
     );
   };
 
@@ -361,15 +367,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
   });
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const port = await listen(server, options.port ?? 0, host);
+  baseUrl = `http://${urlHost(host)}:${port}`;
 
   const expiryTimer = setInterval(() => sessions.expireDue(clock()), options.expiryCheckIntervalMs ?? 1_000);
   expiryTimer.unref();
@@ -383,6 +382,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
     },
     whenDeliveriesSettled: () => webhooks.whenSettled(),
     getSession: (id) => (sessions.pageView(id) ? sessions.retrieve(id) : undefined),
+    settleBankDebit: (sessionId) => sessions.settleBankDebit(sessionId),
     requestCounts,
     injectFault: (fault) => {
       faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });

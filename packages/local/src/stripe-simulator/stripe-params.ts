@@ -1,8 +1,9 @@
-// Validation of `POST /v1/checkout/sessions` parameters as Stripe validates them: the
-// form-encoded body arrives as strings and nested objects (qs), unknown parameters are
-// refused, and errors name the parameter in Stripe's bracket syntax (`line_items[0][quantity]`).
-// Only the subset of Stripe's parameters this app (or a close copy of it) uses is accepted; the
-// rest fail loudly with Stripe's own "unknown parameter" error rather than being ignored.
+// Validation of the simulator's create parameters (`POST /v1/checkout/sessions`,
+// `POST /v1/refunds`) as Stripe validates them: the form-encoded body arrives as strings and
+// nested objects (qs), unknown parameters are refused, and errors name the parameter in Stripe's
+// bracket syntax (`line_items[0][quantity]`). Only the subset of Stripe's parameters this app (or
+// a close copy of it) uses is accepted; the rest fail loudly with Stripe's own "unknown parameter"
+// error rather than being ignored.
 import { z } from "zod";
 import { invalidParameter, missingParameter, StripeApiError, unknownParameter } from "./stripe-api-error";
 
@@ -50,6 +51,27 @@ export const CheckoutSessionCreateParams = z
   })
   .strict();
 export type CheckoutSessionCreateParams = z.infer<typeof CheckoutSessionCreateParams>;
+
+export const RefundCreateParams = z
+  .object({
+    payment_intent: z.string().min(1).optional(),
+    charge: z.string().min(1).optional(),
+    amount: positiveInteger.optional(),
+    reason: z.enum(["duplicate", "fraudulent", "requested_by_customer"]).optional(),
+    metadata: Metadata.optional(),
+    expand: z.array(z.string()).optional(),
+  })
+  .strict();
+export type RefundCreateParams = z.infer<typeof RefundCreateParams>;
+
+export function parseRefundCreateParams(params: unknown): RefundCreateParams {
+  const result = RefundCreateParams.safeParse(params);
+  if (!result.success) throw toStripeError(result.error, params);
+  if (!result.data.payment_intent && !result.data.charge) {
+    throw new StripeApiError(400, "invalid_request_error", "One of `charge` or `payment_intent` is required.", "parameter_missing", "payment_intent");
+  }
+  return result.data;
+}
 
 /** `["line_items", 0, "quantity"]` → `line_items[0][quantity]`, as Stripe names parameters. */
 export function stripeParamName(path: readonly PropertyKey[]): string {

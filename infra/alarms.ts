@@ -1,0 +1,123 @@
+// The alarms an operator gets, as plain data: what each watches, when it fires, and the runbook
+// section (docs/operations.md) that says what to do. sst.config.ts turns them into CloudWatch
+// alarms; a test checks every one has its runbook section, so the two cannot drift.
+import { observability } from "./topology";
+
+export type AlarmMetric =
+  /** One of our own EMF metrics (namespace Shopwave, dimension service=shopwave). */
+  | { readonly kind: "app"; readonly name: string }
+  /** An SQS metric of a queue declared in the topology (its logical resource name). */
+  | { readonly kind: "queue"; readonly queue: string; readonly name: "ApproximateNumberOfMessagesVisible" | "ApproximateAgeOfOldestMessage" }
+  /** An API Gateway metric of the HTTP API. */
+  | { readonly kind: "api"; readonly name: "5xx" | "4xx" }
+  /** A Lambda metric summed over every Shopwave function. */
+  | { readonly kind: "functions"; readonly name: "Errors" | "Throttles" };
+
+export interface AlarmDeclaration {
+  readonly name: string;
+  readonly metric: AlarmMetric;
+  readonly statistic: "Sum" | "Maximum";
+  /** Fires when the statistic over one period is at or above this. */
+  readonly threshold: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  /** Heading anchor in docs/operations.md. */
+  readonly runbook: string;
+  readonly summary: string;
+}
+
+export const APP_METRICS_NAMESPACE = observability.metricsNamespace;
+export const APP_METRICS_SERVICE = observability.serviceName;
+
+export const alarms: readonly AlarmDeclaration[] = [
+  {
+    name: "OrderEventsDlqNotEmpty",
+    metric: { kind: "queue", queue: "OrderEventsDlq", name: "ApproximateNumberOfMessagesVisible" },
+    statistic: "Maximum",
+    threshold: 1,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    runbook: "order-events-dlq-not-empty",
+    summary: "A Stripe event failed maxReceiveCount times and is parked: its order is stuck.",
+  },
+  {
+    name: "PaymentsAfterCancellation",
+    metric: { kind: "app", name: "PaymentsAfterCancellation" },
+    statistic: "Sum",
+    threshold: 1,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    runbook: "payments-after-cancellation",
+    summary: "Money arrived for an order already cancelled and restocked: refund it.",
+  },
+  {
+    name: "OrderEventFailures",
+    metric: { kind: "app", name: "OrderEventFailures" },
+    statistic: "Sum",
+    threshold: 10,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    runbook: "order-event-failures",
+    summary: "The worker keeps failing events (they are retried, then parked in the DLQ).",
+  },
+  {
+    name: "WebhooksRejected",
+    metric: { kind: "app", name: "WebhooksRejected" },
+    statistic: "Sum",
+    threshold: 20,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    runbook: "webhooks-rejected",
+    summary: "Many webhook deliveries fail signature checks: a secret mismatch, or someone forging them.",
+  },
+  {
+    name: "OrdersFailed",
+    metric: { kind: "app", name: "OrdersFailed" },
+    statistic: "Sum",
+    threshold: 5,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    runbook: "orders-failed",
+    summary: "Checkouts fail on our side (Stripe or DynamoDB unavailable, or a bug); shoppers see 503/500.",
+  },
+  {
+    name: "ExpiriesNotConfirmed",
+    metric: { kind: "app", name: "ExpiriesNotConfirmed" },
+    statistic: "Sum",
+    threshold: 1,
+    periodSeconds: 3600,
+    evaluationPeriods: 1,
+    runbook: "expiries-not-confirmed",
+    summary: "An expiry event arrived for a session Stripe says is still open: replayed or forged.",
+  },
+  {
+    name: "SweepFailures",
+    metric: { kind: "app", name: "SweepFailures" },
+    statistic: "Sum",
+    threshold: 1,
+    periodSeconds: 900,
+    evaluationPeriods: 1,
+    runbook: "sweep-failures",
+    summary: "The sweeper could not settle some lapsed orders; their stock stays reserved.",
+  },
+  {
+    name: "Api5xx",
+    metric: { kind: "api", name: "5xx" },
+    statistic: "Sum",
+    threshold: 5,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    runbook: "api-5xx",
+    summary: "The API answers 5xx: dependency outage (503) or a bug (500).",
+  },
+  {
+    name: "FunctionThrottles",
+    metric: { kind: "functions", name: "Throttles" },
+    statistic: "Sum",
+    threshold: 1,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    runbook: "function-throttles",
+    summary: "Lambda refused invocations: the account or function concurrency limit was reached.",
+  },
+];

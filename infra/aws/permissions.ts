@@ -1,0 +1,41 @@
+// IAM hygiene applied to the whole program: links grant only the actions in infra/link-actions.ts,
+// on the linked resource alone, and function roles trust Lambda alone.
+import { queueSendActions, tableDataActions } from "../link-actions";
+
+export function scopeLinkPermissions(): void {
+  sst.Linkable.wrap(sst.aws.Dynamo, (table) => ({
+    properties: { name: table.name },
+    include: [
+      sst.aws.permission({
+        actions: [...tableDataActions],
+        // The table and its indexes (queries on a GSI are authorised on the index ARN).
+        resources: [table.arn, $interpolate`${table.arn}/index/*`],
+      }),
+    ],
+  }));
+  sst.Linkable.wrap(sst.aws.Queue, (queue) => ({
+    properties: { url: queue.url },
+    include: [sst.aws.permission({ actions: [...queueSendActions], resources: [queue.arn] })],
+  }));
+}
+
+/**
+ * Function roles trust Lambda alone. SST's Function also trusts the account root, which `sst dev`
+ * needs (the local process runs with the function's role), but its check of dev mode tests an
+ * Output object, which is always truthy, so deployed roles would keep that trust too.
+ */
+export function trustLambdaOnly(): void {
+  if ($dev) return;
+  $transform(sst.aws.Function, (args) => {
+    const previous = args.transform?.role;
+    args.transform = {
+      ...args.transform,
+      role: (roleArgs, opts, name) => {
+        if (typeof previous === "function") previous(roleArgs, opts, name);
+        else if (previous) Object.assign(roleArgs, previous);
+        roleArgs.assumeRolePolicy = aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" });
+        return undefined;
+      },
+    };
+  });
+}

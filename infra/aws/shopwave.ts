@@ -1,0 +1,71 @@
+// Shopwave's AWS program, run by sst.config.ts: every resource, built from infra/topology.ts.
+// Storage, secrets and the queue first (they are what functions link to), then the storefront's
+// router (its URL is the API's CORS origin and Checkout's return address), the API, the worker,
+// the sweeper, the alarms over them, and finally the storefront, built with the API's URL.
+import { createAlarms } from "./alarms";
+import { createApi } from "./api";
+import { createCrons } from "./cron";
+import type { Linkables, SettingValues } from "./functions";
+import { scopeLinkPermissions, trustLambdaOnly } from "./permissions";
+import { createOrderEventsQueues, subscribeOrderEventsWorker } from "./queues";
+import { createSecrets } from "./secrets";
+import { stageRules } from "../stage";
+import { createTables } from "./storage";
+import { createStorefront, createStorefrontRouter } from "./web";
+import { queues, storefront } from "../topology";
+
+/** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
+export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
+
+export function shopwave() {
+  const rules = stageRules($app.stage, process.env);
+  scopeLinkPermissions();
+  trustLambdaOnly();
+
+  const { queue, deadLetter } = createOrderEventsQueues();
+  const linkables: Linkables = {
+    ...createTables({ production: rules.production }),
+    ...createSecrets(),
+    [queues.orderEvents.resource]: queue,
+  };
+
+  const router = $dev ? undefined : createStorefrontRouter();
+  const storefrontUrl = router ? router.url : storefront.devUrl;
+  const settings: SettingValues = {
+    STOREFRONT_URL: storefrontUrl,
+    // Optional deploy-time overrides (e.g. in .env.<stage>); the handlers' defaults apply otherwise.
+    ...deployTimeSetting("ORDER_RESERVATION_MINUTES"),
+    // On by default in the cloud (off locally, so load tests measure the system).
+    ORDER_RATE_LIMIT: process.env.ORDER_RATE_LIMIT?.trim() || DEFAULT_ORDER_RATE_LIMIT,
+    ...deployTimeSetting("SWEEP_GRACE_SECONDS"),
+  };
+
+  const { api, functionNames: routeFunctions } = createApi({ linkables, settings, storefrontOrigin: storefrontUrl });
+  const worker = subscribeOrderEventsWorker(queue, linkables, settings);
+  const crons = createCrons(linkables, settings);
+  const alarmsTopic = rules.alarms
+    ? createAlarms({
+        queues: { [queues.orderEvents.resource]: queue, [queues.orderEvents.deadLetter.resource]: deadLetter },
+        api,
+        functionNames: [
+          ...routeFunctions,
+          worker.nodes.function.apply((fn) => fn.name),
+          ...crons.map((cron) => cron.nodes.function.apply((fn) => fn.name)),
+        ],
+      })
+    : undefined;
+  const site = createStorefront({ apiUrl: api.url, router });
+
+  return {
+    api: api.url,
+    storefront: router ? site.url : storefront.devUrl,
+    stripeWebhookUrl: $interpolate`${api.url}/webhooks/stripe`,
+    orderEventsDeadLetterQueue: deadLetter.url,
+    ...(alarmsTopic ? { alarmsTopic: alarmsTopic.arn } : {}),
+  };
+}
+
+function deployTimeSetting(name: "ORDER_RESERVATION_MINUTES" | "SWEEP_GRACE_SECONDS") {
+  const value = process.env[name]?.trim();
+  return value ? { [name]: value } : {};
+}

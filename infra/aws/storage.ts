@@ -1,0 +1,28 @@
+// The DynamoDB tables, exactly as infra/topology.ts declares them (the local stack creates the
+// same ones): on-demand capacity, GSIs, TTL. Production tables also get deletion protection and
+// point-in-time recovery; a developer's stage is disposable.
+import { tables, type AttributeType, type TableDeclaration } from "../topology";
+
+const fieldType: Record<AttributeType, "string" | "number"> = { S: "string", N: "number" };
+
+export function createTables(options: { production: boolean }): Record<string, sst.aws.Dynamo> {
+  const declarations: readonly TableDeclaration[] = Object.values(tables);
+  return Object.fromEntries(declarations.map((declaration) => [declaration.resource, createTable(declaration, options)]));
+}
+
+function createTable(declaration: TableDeclaration, { production }: { production: boolean }): sst.aws.Dynamo {
+  return new sst.aws.Dynamo(declaration.resource, {
+    fields: Object.fromEntries(Object.entries(declaration.attributes).map(([name, type]) => [name, fieldType[type]])),
+    primaryIndex: { hashKey: declaration.hashKey, ...(declaration.rangeKey ? { rangeKey: declaration.rangeKey } : {}) },
+    globalIndexes: Object.fromEntries(
+      declaration.globalIndexes.map((index) => [index.name, { hashKey: index.hashKey, ...(index.rangeKey ? { rangeKey: index.rangeKey } : {}) }]),
+    ),
+    ...(declaration.ttlAttribute ? { ttl: declaration.ttlAttribute } : {}),
+    deletionProtection: production,
+    transform: {
+      table: (args) => {
+        args.pointInTimeRecovery = { enabled: production };
+      },
+    },
+  });
+}

@@ -1,0 +1,19 @@
+// What a function linked to a table or a queue may do (infra/aws/permissions.ts grants it on the
+// linked resource alone). SST's built-in links grant `dynamodb:*` and `sqs:*`; Shopwave's
+// functions only read and write items and send messages.
+
+/** Item-level data access, including the condition checks inside TransactWriteItems. */
+export const tableDataActions = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+] as const;
+
+/** Producing to a queue. Consuming is granted to the worker by its subscription, not by a link. */
+export const queueSendActions = ["sqs:SendMessage"] as const;

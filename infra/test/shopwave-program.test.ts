@@ -1,0 +1,448 @@
+// Shopwave's SST program (sst.config.ts → infra/aws) run with SST's real components under Pulumi's
+// unit-test mocks, for a developer stage, for production and under `sst dev`; the assertions read
+// the AWS resources it registers and compare them with infra/topology.ts.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../scripts/sst-platform";
+import { alarms } from "../alarms";
+import { queueSendActions, tableDataActions } from "../link-actions";
+import { stageRules } from "../stage";
+import { crons, httpApi, lambdaRuntime, observability, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
+import { linksOf, renderSstEnv } from "./sst-env-file";
+import { runShopwaveProgram, type ProgramRun, type RecordedResource } from "./sst-program";
+
+const secretValues = { StripeSecretKey: "sk_test_sentinel_4a1f9c", StripeWebhookSecret: "whsec_sentinel_77d2e0" };
+
+let developer: ProgramRun;
+let production: ProgramRun;
+let live: ProgramRun;
+
+beforeAll(async () => {
+  // One at a time: each run is a child process loading @pulumi/aws (~0.5 GB).
+  // alice opts in to alarms (as a staging stage would); bob's stage has none, as developer stages by default.
+  developer = await runShopwaveProgram({
+    stage: "alice",
+    secrets: secretValues,
+    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", SHOPWAVE_ALARMS: "on" },
+  });
+  production = await runShopwaveProgram({ stage: "production", secrets: secretValues });
+  live = await runShopwaveProgram({ stage: "bob", dev: true, secrets: secretValues });
+}, 240_000);
+
+// ---------------------------------------------------------------------------------------------
+// Reading the recorded resources
+
+function ofType(run: ProgramRun, type: string): RecordedResource[] {
+  return run.resources.filter((resource) => resource.type === type);
+}
+
+function one(run: ProgramRun, type: string, predicate: (resource: RecordedResource) => boolean): RecordedResource {
+  const found = ofType(run, type).filter(predicate);
+  expect(found, `exactly one ${type} matching`).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The resources a component created (directly or through its children). */
+function within(run: ProgramRun, component: RecordedResource): RecordedResource[] {
+  const inside = new Set([component.urn]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const resource of run.resources) {
+      if (!inside.has(resource.urn) && inside.has(resource.parent)) {
+        inside.add(resource.urn);
+        grew = true;
+      }
+    }
+  }
+  return run.resources.filter((resource) => resource.urn !== component.urn && inside.has(resource.urn));
+}
+
+function component(run: ProgramRun, type: string, name: string): RecordedResource {
+  return one(run, type, (resource) => resource.name === name);
+}
+
+function tableOf(run: ProgramRun, declaration: TableDeclaration): RecordedResource {
+  const [table, ...others] = within(run, component(run, "sst:aws:Dynamo", declaration.resource)).filter((r) => r.type === "aws:dynamodb/table:Table");
+  expect(others).toEqual([]);
+  return table!;
+}
+
+function queueOf(run: ProgramRun, name: string): RecordedResource {
+  const [queue, ...others] = within(run, component(run, "sst:aws:Queue", name)).filter((r) => r.type === "aws:sqs/queue:Queue");
+  expect(others).toEqual([]);
+  return queue!;
+}
+
+const shopwaveFunctions = (run: ProgramRun) =>
+  ofType(run, "aws:lambda/function:Function").filter((fn) => String(fn.inputs.handler).startsWith("packages/functions/"));
+
+function functionFor(run: ProgramRun, handler: string): RecordedResource {
+  return one(run, "aws:lambda/function:Function", (fn) => fn.inputs.handler === handler);
+}
+
+function env(fn: RecordedResource): Record<string, string> {
+  return ((fn.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<string, string>;
+}
+
+function roleOf(run: ProgramRun, fn: RecordedResource): RecordedResource {
+  return one(run, "aws:iam/role:Role", (role) => role.state.arn === fn.inputs.role);
+}
+
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: string[];
+}
+
+function inlineStatements(role: RecordedResource): Statement[] {
+  const policies = (role.inputs.inlinePolicies ?? []) as { policy: string }[];
+  return policies.flatMap((policy) => (JSON.parse(policy.policy) as { Statement: Statement[] }).Statement);
+}
+
+/** Every declared function: the routes, the queue consumer and the crons. */
+const declaredFunctions = [
+  ...routes.map((route) => ({ what: `${route.method} ${route.path}`, ...route })),
+  { what: "order-events worker", ...queues.orderEvents.consumer },
+  ...Object.values(crons).map((cron) => ({ what: cron.resource, ...cron })),
+];
+
+const tableDeclarations: readonly TableDeclaration[] = Object.values(tables);
+const tableResourceNames = new Set<string>(tableDeclarations.map((table) => table.resource));
+const secretNames = new Set<string>(Object.values(secrets).map((secret) => secret.resource));
+
+function containsText(value: unknown, text: string): boolean {
+  return JSON.stringify(value).includes(text);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("the mocked run", () => {
+  it("completes with every data source, RPC and handler known", () => {
+    for (const run of [developer, production, live]) {
+      expect(run.error).toBeUndefined();
+      expect(run.unknownCalls).toEqual([]);
+      expect(run.rpc.unexpected).toEqual([]);
+      expect(run.rpc.buildErrors).toEqual([]);
+    }
+  });
+});
+
+describe("stage rules", () => {
+  it("a developer stage is removed whole: nothing retained, nothing protected", () => {
+    expect(developer.app).toMatchObject({ name: "shopwave", home: "aws", removal: "remove", protect: false });
+    expect(developer.outputs._protect).toBe(false);
+    expect(developer.resources.filter((resource) => resource.retainOnDelete)).toEqual([]);
+    for (const declaration of tableDeclarations) {
+      const table = tableOf(developer, declaration);
+      expect(table.inputs.deletionProtectionEnabled).toBe(false);
+      expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: false });
+    }
+  });
+
+  it("production is protected from `sst remove` and keeps its tables, with deletion protection and PITR", () => {
+    expect(production.app).toMatchObject({ removal: "retain", protect: true });
+    // SST's CLI refuses `sst remove` when the program's _protect output is true.
+    expect(production.outputs._protect).toBe(true);
+    for (const declaration of tableDeclarations) {
+      const table = tableOf(production, declaration);
+      expect(table.retainOnDelete, declaration.resource).toBe(true);
+      expect(table.inputs.deletionProtectionEnabled).toBe(true);
+      expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    }
+  });
+
+  it("only the stage named production gets the production rules", () => {
+    expect(stageRules("production")).toEqual({ production: true, removal: "retain", protect: true, alarms: true });
+    for (const stage of ["alice", "prod", "Production", "production-2", ""]) {
+      expect(stageRules(stage)).toEqual({ production: false, removal: "remove", protect: false, alarms: false });
+    }
+    // Opting in to alarms changes nothing else.
+    expect(stageRules("staging", { SHOPWAVE_ALARMS: "on" })).toEqual({ production: false, removal: "remove", protect: false, alarms: true });
+  });
+});
+
+describe("DynamoDB tables", () => {
+  it("each declared table exists with its keys, attributes, GSIs and TTL, on demand", () => {
+    expect(ofType(developer, "sst:aws:Dynamo").map((table) => table.name).sort()).toEqual([...tableResourceNames].sort());
+    for (const declaration of tableDeclarations) {
+      const table = tableOf(developer, declaration);
+      expect(table.inputs.hashKey).toBe(declaration.hashKey);
+      expect(table.inputs.rangeKey).toBe(declaration.rangeKey);
+      expect(table.inputs.billingMode).toBe("PAY_PER_REQUEST");
+      expect(table.inputs.attributes).toEqual(
+        expect.arrayContaining(Object.entries(declaration.attributes).map(([name, type]) => ({ name, type }))),
+      );
+      expect((table.inputs.attributes as unknown[]).length).toBe(Object.keys(declaration.attributes).length);
+      expect(table.inputs.globalSecondaryIndexes).toEqual(
+        declaration.globalIndexes.map((index) => ({
+          name: index.name,
+          hashKey: index.hashKey,
+          ...(index.rangeKey ? { rangeKey: index.rangeKey } : {}),
+          projectionType: "ALL",
+        })),
+      );
+      expect(table.inputs.ttl).toEqual(declaration.ttlAttribute ? { attributeName: declaration.ttlAttribute, enabled: true } : undefined);
+    }
+  });
+});
+
+describe("the order-events queue", () => {
+  const declaration = queues.orderEvents;
+
+  it("redrives to its dead-letter queue after maxReceiveCount receives", () => {
+    const queue = queueOf(developer, declaration.resource);
+    const deadLetter = queueOf(developer, declaration.deadLetter.resource);
+    expect(queue.inputs.visibilityTimeoutSeconds).toBe(declaration.visibilityTimeoutSeconds);
+    expect(JSON.parse(String(queue.inputs.redrivePolicy))).toEqual({
+      deadLetterTargetArn: deadLetter.state.arn,
+      maxReceiveCount: declaration.deadLetter.maxReceiveCount,
+    });
+    expect(deadLetter.inputs.redrivePolicy).toBeUndefined();
+    expect(deadLetter.inputs.messageRetentionSeconds).toBe(14 * 24 * 60 * 60);
+  });
+
+  it("is consumed by the worker with partial batch responses, the declared batch size and window", () => {
+    const queue = queueOf(developer, declaration.resource);
+    const worker = functionFor(developer, declaration.consumer.handler);
+    const mapping = one(developer, "aws:lambda/eventSourceMapping:EventSourceMapping", (m) => m.inputs.eventSourceArn === queue.state.arn);
+    expect(mapping.inputs.functionName).toBe(worker.state.arn);
+    // Without this Lambda ignores `batchItemFailures` and retries the whole batch.
+    expect(mapping.inputs.functionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+    expect(mapping.inputs.batchSize).toBe(declaration.consumer.batchSize);
+    expect(mapping.inputs.maximumBatchingWindowInSeconds).toBe(declaration.consumer.batchWindowSeconds);
+    expect(worker.inputs.timeout).toBe(declaration.consumer.timeoutSeconds);
+    // AWS's guidance for SQS event sources: visibility timeout at least 6× the function timeout.
+    expect(declaration.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * declaration.consumer.timeoutSeconds);
+  });
+});
+
+describe("the HTTP API", () => {
+  it("binds every declared route, and only those, to a function running its handler", () => {
+    const api = one(developer, "aws:apigatewayv2/api:Api", () => true);
+    const bound = ofType(developer, "aws:apigatewayv2/route:Route");
+    expect(bound.map((route) => route.inputs.routeKey).sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+    expect(bound.every((route) => route.inputs.apiId === api.id)).toBe(true);
+    for (const route of routes) {
+      const routeKey = `${route.method} ${route.path}`;
+      const apiRoute = one(developer, "aws:apigatewayv2/route:Route", (r) => r.inputs.routeKey === routeKey);
+      const integration = one(developer, "aws:apigatewayv2/integration:Integration", (i) => `integrations/${i.id}` === apiRoute.inputs.target);
+      expect(integration.inputs).toMatchObject({ integrationType: "AWS_PROXY", payloadFormatVersion: "2.0" });
+      const fn = one(developer, "aws:lambda/function:Function", (f) => f.state.arn === integration.inputs.integrationUri);
+      expect(fn.inputs.handler, `${route.method} ${route.path}`).toBe(route.handler);
+      // API Gateway may invoke it.
+      one(developer, "aws:lambda/permission:Permission", (p) => p.inputs.function === fn.state.arn && p.inputs.principal === "apigateway.amazonaws.com");
+    }
+  });
+
+  it("allows the storefront's origin (CORS), and only it", () => {
+    const api = one(developer, "aws:apigatewayv2/api:Api", () => true);
+    expect(api.inputs.corsConfiguration).toEqual({
+      allowOrigins: [developer.outputs.storefront],
+      allowHeaders: [...httpApi.cors.allowHeaders],
+      allowMethods: [...httpApi.cors.allowMethods],
+      maxAge: httpApi.cors.maxAgeSeconds,
+    });
+    expect(developer.outputs.storefront).toMatch(/^https:\/\/.+\.cloudfront\.net$/);
+    expect(developer.outputs.stripeWebhookUrl).toBe(`${developer.outputs.api}/webhooks/stripe`);
+  });
+});
+
+describe("every Shopwave function", () => {
+  it("exists once per declaration, on nodejs22.x arm64, with its memory and timeout", () => {
+    expect(shopwaveFunctions(developer)).toHaveLength(declaredFunctions.length);
+    for (const declared of declaredFunctions) {
+      const fn = functionFor(developer, declared.handler);
+      expect(fn.inputs.runtime, declared.what).toBe(lambdaRuntime.runtime);
+      expect(fn.inputs.architectures, declared.what).toEqual([lambdaRuntime.architecture]);
+      expect(fn.inputs.memorySize, declared.what).toBe(declared.memoryMb);
+      expect(fn.inputs.timeout, declared.what).toBe(declared.timeoutSeconds);
+    }
+  });
+
+  it("is built with exactly the resources it links (what SST encrypts into its bundle)", () => {
+    for (const declared of declaredFunctions) {
+      const build = developer.rpc.builds.filter((b) => b.handler === declared.handler);
+      expect(build, declared.what).toHaveLength(1);
+      expect(Object.keys(build[0]!.links).sort(), declared.what).toEqual([...declared.link].sort());
+      expect(build[0]).toMatchObject({ runtime: lambdaRuntime.runtime, architecture: lambdaRuntime.architecture });
+      for (const name of declared.link.filter((link) => secretNames.has(link))) {
+        expect(build[0]!.links[name], `${declared.what} reads ${name}`).toMatchObject({ value: secretValues[name as keyof typeof secretValues] });
+      }
+    }
+  });
+
+  it("gets Powertools settings, and only the settings it declares", () => {
+    for (const declared of declaredFunctions) {
+      const variables = env(functionFor(developer, declared.handler));
+      expect(variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: observability.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: observability.metricsNamespace,
+        POWERTOOLS_LOG_LEVEL: observability.logLevel,
+      });
+      const settings = new Set<string>("settings" in declared && declared.settings ? declared.settings : []);
+      for (const name of ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "SWEEP_GRACE_SECONDS", "STRIPE_API_BASE_URL"]) {
+        if (!settings.has(name)) expect(variables[name], `${declared.what} ${name}`).toBeUndefined();
+      }
+    }
+    const createOrder = routes.find((route) => route.path === "/orders" && route.method === "POST")!;
+    expect(env(functionFor(developer, createOrder.handler))).toMatchObject({
+      STOREFRONT_URL: developer.outputs.storefront,
+      ORDER_RESERVATION_MINUTES: "45",
+      ORDER_RATE_LIMIT: "off",
+    });
+    // Unset at deploy time: the handler's own reservation default applies; orders are rate-limited.
+    expect(env(functionFor(production, createOrder.handler)).ORDER_RESERVATION_MINUTES).toBeUndefined();
+    expect(env(functionFor(production, createOrder.handler)).ORDER_RATE_LIMIT).toMatch(/^\d+\/\d+s$/);
+  });
+
+  it("never sees a Stripe secret in plaintext: not in its environment, nor in any AWS resource", () => {
+    for (const run of [developer, production]) {
+      for (const value of Object.values(secretValues)) {
+        const leaking = run.resources.filter((resource) => resource.type.startsWith("aws:") && containsText(resource.inputs, value));
+        expect(leaking.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
+      }
+    }
+  });
+
+  it("has an IAM role that Lambda alone may assume, allowing only its links' actions on its links' resources", () => {
+    const queue = queueOf(developer, queues.orderEvents.resource);
+    for (const declared of declaredFunctions) {
+      const fn = functionFor(developer, declared.handler);
+      const role = roleOf(developer, fn);
+      const trust = role.inputs.assumeRolePolicy as { Statement: { Principal: unknown; Action: unknown }[] };
+      expect(trust.Statement, declared.what).toEqual([expect.objectContaining({ Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } })]);
+
+      const expected: Statement[] = [];
+      for (const name of declared.link) {
+        if (tableResourceNames.has(name)) {
+          const arn = String(tableOf(developer, tableDeclarations.find((t) => t.resource === name)!).state.arn);
+          expected.push({ Effect: "Allow", Action: [...tableDataActions], Resource: [arn, `${arn}/index/*`] });
+        } else if (name === queues.orderEvents.resource) {
+          expected.push({ Effect: "Allow", Action: [...queueSendActions], Resource: [String(queue.state.arn)] });
+        } else {
+          expect(secretNames.has(name), `${declared.what} links unknown ${name}`).toBe(true);
+        }
+      }
+      if (declared.handler === queues.orderEvents.consumer.handler) {
+        // The subscription lets the worker consume the queue it is subscribed to (and no other).
+        expected.push({
+          Effect: "Allow",
+          Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+          Resource: [String(queue.state.arn)],
+        });
+      }
+      const statements = inlineStatements(role);
+      expect(statements, declared.what).toHaveLength(expected.length);
+      expect(statements, declared.what).toEqual(expect.arrayContaining(expected));
+      for (const statement of statements) {
+        expect(statement.Resource.some((resource) => resource === "*"), declared.what).toBe(false);
+        expect(statement.Action.some((action) => action.endsWith(":*")), declared.what).toBe(false);
+      }
+      expect(role.inputs.managedPolicyArns).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]);
+    }
+  });
+});
+
+describe("the sweeper", () => {
+  it("runs on the declared schedule, invoking its function", () => {
+    const sweeper = crons.sweepExpiredOrders;
+    const fn = functionFor(developer, sweeper.handler);
+    const schedule = one(developer, "aws:scheduler/schedule:Schedule", () => true);
+    expect(schedule.inputs.scheduleExpression).toBe(`rate(${sweeper.everyMinutes} minutes)`);
+    expect(schedule.inputs.state).toBe("ENABLED");
+    expect((schedule.inputs.target as { arn: string }).arn).toBe(fn.state.arn);
+  });
+});
+
+describe("the storefront", () => {
+  it("is built and served with the API's URL, through the CloudFront router whose URL is the CORS origin", () => {
+    const builder = one(developer, "command:local:Command", (command) => command.name === `${storefront.resource}Builder`);
+    expect((builder.inputs.environment as Record<string, string>)[storefront.apiUrlEnv]).toBe(developer.outputs.api);
+    const server = one(developer, "aws:lambda/function:Function", (fn) => fn.name.startsWith(`${storefront.resource}Server`));
+    expect(env(server)[storefront.apiUrlEnv]).toBe(developer.outputs.api);
+    expect(server.inputs.runtime).toBe(lambdaRuntime.runtime);
+    expect(server.inputs.architectures).toEqual([lambdaRuntime.architecture]);
+    const routerDistribution = within(developer, component(developer, "sst:aws:Router", storefront.router)).filter(
+      (r) => r.type === "aws:cloudfront/distribution:Distribution",
+    );
+    expect(routerDistribution).toHaveLength(1);
+    expect(developer.outputs.storefront).toBe(`https://${String(routerDistribution[0]!.state.domainName)}`);
+  });
+});
+
+describe("under `sst dev`", () => {
+  it("deploys no CloudFront, lets the local Next.js dev server call the API, and runs every handler live", () => {
+    expect(ofType(live, "aws:cloudfront/distribution:Distribution")).toEqual([]);
+    expect(live.outputs.storefront).toBe(storefront.devUrl);
+    const api = one(live, "aws:apigatewayv2/api:Api", () => true);
+    expect((api.inputs.corsConfiguration as { allowOrigins: string[] }).allowOrigins).toEqual([storefront.devUrl]);
+    expect(live.rpc.devTargets.map((target) => target.handler).sort()).toEqual(declaredFunctions.map((fn) => fn.handler).sort());
+    const createOrder = routes.find((route) => route.path === "/orders" && route.method === "POST")!;
+    // The deployed stand-in (SST's bridge) of POST /orders carries the same settings.
+    const target = live.rpc.devTargets.find((t) => t.handler === createOrder.handler)!;
+    const bridge = one(live, "aws:lambda/function:Function", (fn) => fn.name === `${target.functionID}Function`);
+    expect(env(bridge).STOREFRONT_URL).toBe(storefront.devUrl);
+  });
+});
+
+describe("sst-env.d.ts", () => {
+  it("is the file SST generates for the program's links, so handlers compile against the real Resource types", () => {
+    expect(readFileSync(path.join(repoRoot, "sst-env.d.ts"), "utf8")).toBe(renderSstEnv(linksOf(developer.resources)));
+  });
+});
+
+describe("alarms", () => {
+  const metricAlarms = (run: ProgramRun) => ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm");
+
+  it("every declared alarm exists once per stage, named after the stage, notifying the Alarms topic", () => {
+    const topic = within(developer, component(developer, "sst:aws:SnsTopic", "Alarms")).find((r) => r.type === "aws:sns/topic:Topic")!;
+    expect(developer.outputs.alarmsTopic).toBe(topic.state.arn);
+    expect(metricAlarms(developer)).toHaveLength(alarms.length);
+    for (const alarm of alarms) {
+      const resource = one(developer, "aws:cloudwatch/metricAlarm:MetricAlarm", (r) => r.name === alarm.name);
+      expect(resource.inputs).toMatchObject({
+        name: `shopwave-alice-${alarm.name}`,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: alarm.threshold,
+        evaluationPeriods: alarm.evaluationPeriods,
+        treatMissingData: "notBreaching",
+        alarmActions: [topic.state.arn],
+        okActions: [topic.state.arn],
+      });
+      expect(String(resource.inputs.alarmDescription)).toContain(`docs/operations.md#${alarm.runbook}`);
+    }
+    expect(metricAlarms(production).map((alarm) => alarm.inputs.name).sort()).toEqual(alarms.map((alarm) => `shopwave-production-${alarm.name}`).sort());
+  });
+
+  it("are left out of a stage that did not opt in, so it costs nothing at rest", () => {
+    expect(metricAlarms(live)).toEqual([]);
+    expect(ofType(live, "aws:sns/topic:Topic")).toEqual([]);
+    expect(live.outputs.alarmsTopic).toBeUndefined();
+  });
+
+  it("watch the stage's own metrics: its queues, its API, its functions, and the app's EMF metrics", () => {
+    const api = one(developer, "aws:apigatewayv2/api:Api", () => true);
+    for (const alarm of alarms) {
+      const resource = one(developer, "aws:cloudwatch/metricAlarm:MetricAlarm", (r) => r.name === alarm.name);
+      const { metric } = alarm;
+      if (metric.kind === "functions") {
+        const queries = resource.inputs.metricQueries as { id: string; expression?: string; returnData: boolean; metric?: { metricName: string; dimensions: { FunctionName: string }; stat: string; period: number } }[];
+        const watched = queries.filter((query) => query.metric).map((query) => query.metric!.dimensions.FunctionName);
+        expect(watched.sort()).toEqual(shopwaveFunctions(developer).map((fn) => String(fn.state.name)).sort());
+        expect(queries.filter((query) => query.metric).every((query) => query.metric!.metricName === metric.name && query.metric!.stat === alarm.statistic)).toBe(true);
+        expect(queries.filter((query) => query.returnData)).toEqual([expect.objectContaining({ expression: `SUM([${queries.filter((q) => q.metric).map((q) => q.id).join(",")}])` })]);
+        continue;
+      }
+      expect(resource.inputs).toMatchObject({ metricName: metric.name, statistic: alarm.statistic, period: alarm.periodSeconds });
+      if (metric.kind === "app") {
+        expect(resource.inputs).toMatchObject({ namespace: observability.metricsNamespace, dimensions: { service: observability.serviceName } });
+      } else if (metric.kind === "queue") {
+        expect(resource.inputs).toMatchObject({ namespace: "AWS/SQS", dimensions: { QueueName: queueOf(developer, metric.queue).state.name } });
+      } else {
+        expect(resource.inputs).toMatchObject({ namespace: "AWS/ApiGateway", dimensions: { ApiId: api.id } });
+      }
+    }
+  });
+});
