@@ -19,6 +19,7 @@ import { readStock, setStock } from "../support/product-stock";
 import { runFlashSale, warmUp, warmUpProductId, type Arrival, type FlashSaleProgress } from "./flash-sale";
 import { renderHtmlReport } from "./html-report";
 import { buildLoadReport, formatLoadReport, type LoadReport } from "./load-report";
+import { RealStripeCheckoutError } from "./shopper";
 import { startStackProcess, type StackProcess } from "./stack-process";
 import { queueDepth, readDatabaseVerdict, type DatabaseReading } from "./verdict";
 
@@ -284,6 +285,7 @@ main()
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
+    else if (error instanceof RealStripeCheckoutError) console.error(`\n${error.message}`);
     else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(3);
   });
