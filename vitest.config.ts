@@ -1,6 +1,6 @@
-// Three projects: fast unit tests beside the code, the SST program's tests under Pulumi mocks
-// (infra/), and integration suites under test/ that start the embedded local stack on free
-// loopback ports.
+// Four projects: fast unit tests beside the code, the SST program's tests under Pulumi mocks
+// (infra/), integration suites under test/ that start the embedded local stack on free loopback
+// ports, and the small flash-sale load run (test/load).
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -28,6 +28,11 @@ export default defineConfig({
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
+      },
+      {
+        extends: true,
+        // The small flash sale (test/load) and the bundle guard (test/bench), after the integration suites, alone.
+        test: { name: "load", include: ["test/load/**/*.test.ts", "test/bench/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -1,13 +1,14 @@
 // Starts the local stack for one integration test file on free loopback ports, with fast
 // webhook retries and a short visibility timeout so redelivery paths run in seconds.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "@shopwave/local/local-stack";
 import { seedProducts } from "@shopwave/local/seed-catalog";
 import type { Store } from "@shopwave/core/shared/store";
 import { PENDING_SHARD_COUNT, tables } from "@shopwave/infra/topology";
 import { createApiClient, type ApiClient } from "./api-client";
+import { readStock, setStock } from "./product-stock";
 
 export const TEST_WEBHOOK_SECRET = "whsec_integration_test_secret";
 export const TEST_STRIPE_KEY = "sk_test_integration";
@@ -50,21 +51,8 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
       tables: { products: stack.tableNames.products, orders: stack.tableNames.orders, rateLimits: stack.tableNames.rateLimits },
       indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT } },
     },
-    async stockOf(productId) {
-      const result = await db.send(new GetCommand({ TableName: stack.tableNames.products, Key: { id: productId }, ConsistentRead: true }));
-      return Number(result.Item?.stock);
-    },
-    async setStock(productId, stock) {
-      await db.send(
-        new UpdateCommand({
-          TableName: stack.tableNames.products,
-          Key: { id: productId },
-          UpdateExpression: "SET stock = :stock",
-          ConditionExpression: "attribute_exists(id)",
-          ExpressionAttributeValues: { ":stock": stock },
-        }),
-      );
-    },
+    stockOf: (productId) => readStock(db, stack.tableNames.products, productId),
+    setStock: (productId, stock) => setStock(db, stack.tableNames.products, productId, stock),
     async stop() {
       dynamo.destroy();
       sqs.destroy();

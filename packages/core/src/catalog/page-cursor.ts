@@ -1,6 +1,6 @@
 // Opaque pagination cursors: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. Decoding
 // validates the shape so a tampered cursor is a 400, never a 500 from the database.
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationFailed } from "../shared/domain-error";
 
 const ProductsPageKey = z.object({ id: z.string().min(1).max(64) }).strict();

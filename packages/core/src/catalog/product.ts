@@ -1,5 +1,5 @@
 // The catalog's product: the shape stored in the products table and returned by the API.
-import { z } from "zod";
+import * as z from "zod";
 
 export const ProductId = z
   .string()

@@ -1,7 +1,7 @@
 // Placing an order: validate the cart, price it from the catalog (never from the client),
 // reserve stock and write the order atomically, then open a Checkout Session for it. If the
 // payment provider cannot be reached, the reservation is released before the error surfaces.
-import { z } from "zod";
+import * as z from "zod";
 import { getProducts } from "../catalog/get-product";
 import { ProductId } from "../catalog/product";
 import { OutOfStock, PaymentProviderUnavailable, ValidationFailed } from "../shared/domain-error";

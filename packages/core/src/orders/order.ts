@@ -1,5 +1,5 @@
 // The order: its status state machine, the stored record and the public view the API returns.
-import { z } from "zod";
+import * as z from "zod";
 import { Currency, ProductId } from "../catalog/product";
 
 export const OrderStatus = z.enum(["PENDING_PAYMENT", "CONFIRMED", "CANCELLED", "REFUNDED"]);

@@ -1,7 +1,7 @@
 // Maps a (signature-verified) Stripe event to what it means for an order. Only the fields we
 // rely on are validated, so Stripe adding fields never breaks us; a malformed event of a type
 // we handle is an error (it ends in the DLQ for inspection), an unhandled type is ignored.
-import { z } from "zod";
+import * as z from "zod";
 
 export const StripeEventEnvelope = z.object({
   id: z.string().min(1),

@@ -7,7 +7,7 @@
 // from the function unless told otherwise (control-plane permissions in a request path), and
 // spends two UpdateItems per request where one ADD is enough.
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { RateLimited } from "./domain-error";
 import type { Store } from "./store";
 

@@ -1,5 +1,5 @@
 // GET /products?limit=&cursor=: a page of the catalog.
-import { z } from "zod";
+import * as z from "zod";
 import { listProducts, MAX_PAGE_SIZE } from "@shopwave/core/catalog/list-products";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";

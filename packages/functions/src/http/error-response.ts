@@ -1,7 +1,7 @@
 // Maps every failure to its HTTP answer. Client mistakes become 4xx with the error shape;
 // anything unexpected becomes a 500 with a generic message (the details go to the log only).
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { DomainError, type DomainErrorCode } from "@shopwave/core/shared/domain-error";
 import { HttpError } from "./http-error";
 import { errorResponse } from "./json-response";

@@ -1,0 +1,291 @@
+// `npm run load`: rehearses a flash sale. Starts the local stack in its own process (unless
+// --target names a running API), resets the sale item's stock, sends N shoppers through the whole
+// purchase, shows live progress, then prints the report, writes it as JSON and HTML, and exits
+// non-zero unless the database shows nothing oversold and nothing lost.
+//
+// Usage: npm run load -- [--shoppers N] [--stock S] [--concurrency C] [--arrival-rate R | --duration D]
+//          [--target URL --products-table T --orders-table T --dlq-url URL] [--json FILE] [--report FILE]
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { SingleBar } from "cli-progress";
+import { repoRoot } from "@shopwave/local/handler-loader";
+import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/seed-catalog";
+import { randomId } from "@shopwave/core/shared/random-id";
+import { readStock, setStock } from "../support/product-stock";
+import { runFlashSale, warmUp, warmUpProductId, type Arrival, type FlashSaleProgress } from "./flash-sale";
+import { renderHtmlReport } from "./html-report";
+import { buildLoadReport, formatLoadReport, type LoadReport } from "./load-report";
+import { RealStripeCheckoutError } from "./shopper";
+import { startStackProcess, type StackProcess } from "./stack-process";
+import { queueDepth, readDatabaseVerdict, type DatabaseReading } from "./verdict";
+
+const usage = `npm run load -- [options]
+  --shoppers N          shoppers in the sale (default 1000)
+  --stock S             reset the sale item to S units before the run (default: leave it)
+  --concurrency C       shoppers in flight at most (default 64)
+  --arrival-rate R      shoppers arriving per second (default: all at once)
+  --duration D          ramp arrivals up linearly over D seconds instead
+  --target URL          API of a running stack or stage (default: start a local stack)
+  --products-table T    with --target: products table, for --stock and the verdict
+  --orders-table T      with --target: orders table, for the verdict
+  --dlq-url URL         with --target: order-events DLQ URL, for its depth
+  --product ID          the sale item (default ${FLASH_SALE_PRODUCT_ID})
+  --poller-concurrency P  local stack only: queue pollers (default: the stack's own default)
+  --poll-ms MS          how often shoppers poll their order page (default 1000, as the storefront)
+  --settle-timeout S    seconds a shopper waits for its paid order to settle (default 60)
+  --check-since ISO     no shoppers: only read the verdict of a sale run elsewhere (e.g. by Artillery)
+                        since that time, with --target, the tables and --stock (the stock it started with)
+  --json FILE           write the report as JSON
+  --report FILE         write the HTML report here (default .artifacts/load/flash-sale.html)
+Exit code: 0 pass, 1 oversold or lost, 2 verdict incomplete (no database access), 3 bad usage or run failure.`;
+
+function positiveInt(name: string, raw: string | undefined, fallback?: number): number {
+  if (raw === undefined) {
+    if (fallback === undefined) throw new UsageError(`--${name} is required`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || (value === 0 && name !== "stock")) throw new UsageError(`--${name} must be a positive whole number, got ${raw}`);
+  return value;
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      shoppers: { type: "string" },
+      stock: { type: "string" },
+      concurrency: { type: "string" },
+      "arrival-rate": { type: "string" },
+      duration: { type: "string" },
+      target: { type: "string" },
+      "products-table": { type: "string" },
+      "orders-table": { type: "string" },
+      "dlq-url": { type: "string" },
+      product: { type: "string" },
+      "poller-concurrency": { type: "string" },
+      "poll-ms": { type: "string" },
+      "settle-timeout": { type: "string" },
+      "check-since": { type: "string" },
+      json: { type: "string" },
+      report: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const shoppers = positiveInt("shoppers", values.shoppers, 1000);
+  const stock = values.stock === undefined ? null : positiveInt("stock", values.stock);
+  const concurrency = positiveInt("concurrency", values.concurrency, 64);
+  if (values["arrival-rate"] !== undefined && values.duration !== undefined) throw new UsageError("use --arrival-rate or --duration, not both");
+  const arrival: Arrival =
+    values["arrival-rate"] !== undefined
+      ? { kind: "rate", perSecond: positiveInt("arrival-rate", values["arrival-rate"]) }
+      : values.duration !== undefined
+        ? { kind: "ramp", seconds: positiveInt("duration", values.duration) }
+        : { kind: "burst" };
+  const productId = values.product ?? FLASH_SALE_PRODUCT_ID;
+  const reportFile = path.resolve(values.report ?? path.join(repoRoot, ".artifacts/load/flash-sale.html"));
+  if (values.target === undefined && (values["products-table"] || values["orders-table"] || values["dlq-url"])) {
+    throw new UsageError("--products-table, --orders-table and --dlq-url go with --target (the local stack's own are used otherwise)");
+  }
+
+  let stack: StackProcess | undefined;
+  let target = values.target;
+  let tables: { products?: string; orders?: string } = { products: values["products-table"], orders: values["orders-table"] };
+  let dlqUrl = values["dlq-url"];
+  // Against a target, the SDK's own configuration applies (AWS_PROFILE/credentials, region,
+  // AWS_ENDPOINT_URL_DYNAMODB / _SQS for a local stack started by `npm run dev`).
+  let dynamoConfig: ConstructorParameters<typeof DynamoDBClient>[0] = {};
+  let sqsConfig: ConstructorParameters<typeof SQSClient>[0] = {};
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const interrupted = () => {
+    process.stderr.write("\ninterrupted: stopping…\n");
+    void Promise.all(cleanup.map((fn) => fn())).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+
+  try {
+    if (target === undefined) {
+      const logFile = path.join(path.dirname(reportFile), "local-stack.log");
+      process.stderr.write(`Starting the local stack (its logs: ${path.relative(process.cwd(), logFile)})…\n`);
+      stack = await startStackProcess({
+        logFile,
+        ...(values["poller-concurrency"] ? { pollerConcurrency: positiveInt("poller-concurrency", values["poller-concurrency"]) } : {}),
+      });
+      const started = stack;
+      cleanup.push(() => started.stop());
+      target = stack.urls.api;
+      tables = stack.tableNames;
+      dlqUrl = stack.queueUrls.orderEventsDlq;
+      process.stderr.write("Warming up: one purchase of another product before the doors open…\n");
+      await warmUp(target, warmUpProductId(productId));
+      const local = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+      dynamoConfig = { ...local, endpoint: stack.urls.dynamodb };
+      sqsConfig = { ...local, endpoint: stack.urls.sqs };
+    }
+    const dynamo = new DynamoDBClient(dynamoConfig);
+    const db = DynamoDBDocumentClient.from(dynamo);
+    const sqs = new SQSClient(sqsConfig);
+    cleanup.push(() => {
+      dynamo.destroy();
+      sqs.destroy();
+    });
+
+    if (values["check-since"] !== undefined) {
+      return await checkOnly({ db, sqs, tables, dlqUrl, productId, stock, since: values["check-since"], jsonFile: values.json, hasTarget: values.target !== undefined });
+    }
+
+    const notChecked: string[] = [];
+    if (stock !== null && !tables.products) throw new UsageError("--stock needs --products-table with --target (stock is written through the DynamoDB API)");
+    const stockResetAt = new Date();
+    if (stock !== null) await setStock(db, tables.products!, productId, stock);
+    const stockAtStart = stock ?? (tables.products ? await readStock(db, tables.products, productId) : null);
+    if (!tables.products || !tables.orders) {
+      notChecked.push("oversold and lost: no database access (pass --products-table and --orders-table with AWS credentials for the stage)");
+    }
+    if (!dlqUrl) notChecked.push("DLQ depth: no --dlq-url");
+    const dlqBefore = dlqUrl ? await queueDepth(sqs, dlqUrl) : null;
+
+    const runId = randomId("run").slice(4, 14);
+    const bar = createProgressBar(shoppers);
+    const run = await runFlashSale({
+      apiUrl: target,
+      productId,
+      shoppers,
+      concurrency,
+      arrival,
+      runId,
+      ...(values["poll-ms"] ? { pollMs: positiveInt("poll-ms", values["poll-ms"]) } : {}),
+      ...(values["settle-timeout"] ? { settleTimeoutMs: positiveInt("settle-timeout", values["settle-timeout"]) * 1000 } : {}),
+      onProgress: bar.update,
+    }).finally(bar.stop);
+
+    let database: DatabaseReading | null = null;
+    if (tables.products && tables.orders && stockAtStart !== null) {
+      database = await readDatabaseVerdict(
+        { db, tables: { products: tables.products, orders: tables.orders } },
+        { productId, stockAtStart, stockResetAt, paidOrderIds: run.results.filter((r) => r.paid && r.orderId).map((r) => r.orderId!) },
+      );
+    }
+    const dlqAfter = dlqUrl ? await queueDepth(sqs, dlqUrl) : null;
+    const report = buildLoadReport({
+      target: stack ? `local stack (${target})` : target,
+      settings: { productId, shoppers, stock, concurrency, arrival },
+      run,
+      database,
+      dlq: dlqBefore !== null && dlqAfter !== null ? { before: dlqBefore, after: dlqAfter } : null,
+      notChecked,
+    });
+    console.log(`\n${formatLoadReport(report)}\n`);
+    writeReports(report, values.json, reportFile);
+    return report.verdict === "pass" ? 0 : report.verdict === "fail" ? 1 : 2;
+  } finally {
+    for (const fn of cleanup.reverse()) await fn();
+  }
+}
+
+/** The database half of the verdict for a sale driven by another tool: oversold and stock, not lost. */
+async function checkOnly(input: {
+  db: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  tables: { products?: string; orders?: string };
+  dlqUrl: string | undefined;
+  productId: string;
+  stock: number | null;
+  since: string;
+  jsonFile: string | undefined;
+  hasTarget: boolean;
+}): Promise<number> {
+  const since = new Date(input.since);
+  if (!input.hasTarget || !input.tables.products || !input.tables.orders || input.stock === null || Number.isNaN(since.getTime())) {
+    throw new UsageError("--check-since ISO-TIME needs --target, --products-table, --orders-table and --stock (the stock the sale started with; it is not written)");
+  }
+  const { verdict } = await readDatabaseVerdict(
+    { db: input.db, tables: { products: input.tables.products, orders: input.tables.orders } },
+    { productId: input.productId, stockAtStart: input.stock, stockResetAt: since, paidOrderIds: [] },
+  );
+  const dlqDepth = input.dlqUrl ? await queueDepth(input.sqs, input.dlqUrl) : null;
+  const lostWhy = "lost: which orders were paid is known only to the load generator (for Artillery, compare flash_sale.paid with ordersByStatus.CONFIRMED)";
+  const result = {
+    since: since.toISOString(),
+    productId: input.productId,
+    stock: input.stock,
+    oversold: verdict.oversold,
+    lost: null,
+    unitsSold: verdict.unitsSold,
+    stockLeft: verdict.stockLeft,
+    unitsUnaccounted: verdict.unitsUnaccounted,
+    ordersByStatus: verdict.ordersByStatus,
+    dlqDepth,
+    notChecked: [lostWhy, ...(dlqDepth === null ? ["DLQ depth: no --dlq-url"] : [])],
+    verdict: verdict.oversold > 0 ? "fail" : "incomplete",
+  };
+  console.log(
+    [
+      `Orders holding ${input.productId} since ${result.since}, against a stock of ${input.stock}:`,
+      `  units sold ${verdict.unitsSold}, stock left ${verdict.stockLeft}, unaccounted ${verdict.unitsUnaccounted}`,
+      `  orders by status ${JSON.stringify(verdict.ordersByStatus)}`,
+      `  oversold ${verdict.oversold}`,
+      `  DLQ depth ${dlqDepth ?? "not checked"}`,
+      ...result.notChecked.map((why) => `  not checked: ${why}`),
+      `  verdict ${result.verdict.toUpperCase()}`,
+    ].join("\n"),
+  );
+  if (input.jsonFile) writeFileSync(input.jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+  return result.verdict === "fail" ? 1 : 2;
+}
+
+function writeReports(report: LoadReport, jsonFile: string | undefined, htmlFile: string): void {
+  if (jsonFile) {
+    mkdirSync(path.dirname(path.resolve(jsonFile)), { recursive: true });
+    writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`JSON report: ${jsonFile}`);
+  }
+  mkdirSync(path.dirname(htmlFile), { recursive: true });
+  writeFileSync(htmlFile, renderHtmlReport(report));
+  console.log(`HTML report: ${path.relative(process.cwd(), htmlFile)}`);
+}
+
+/** A live bar with the confirmed rate and the error count; plain periodic lines when not on a terminal. */
+function createProgressBar(total: number) {
+  const bar = new SingleBar({
+    format: "{bar} {value}/{total} shoppers | {rate} confirmed/s | confirmed {confirmed} · sold out {soldOut} · in flight {inFlight} | errors {errors} | {elapsed} s",
+    barsize: 24,
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 2_000,
+    etaBuffer: 50,
+  });
+  const payload = (p?: FlashSaleProgress) => ({
+    rate: p && p.elapsedMs > 0 ? ((p.outcomes.confirmed * 1000) / p.elapsedMs).toFixed(1) : "0.0",
+    confirmed: p?.outcomes.confirmed ?? 0,
+    soldOut: p?.outcomes.sold_out ?? 0,
+    inFlight: p?.inFlight ?? 0,
+    errors: p?.errors ?? 0,
+    elapsed: p ? (p.elapsedMs / 1000).toFixed(1) : "0.0",
+  });
+  bar.start(total, 0, payload());
+  return {
+    update: (p: FlashSaleProgress) => bar.update(p.done, payload(p)),
+    stop: () => bar.stop(),
+  };
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((error: unknown) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
+    else if (error instanceof RealStripeCheckoutError) console.error(`\n${error.message}`);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(3);
+  });

@@ -1,0 +1,74 @@
+// Runs the local stack in its own Node process for the load test and the benchmarks, so the
+// system under test and the load generator do not share one event loop (on a small machine they
+// would otherwise measure each other). The child's output goes to a log file, not the terminal.
+import { fork } from "node:child_process";
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LocalStack } from "@shopwave/local/local-stack";
+
+export interface StackProcessOptions {
+  pollerConcurrency?: number;
+  /** Extra Node flags for the stack's process, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile it. */
+  nodeOptions?: string[];
+}
+
+export type StackProcessMessage =
+  | {
+      type: "ready";
+      urls: LocalStack["urls"];
+      tableNames: LocalStack["tableNames"];
+      queueUrls: LocalStack["queueUrls"];
+      handlerEnv: LocalStack["handlerEnv"];
+    }
+  | { type: "failed"; message: string };
+
+export interface StackProcess {
+  urls: LocalStack["urls"];
+  tableNames: LocalStack["tableNames"];
+  queueUrls: LocalStack["queueUrls"];
+  /** Env that makes another process's handlers see this stack (the benchmarks' cold starts use it). */
+  handlerEnv: LocalStack["handlerEnv"];
+  pid: number;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+const entry = fileURLToPath(new URL("./stack-process-main.ts", import.meta.url));
+
+export async function startStackProcess(options: StackProcessOptions & { logFile: string }): Promise<StackProcess> {
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
+  // The child writes its logs straight into the file: through a pipe, every log line would be a
+  // synchronous pipe write in the child (Node writes to pipes synchronously on Linux) plus a
+  // read and a write here, and under load that alone took ~18 % of the stack's CPU.
+  const log = openSync(options.logFile, "w");
+  const child = fork(entry, [], {
+    execArgv: ["--import", "tsx", ...(options.nodeOptions ?? [])],
+    env: { ...process.env, SHOPWAVE_STACK_PROCESS_OPTIONS: JSON.stringify({ pollerConcurrency: options.pollerConcurrency }) },
+    stdio: ["ignore", log, log, "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const ready = await new Promise<Extract<StackProcessMessage, { type: "ready" }>>((resolve, reject) => {
+    child.once("message", (message: StackProcessMessage) => {
+      if (message.type === "ready") resolve(message);
+      else reject(new Error(`The local stack did not start:\n${message.message}`));
+    });
+    child.once("exit", (code) => reject(new Error(`The local stack process exited (${code}) before it was ready; see ${options.logFile}.`)));
+  });
+  return {
+    urls: ready.urls,
+    tableNames: ready.tableNames,
+    queueUrls: ready.queueUrls,
+    handlerEnv: ready.handlerEnv,
+    pid: child.pid!,
+    logFile: options.logFile,
+    async stop() {
+      if (child.exitCode === null && child.connected) child.send("stop");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+      closeSync(log);
+    },
+  };
+}
