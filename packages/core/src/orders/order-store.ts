@@ -84,29 +84,24 @@ async function outcomeAfterRefusal(store: Store, orderId: string): Promise<Trans
   return current ? { changed: false, reason: "status", order: current } : { changed: false, reason: "not_found" };
 }
 
-export async function confirmOrder(
+/**
+ * One status change as a single-item update conditional on the current status; when the
+ * condition fails, the order as it now is tells the caller why (already there, or elsewhere).
+ */
+async function transition(
   store: Store,
   orderId: string,
-  payment: { paymentIntentId: string | undefined },
-  now: Date,
+  change: { set: string; remove?: string; condition: string; values: Record<string, unknown> },
 ): Promise<TransitionOutcome> {
   try {
     const result = await store.db.send(
       new UpdateCommand({
         TableName: store.tables.orders,
         Key: { id: orderId },
-        UpdateExpression:
-          "SET #status = :confirmed, updatedAt = :now" +
-          (payment.paymentIntentId ? ", paymentIntentId = :pi" : "") +
-          " REMOVE pendingShard",
-        ConditionExpression: "#status = :pending",
+        UpdateExpression: `SET ${change.set}${change.remove ? ` REMOVE ${change.remove}` : ""}`,
+        ConditionExpression: change.condition,
         ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":confirmed": "CONFIRMED" satisfies OrderStatus,
-          ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
-          ":now": now.toISOString(),
-          ...(payment.paymentIntentId ? { ":pi": payment.paymentIntentId } : {}),
-        },
+        ExpressionAttributeValues: change.values,
         ReturnValues: "ALL_NEW",
       }),
     );
@@ -117,33 +112,40 @@ export async function confirmOrder(
   }
 }
 
+export function confirmOrder(
+  store: Store,
+  orderId: string,
+  payment: { paymentIntentId: string | undefined },
+  now: Date,
+): Promise<TransitionOutcome> {
+  return transition(store, orderId, {
+    set: `#status = :confirmed, updatedAt = :now${payment.paymentIntentId ? ", paymentIntentId = :pi" : ""}`,
+    remove: "pendingShard",
+    condition: "#status = :pending",
+    values: {
+      ":confirmed": "CONFIRMED" satisfies OrderStatus,
+      ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
+      ":now": now.toISOString(),
+      ...(payment.paymentIntentId ? { ":pi": payment.paymentIntentId } : {}),
+    },
+  });
+}
+
 /**
  * CONFIRMED → REFUNDED, only for the payment the order was confirmed with. Stock is not put back:
  * a refund is money, not goods (they may have shipped); returns are a separate process.
  */
-export async function refundOrder(store: Store, orderId: string, paymentIntentId: string, now: Date): Promise<TransitionOutcome> {
-  try {
-    const result = await store.db.send(
-      new UpdateCommand({
-        TableName: store.tables.orders,
-        Key: { id: orderId },
-        UpdateExpression: "SET #status = :refunded, updatedAt = :now",
-        ConditionExpression: "#status = :confirmed AND (attribute_not_exists(paymentIntentId) OR paymentIntentId = :pi)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":refunded": "REFUNDED" satisfies OrderStatus,
-          ":confirmed": "CONFIRMED" satisfies OrderStatus,
-          ":pi": paymentIntentId,
-          ":now": now.toISOString(),
-        },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return { changed: true, order: OrderRecord.parse(result.Attributes) };
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return outcomeAfterRefusal(store, orderId);
-    throw error;
-  }
+export function refundOrder(store: Store, orderId: string, paymentIntentId: string, now: Date): Promise<TransitionOutcome> {
+  return transition(store, orderId, {
+    set: "#status = :refunded, updatedAt = :now",
+    condition: "#status = :confirmed AND (attribute_not_exists(paymentIntentId) OR paymentIntentId = :pi)",
+    values: {
+      ":refunded": "REFUNDED" satisfies OrderStatus,
+      ":confirmed": "CONFIRMED" satisfies OrderStatus,
+      ":pi": paymentIntentId,
+      ":now": now.toISOString(),
+    },
+  });
 }
 
 /** PENDING_PAYMENT → CANCELLED and the order's stock back on the shelf, in one transaction. */
