@@ -16,7 +16,7 @@ const decode = (text: string) =>
   text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 /** The form holding a field labelled `label`: its action, its fields' values, and that field's name. */
-export function readCheckoutForm(html: string, pageUrl: string, label = "Card number"): { action: string; fields: Map<string, string>; field: string } {
+function readCheckoutForm(html: string, pageUrl: string, label = "Card number"): { action: string; fields: Map<string, string>; field: string } {
   const forms = [...html.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/gi)];
   if (forms.length === 0) throw new Error("The checkout page has no form (is the session still open?).");
   const labelPattern = new RegExp(`<label\\b[^>]*for="([^"]+)"[^>]*>\\s*${label}\\s*<`, "i");

@@ -18,7 +18,6 @@ import { createLambdaContext, functionNameFor } from "./lambda-context";
 import { createLocalLog } from "./log";
 import { startHttpGateway } from "./http-gateway";
 import { startOrderEventsPoller } from "./order-events-poller";
-import { seedProducts } from "./seed-catalog";
 import { createQueues, startLocalSqs } from "./sqs-local";
 import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "./stripe-simulator/stripe-simulator";
 
