@@ -16,7 +16,12 @@ afterAll(async () => t?.stop());
 
 it("parks a poison message in the DLQ after maxReceiveCount and still processes its batch-mates", async () => {
   const placed = await placeOrder(t.api, seedProducts[7]!.id);
-  const good = checkoutSessionEvent("checkout.session.completed", { id: placed.order.checkoutSessionId, orderId: placed.order.id });
+  const good = checkoutSessionEvent("checkout.session.completed", {
+    id: placed.order.checkoutSessionId,
+    orderId: placed.order.id,
+    amountTotal: placed.order.totalCents,
+    currency: "usd",
+  });
   await t.sqs.send(
     new SendMessageBatchCommand({
       QueueUrl: t.stack.queueUrls.orderEvents,

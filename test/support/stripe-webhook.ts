@@ -18,7 +18,15 @@ export async function postWebhook(apiUrl: string, payload: string, signature: st
 
 export function checkoutSessionEvent(
   type: string,
-  session: { id: string; orderId: string; paymentStatus?: "paid" | "unpaid"; paymentIntent?: string | null },
+  session: {
+    id: string;
+    orderId: string;
+    paymentStatus?: "paid" | "unpaid" | "no_payment_required";
+    paymentIntent?: string | null;
+    /** Omitted unless given: a payment must carry the order's exact amount and currency to confirm it. */
+    amountTotal?: number | null;
+    currency?: string | null;
+  },
   id = `evt_test_${Math.random().toString(36).slice(2)}`,
 ): string {
   return JSON.stringify({
@@ -38,6 +46,8 @@ export function checkoutSessionEvent(
         metadata: { orderId: session.orderId },
         payment_status: session.paymentStatus ?? "paid",
         payment_intent: session.paymentIntent === undefined ? "pi_test_1" : session.paymentIntent,
+        ...(session.amountTotal !== undefined ? { amount_total: session.amountTotal } : {}),
+        ...(session.currency !== undefined ? { currency: session.currency } : {}),
         status: type === "checkout.session.expired" ? "expired" : "complete",
       },
     },

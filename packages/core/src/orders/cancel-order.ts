@@ -6,7 +6,7 @@ import { DomainError, NotFound } from "../shared/domain-error";
 import type { Store } from "../shared/store";
 import type { CheckoutGateway } from "../payments/checkout-gateway";
 import { accessTokenMatches } from "./access-token";
-import { settleFromSession } from "./apply-payment-event";
+import { settleFromSession } from "./settle-from-session";
 import { OrderId, toOrderView, type OrderView } from "./order";
 import { cancelOrder, getOrderRecord } from "./order-store";
 
@@ -30,10 +30,8 @@ export async function cancelOrderAsShopper(
   if (record.status === "PENDING_PAYMENT") {
     if (record.checkoutSessionId) {
       const session = await deps.checkout.expireSession(record.checkoutSessionId);
-      if (session.status === "complete" && session.paymentStatus === "unpaid") {
-        throw new OrderNotCancellable(toOrderView(record), "a bank payment for it is being processed");
-      }
-      await settleFromSession(deps.store, orderId, session, "cancelled_by_shopper", now);
+      const { outcome } = await settleFromSession(deps, record, session, "cancelled_by_shopper", now);
+      if (outcome === "awaiting_async_payment") throw new OrderNotCancellable(toOrderView(record), "a bank payment for it is being processed");
     } else {
       await cancelOrder(deps.store, orderId, "cancelled_by_shopper", now);
     }

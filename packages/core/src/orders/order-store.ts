@@ -7,7 +7,7 @@ import { OutOfStock, type StockShortfall } from "../shared/domain-error";
 import type { Store } from "../shared/store";
 import { transactWrite } from "../shared/transact-write";
 import { releaseStockItem, reserveStockItem } from "../inventory/stock-writes";
-import { OrderRecord, type CancellationReason, type OrderStatus } from "./order";
+import { OrderRecord, type CancellationReason, type OrderStatus, type PaymentMismatchRecord } from "./order";
 
 export type TransitionOutcome =
   | { changed: true; order: OrderRecord }
@@ -112,21 +112,26 @@ async function transition(
   }
 }
 
+/**
+ * PENDING_PAYMENT → CONFIRMED for a payment already bound to the order (payment-binding.ts); the
+ * write is also conditional on the order's own session, so nothing can confirm it through another.
+ */
 export function confirmOrder(
   store: Store,
   orderId: string,
-  payment: { paymentIntentId: string | undefined },
+  payment: { sessionId: string; paymentIntentId: string },
   now: Date,
 ): Promise<TransitionOutcome> {
   return transition(store, orderId, {
-    set: `#status = :confirmed, updatedAt = :now${payment.paymentIntentId ? ", paymentIntentId = :pi" : ""}`,
+    set: "#status = :confirmed, updatedAt = :now, paymentIntentId = :pi",
     remove: "pendingShard",
-    condition: "#status = :pending",
+    condition: "#status = :pending AND checkoutSessionId = :sessionId",
     values: {
       ":confirmed": "CONFIRMED" satisfies OrderStatus,
       ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
       ":now": now.toISOString(),
-      ...(payment.paymentIntentId ? { ":pi": payment.paymentIntentId } : {}),
+      ":pi": payment.paymentIntentId,
+      ":sessionId": payment.sessionId,
     },
   });
 }
@@ -138,7 +143,7 @@ export function confirmOrder(
 export function refundOrder(store: Store, orderId: string, paymentIntentId: string, now: Date): Promise<TransitionOutcome> {
   return transition(store, orderId, {
     set: "#status = :refunded, updatedAt = :now",
-    condition: "#status = :confirmed AND (attribute_not_exists(paymentIntentId) OR paymentIntentId = :pi)",
+    condition: "#status = :confirmed AND paymentIntentId = :pi",
     values: {
       ":refunded": "REFUNDED" satisfies OrderStatus,
       ":confirmed": "CONFIRMED" satisfies OrderStatus,
@@ -184,6 +189,65 @@ export async function cancelOrder(
   }
   const { pendingShard: _removed, ...rest } = order;
   return { changed: true, order: { ...rest, status: "CANCELLED", cancellationReason: reason, updatedAt: now.toISOString() } };
+}
+
+/** How many mismatched payment events an order keeps (an item must stay far below 400 KB). */
+export const MAX_RECORDED_MISMATCHES = 20;
+
+/**
+ * Keeps a payment that named this order but did not match it, once per source (a redelivered
+ * event is recorded once). Never changes the order's status. False when already recorded, the
+ * order is gone, or it already holds MAX_RECORDED_MISMATCHES (the log and metric still count it).
+ */
+export async function recordPaymentMismatch(store: Store, orderId: string, mismatch: PaymentMismatchRecord): Promise<boolean> {
+  try {
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.orders,
+        Key: { id: orderId },
+        UpdateExpression: "SET paymentMismatches = list_append(if_not_exists(paymentMismatches, :empty), :entry) ADD paymentMismatchSources :source",
+        ConditionExpression:
+          "attribute_exists(id) AND NOT contains(paymentMismatchSources, :sourceId) AND (attribute_not_exists(paymentMismatches) OR size(paymentMismatches) < :max)",
+        ExpressionAttributeValues: {
+          ":empty": [],
+          ":entry": [mismatch],
+          ":source": new Set([mismatch.source]),
+          ":sourceId": mismatch.source,
+          ":max": MAX_RECORDED_MISMATCHES,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Notes the automatic refund of a payment that landed on a cancelled order (first writer wins). */
+export async function recordLatePaymentRefund(
+  store: Store,
+  orderId: string,
+  refund: { paymentIntentId: string; refundId: string | undefined },
+  now: Date,
+): Promise<void> {
+  try {
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.orders,
+        Key: { id: orderId },
+        UpdateExpression: "SET latePaymentRefund = :refund",
+        ConditionExpression: "#status = :cancelled AND attribute_not_exists(latePaymentRefund)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":refund": { paymentIntentId: refund.paymentIntentId, ...(refund.refundId ? { refundId: refund.refundId } : {}), refundedAt: now.toISOString() },
+          ":cancelled": "CANCELLED" satisfies OrderStatus,
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
 }
 
 /** Pending orders whose reservation lapsed before `cutoff` (epoch seconds), oldest first, across every shard. */

@@ -39,6 +39,17 @@ export const CancellationReason = z.enum([
 ]);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
+/** A payment event (or provider answer) that named this order but did not match what it recorded. */
+export const PaymentMismatchRecord = z.object({
+  /** The Stripe event id, or `provider:<session or payment id>` for a read-back. */
+  source: z.string(),
+  at: z.string(),
+  sessionId: z.string().optional(),
+  paymentIntentId: z.string().optional(),
+  fields: z.array(z.object({ field: z.string(), expected: z.union([z.string(), z.number(), z.null()]), received: z.union([z.string(), z.number(), z.null()]) })),
+});
+export type PaymentMismatchRecord = z.infer<typeof PaymentMismatchRecord>;
+
 /** The item stored in the orders table. */
 export const OrderRecord = z.object({
   id: OrderId,
@@ -57,6 +68,10 @@ export const OrderRecord = z.object({
   updatedAt: z.string(),
   /** Epoch seconds when the stock reservation (and the Checkout Session) lapses. */
   expiresAt: z.number().int(),
+  /** Kept for operators, at most MAX_RECORDED_MISMATCHES; never acted on. */
+  paymentMismatches: z.array(PaymentMismatchRecord).optional(),
+  /** A payment that succeeded after the order was cancelled (a race) and its automatic refund. */
+  latePaymentRefund: z.object({ paymentIntentId: z.string(), refundId: z.string().optional(), refundedAt: z.string() }).optional(),
   /** Present only while PENDING_PAYMENT: the sparse index the sweeper reads. */
   pendingShard: z.string().optional(),
 });

@@ -4,12 +4,12 @@
 // confirmed. Safe to run concurrently with webhooks: every transition is conditional.
 import type { Store } from "../shared/store";
 import type { CheckoutGateway } from "../payments/checkout-gateway";
-import { settleFromSession, type PaymentEventOutcome } from "./apply-payment-event";
+import { settleFromSession, type SettlementOutcome } from "./settle-from-session";
 import { cancelOrder, findLapsedPendingOrders } from "./order-store";
 
 export interface SweepResult {
   examined: number;
-  outcomes: Partial<Record<PaymentEventOutcome | "left_pending", number>>;
+  outcomes: Partial<Record<SettlementOutcome | "left_pending", number>>;
   failures: { orderId: string; error: string }[];
 }
 
@@ -21,7 +21,7 @@ export async function sweepLapsedOrders(
   const cutoff = Math.floor(now.getTime() / 1000) - options.graceSeconds;
   const lapsed = await findLapsedPendingOrders(deps.store, cutoff, options.limitPerShard);
   const result: SweepResult = { examined: lapsed.length, outcomes: {}, failures: [] };
-  const count = (outcome: PaymentEventOutcome | "left_pending") => {
+  const count = (outcome: SettlementOutcome | "left_pending") => {
     result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
   };
 
@@ -36,8 +36,8 @@ export async function sweepLapsedOrders(
       // Expire first, so the session cannot be paid after its stock is released; a session
       // that was paid (its webhook lost or late) comes back complete and confirms instead.
       const session = await deps.checkout.expireSession(order.checkoutSessionId);
-      const outcome = await settleFromSession(deps.store, order.id, session, "reservation_lapsed", now);
-      count(outcome === "awaiting_async_payment" ? "left_pending" : outcome);
+      const { outcome } = await settleFromSession(deps, order, session, "reservation_lapsed", now);
+      count(outcome === "awaiting_async_payment" || outcome === "session_still_payable" ? "left_pending" : outcome);
     } catch (error) {
       result.failures.push({ orderId: order.id, error: error instanceof Error ? error.message : String(error) });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StripeEventEnvelope, toPaymentEvent } from "./payment-event";
+import { orderIdNamedBy, StripeEventEnvelope, toPaymentEvent } from "./payment-event";
 
 function event(type: string, session: Record<string, unknown>) {
   return StripeEventEnvelope.parse({
@@ -15,6 +15,8 @@ function event(type: string, session: Record<string, unknown>) {
         metadata: { orderId: "ord_a" },
         payment_status: "paid",
         payment_intent: "pi_1",
+        amount_total: 3400,
+        currency: "usd",
         ...session,
       },
     },
@@ -22,13 +24,21 @@ function event(type: string, session: Record<string, unknown>) {
 }
 
 describe("toPaymentEvent", () => {
-  it("confirms a completed, paid session", () => {
+  it("claims a payment for a completed, paid session with every fact the binding checks", () => {
     expect(toPaymentEvent(event("checkout.session.completed", {}))).toEqual({
       kind: "payment_succeeded",
-      orderId: "ord_a",
-      sessionId: "cs_test_1",
-      paymentIntentId: "pi_1",
+      session: { orderId: "ord_a", sessionId: "cs_test_1", paymentStatus: "paid", amountTotal: 3400, currency: "usd", paymentIntentId: "pi_1" },
     });
+  });
+
+  it("keeps what the event says as it says it: no_payment_required and odd amounts are for the binding to refuse", () => {
+    const mapped = toPaymentEvent(event("checkout.session.completed", { payment_status: "no_payment_required", amount_total: 0, currency: "EUR", payment_intent: { id: "pi_9" } }));
+    expect(mapped).toEqual({
+      kind: "payment_succeeded",
+      session: { orderId: "ord_a", sessionId: "cs_test_1", paymentStatus: "no_payment_required", amountTotal: 0, currency: "eur", paymentIntentId: "pi_9" },
+    });
+    const bare = toPaymentEvent(event("checkout.session.completed", { amount_total: null, currency: null, payment_intent: null }));
+    expect(bare).toMatchObject({ session: { amountTotal: undefined, currency: undefined, paymentIntentId: undefined } });
   });
 
   it("keeps a completed but unpaid (delayed payment) session pending", () => {
@@ -45,7 +55,9 @@ describe("toPaymentEvent", () => {
 
   it("falls back to metadata when client_reference_id is absent", () => {
     const mapped = toPaymentEvent(event("checkout.session.expired", { client_reference_id: null, payment_status: "unpaid" }));
-    expect(mapped).toMatchObject({ orderId: "ord_a" });
+    expect(mapped).toMatchObject({ session: { orderId: "ord_a" } });
+    const emptyReference = toPaymentEvent(event("checkout.session.expired", { client_reference_id: "", payment_status: "unpaid" }));
+    expect(emptyReference).toMatchObject({ session: { orderId: "ord_a" } });
   });
 
   it("ignores unhandled types and sessions that are not ours", () => {
@@ -55,6 +67,15 @@ describe("toPaymentEvent", () => {
 
   it("rejects a handled event whose session is malformed (so it fails loudly into the DLQ)", () => {
     expect(() => toPaymentEvent(event("checkout.session.completed", { payment_status: "maybe" }))).toThrow();
+  });
+});
+
+describe("orderIdNamedBy", () => {
+  it("names the order a session event claims, for logs only", () => {
+    expect(orderIdNamedBy(event("checkout.session.completed", {}))).toBe("ord_a");
+    expect(orderIdNamedBy(event("checkout.session.completed", { client_reference_id: null }))).toBe("ord_a");
+    expect(orderIdNamedBy(event("checkout.session.completed", { client_reference_id: null, metadata: null }))).toBeUndefined();
+    expect(orderIdNamedBy(event("customer.created", {}))).toBeUndefined();
   });
 });
 

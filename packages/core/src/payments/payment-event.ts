@@ -1,6 +1,10 @@
-// Maps a (signature-verified) Stripe event to what it means for an order. Only the fields we
+// Maps a (signature-verified) Stripe event to what it claims about a payment. Only the fields we
 // rely on are validated, so Stripe adding fields never breaks us; a malformed event of a type
 // we handle is an error (it ends in the DLQ for inspection), an unhandled type is ignored.
+//
+// A signature proves Stripe sent the event, not which of our orders it concerns: the facts kept
+// here (session, amount, currency, payment status, payment) are what the order's binding check
+// (orders/payment-binding.ts) compares with what we recorded before anything changes.
 import * as z from "zod";
 
 export const StripeEventEnvelope = z.object({
@@ -19,6 +23,8 @@ const CheckoutSessionFields = z.object({
   metadata: z.record(z.string(), z.string()).nullish(),
   payment_status: z.enum(["paid", "unpaid", "no_payment_required"]),
   payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullish(),
+  amount_total: z.number().int().nullish(),
+  currency: z.string().nullish(),
 });
 
 const ChargeFields = z.object({
@@ -43,11 +49,24 @@ export function isHandledStripeEventType(type: string): type is HandledStripeEve
   return (handledStripeEventTypes as readonly string[]).includes(type);
 }
 
+/** What a Checkout Session event says about itself; none of it is trusted until bound to its order. */
+export interface SessionClaim {
+  /** The order the session names (client_reference_id, else metadata.orderId). */
+  orderId: string;
+  sessionId: string;
+  paymentStatus: "paid" | "unpaid" | "no_payment_required";
+  /** Minor units; absent only in events Stripe never sends for mode=payment sessions. */
+  amountTotal: number | undefined;
+  /** Lower-case ISO code, as Stripe writes it. */
+  currency: string | undefined;
+  paymentIntentId: string | undefined;
+}
+
 export type PaymentEvent =
-  | { kind: "payment_succeeded"; orderId: string; sessionId: string; paymentIntentId: string | undefined }
-  | { kind: "payment_pending"; orderId: string; sessionId: string }
-  | { kind: "payment_failed"; orderId: string; sessionId: string }
-  | { kind: "session_expired"; orderId: string; sessionId: string }
+  | { kind: "payment_succeeded"; session: SessionClaim }
+  | { kind: "payment_pending"; session: SessionClaim }
+  | { kind: "payment_failed"; session: SessionClaim }
+  | { kind: "session_expired"; session: SessionClaim }
   /** A charge refunded in full; its order is found through the payment (charges carry no order id). */
   | { kind: "refunded"; paymentIntentId: string; chargeId: string }
   | { kind: "ignored"; why: string };
@@ -64,21 +83,34 @@ export function toPaymentEvent(event: StripeEventEnvelope): PaymentEvent {
     if (!charge.refunded) return { kind: "ignored", why: `charge ${charge.id} refunded in part (${charge.amount_refunded} of ${charge.amount})` };
     return { kind: "refunded", paymentIntentId, chargeId: charge.id };
   }
-  const session = CheckoutSessionFields.parse(event.data.object);
-  const orderId = session.client_reference_id ?? session.metadata?.orderId;
-  if (!orderId) return { kind: "ignored", why: `session ${session.id} carries no order id` };
-  const sessionId = session.id;
+  const fields = CheckoutSessionFields.parse(event.data.object);
+  const orderId = fields.client_reference_id || fields.metadata?.orderId;
+  if (!orderId) return { kind: "ignored", why: `session ${fields.id} carries no order id` };
+  const session: SessionClaim = {
+    orderId,
+    sessionId: fields.id,
+    paymentStatus: fields.payment_status,
+    amountTotal: fields.amount_total ?? undefined,
+    currency: fields.currency?.toLowerCase() ?? undefined,
+    paymentIntentId: idOf(fields.payment_intent),
+  };
   switch (event.type) {
     case "checkout.session.completed":
       // Delayed payment methods complete the session before the money arrives.
-      return session.payment_status === "unpaid"
-        ? { kind: "payment_pending", orderId, sessionId }
-        : { kind: "payment_succeeded", orderId, sessionId, paymentIntentId: idOf(session.payment_intent) };
+      return session.paymentStatus === "unpaid" ? { kind: "payment_pending", session } : { kind: "payment_succeeded", session };
     case "checkout.session.async_payment_succeeded":
-      return { kind: "payment_succeeded", orderId, sessionId, paymentIntentId: idOf(session.payment_intent) };
+      return { kind: "payment_succeeded", session };
     case "checkout.session.async_payment_failed":
-      return { kind: "payment_failed", orderId, sessionId };
+      return { kind: "payment_failed", session };
     case "checkout.session.expired":
-      return { kind: "session_expired", orderId, sessionId };
+      return { kind: "session_expired", session };
   }
+}
+
+/** The order id an event names, for logs and message attributes only: never proof of anything. */
+export function orderIdNamedBy(event: StripeEventEnvelope): string | undefined {
+  if (!isHandledStripeEventType(event.type) || event.type === "charge.refunded") return undefined;
+  const parsed = CheckoutSessionFields.safeParse(event.data.object);
+  if (!parsed.success) return undefined;
+  return parsed.data.client_reference_id || parsed.data.metadata?.orderId || undefined;
 }

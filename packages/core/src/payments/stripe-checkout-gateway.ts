@@ -3,7 +3,7 @@
 // webhook leads back to its order.
 import type Stripe from "stripe";
 import { PaymentProviderUnavailable } from "../shared/domain-error";
-import type { CheckoutGateway, CheckoutRequest, CheckoutSessionState } from "./checkout-gateway";
+import type { CheckoutGateway, CheckoutRequest, CheckoutSessionState, PaymentState } from "./checkout-gateway";
 
 // Stripe's enums are open-ended (future values); anything unknown is treated conservatively:
 // not complete, not paid.
@@ -17,6 +17,21 @@ function toState(session: Stripe.Checkout.Session): CheckoutSessionState {
     status,
     paymentStatus,
     paymentIntentId: typeof paymentIntent === "string" ? paymentIntent : paymentIntent?.id,
+    amountTotal: session.amount_total ?? undefined,
+    currency: session.currency?.toLowerCase() ?? undefined,
+  };
+}
+
+// Only a failed attempt (requires_payment_method once an attempt was made) or a cancelled intent
+// can no longer take money; every other state might still, so it counts as pending.
+function toPaymentState(intent: Stripe.PaymentIntent): PaymentState {
+  const failed = intent.status === "canceled" || (intent.status === "requires_payment_method" && intent.last_payment_error != null);
+  return {
+    id: intent.id,
+    status: intent.status === "succeeded" ? "succeeded" : failed ? "failed" : "pending",
+    orderId: intent.metadata?.orderId || undefined,
+    amount: intent.amount,
+    currency: intent.currency.toLowerCase(),
   };
 }
 
@@ -66,10 +81,24 @@ export function createStripeCheckoutGateway(stripe: Stripe): CheckoutGateway {
       return toState(await stripe.checkout.sessions.retrieve(sessionId));
     },
 
-    async orderIdOfPayment(paymentIntentId) {
+    async getPayment(paymentIntentId) {
       // payment_intent_data.metadata.orderId is set when the session is created.
-      const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
-      return intent.metadata?.orderId || undefined;
+      return toPaymentState(await stripe.paymentIntents.retrieve(paymentIntentId));
+    },
+
+    async refundPayment({ paymentIntentId, orderId, why }) {
+      try {
+        // One key per payment: a retried worker (or two racing) cannot refund twice.
+        const refund = await stripe.refunds.create(
+          { payment_intent: paymentIntentId, metadata: { orderId, why } },
+          { idempotencyKey: `refund-${paymentIntentId}` },
+        );
+        return { refundId: refund.id };
+      } catch (error) {
+        // Past Stripe's 24 h idempotency window a repeat is refused as already refunded: that is done.
+        if ((error as { code?: string }).code === "charge_already_refunded") return { refundId: undefined };
+        throw error;
+      }
     },
 
     async expireSession(sessionId) {

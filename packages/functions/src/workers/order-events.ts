@@ -16,15 +16,18 @@ const metricByOutcome: Partial<Record<PaymentEventOutcome, string>> = {
   confirmed: "OrdersConfirmed",
   cancelled: "OrdersCancelled",
   duplicate: "PaymentEventsDuplicate",
-  paid_after_cancellation: "PaymentsAfterCancellation",
-  expiry_not_confirmed: "ExpiriesNotConfirmed",
+  paid_after_cancellation_refunded: "PaymentsAfterCancellation",
+  session_still_payable: "ReleasesRefusedSessionPayable",
+  payment_mismatch: "PaymentEventMismatches",
   refunded: "OrdersRefunded",
 };
 
 async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
   const event = StripeEventEnvelope.parse(JSON.parse(record.body));
   const paymentEvent = toPaymentEvent(event);
-  const { outcome, orderId } = await applyPaymentEvent({ store, checkout: checkoutGateway }, paymentEvent);
+  const { outcome, orderId, mismatches, orderSessionId } = await applyPaymentEvent({ store, checkout: checkoutGateway }, paymentEvent, {
+    eventId: event.id,
+  });
   const fields = {
     orderId,
     stripeEventId: event.id,
@@ -35,8 +38,18 @@ async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
   };
   const metric = metricByOutcome[outcome];
   if (metric) countMetric(metric);
-  if (outcome === "paid_after_cancellation") {
-    log.error("payment received for a cancelled order: refund it", fields);
+  if (outcome === "paid_after_cancellation_refunded") {
+    log.warn("payment received for a cancelled order: refunded automatically", fields);
+  } else if (outcome === "payment_mismatch") {
+    // Both ids, so an operator can see which session or payment named which order.
+    const claimed = "session" in paymentEvent ? paymentEvent.session : undefined;
+    log.error("payment event does not match its order: recorded, not applied", {
+      ...fields,
+      eventSessionId: claimed?.sessionId,
+      orderSessionId,
+      eventPaymentIntentId: claimed?.paymentIntentId ?? (paymentEvent.kind === "refunded" ? paymentEvent.paymentIntentId : undefined),
+      mismatches,
+    });
   } else {
     log.info(`payment event ${outcome}`, fields);
   }
