@@ -7,8 +7,7 @@ import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Resource } from "sst";
-import { seedCatalog } from "@shopwave/local/local-stack";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { seedCatalog, seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { PRODUCTION_STAGE } from "@shopwave/infra/stage";
 import { assertShellStage, insideStageShell, rerunInsideStageShell, runAsScript, STAGE_NAME } from "./stage-shell";
 

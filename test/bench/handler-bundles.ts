@@ -8,8 +8,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { build, type BuildOptions, type Metafile } from "esbuild";
 import { crons, lambdaRuntime, queues, routes } from "@shopwave/infra/topology";
-import { repoRoot } from "@shopwave/local/handler-loader";
-import { functionNameFor } from "@shopwave/local/lambda-context";
+import { repoRoot } from "@shopwave/local/aws/handler-loader";
+import { functionNameFor } from "@shopwave/local/aws/lambda-context";
 
 const run = promisify(execFile);
 

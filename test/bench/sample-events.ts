@@ -3,7 +3,7 @@
 // scheduled event for a cron. Routes get the request a shopper would send; the ones the benchmark
 // cannot sign or own (a webhook, someone's order) get the answer path a stranger would hit.
 import type { APIGatewayProxyEventV2, SQSEvent } from "aws-lambda";
-import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/seed-catalog";
+import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/stack/seed-catalog";
 import type { HandlerDeclaration } from "./handler-bundles";
 
 const ROUTE_SAMPLES: Record<string, { path: string; pathParameters?: Record<string, string>; query?: string; body?: unknown }> = {

@@ -11,8 +11,8 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { execFileSync } from "node:child_process";
 import { chromium, type Browser } from "@playwright/test";
-import { findFreePort } from "@shopwave/local/free-port";
-import { buildStorefront, startStorefront, webDir } from "@shopwave/local/storefront-server";
+import { findFreePort } from "@shopwave/local/process/free-port";
+import { buildStorefront, startStorefront, webDir } from "@shopwave/local/stack/storefront-server";
 import { startTestStack } from "../support/test-stack";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);

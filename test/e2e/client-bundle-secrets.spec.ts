@@ -4,7 +4,7 @@
 // assets, web/public, and the pages as served (their HTML embeds the React Server Component
 // payload, where a server-side value passed to a client component would show up).
 import path from "node:path";
-import { webDir } from "@shopwave/local/storefront-server";
+import { webDir } from "@shopwave/local/stack/storefront-server";
 import { scanDirectory, scanText, type SecretFinding } from "../support/secret-scan";
 import { buildCanaries } from "./support/e2e-env";
 import { expect, test } from "./support/fixtures";

@@ -1,7 +1,7 @@
 // Client mistakes get a clear 4xx JSON error, never a 5xx, and write nothing.
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { startTestStack, type TestStack } from "../support/test-stack";
 
 let t: TestStack;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { OrderRecord } from "@shopwave/core/orders/order";
 import { getOrderRecord, insertOrderReservingStock } from "@shopwave/core/orders/order-store";
 import { randomId } from "@shopwave/core/shared/random-id";
-import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/seed-catalog";
+import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/stack/seed-catalog";
 import { startTestStack, type TestStack } from "../support/test-stack";
 
 let t: TestStack;

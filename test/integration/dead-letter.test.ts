@@ -3,7 +3,7 @@
 import { ReceiveMessageCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { queues } from "@shopwave/infra/topology";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { checkoutSessionEvent } from "../support/stripe-webhook";
 import { orderStatus, placeOrder, startTestStack, type TestStack } from "../support/test-stack";

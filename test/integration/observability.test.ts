@@ -2,8 +2,8 @@
 // webhook and the worker that all carry the order id as correlation id, and CloudWatch EMF
 // metrics for orders, payments and rejected webhooks.
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { payOnCheckoutPage } from "../support/checkout-page-client";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { checkoutSessionEvent, postWebhook, signatureHeader } from "../support/stripe-webhook";
 import { orderStatus, placeOrder, startTestStack, type TestStack } from "../support/test-stack";

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Stripe from "stripe";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
-import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { payOnCheckoutPage } from "../support/checkout-page-client";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { drainQueue, queueDepth, withPoller } from "../support/queues";
 import { checkoutSessionEvent, postWebhook, signatureHeader } from "../support/stripe-webhook";

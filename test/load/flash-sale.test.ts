@@ -2,7 +2,7 @@
 // Exactly the stock is sold and confirmed, nothing is oversold, no paid order is lost, nothing
 // lands in the DLQ. No timing is asserted (the machine is shared and timing is noise here).
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/seed-catalog";
+import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/stack/seed-catalog";
 import { startTestStack, type TestStack } from "../support/test-stack";
 import { runFlashSale } from "./flash-sale";
 import { buildLoadReport } from "./load-report";

@@ -2,7 +2,7 @@
 // linear ramp), at most C of them are in flight, and each runs the shopper journey. Returns what
 // the shoppers saw and every timed step; the database-side verdict is read separately (verdict.ts).
 import { performance } from "node:perf_hooks";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { createApiClient } from "../support/api-client";
 import type { StepSample } from "./latency-summary";
 import { runShopper, type ShopperOutcome, type ShopperResult, type ShopperStep } from "./shopper";

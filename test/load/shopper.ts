@@ -2,7 +2,7 @@
 // order, pay on the hosted Checkout page exactly as a browser would (payOnCheckoutPage), then
 // watch the order page until the order settles. Every step is timed; the shopper never decides
 // the verdict (that comes from the database), it only reports what a shopper saw.
-import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
+import { payOnCheckoutPage } from "../support/checkout-page-client";
 import type { ApiClient } from "../support/api-client";
 import type { StepSample } from "./latency-summary";
 

@@ -2,9 +2,9 @@
 // a free port, seeded with the catalog, handlers logging JSON as on AWS (to this process's stdout,
 // which the parent sends to a file). It reports its addresses to the parent over IPC and stops
 // cleanly when asked or when the parent goes away.
-import { loadLocalEnv } from "@shopwave/local/local-env";
-import { startLocalStack } from "@shopwave/local/local-stack";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { loadLocalEnv } from "@shopwave/local/stack/local-env";
+import { startLocalStack } from "@shopwave/local/stack/local-stack";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import type { StackProcessMessage, StackProcessOptions } from "./stack-process";
 
 const options = JSON.parse(process.env.SHOPWAVE_STACK_PROCESS_OPTIONS ?? "{}") as StackProcessOptions;

@@ -5,7 +5,7 @@ import { fork } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LocalStack } from "@shopwave/local/local-stack";
+import type { LocalStack } from "@shopwave/local/stack/local-stack";
 
 export interface StackProcessOptions {
   pollerConcurrency?: number;

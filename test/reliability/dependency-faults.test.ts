@@ -8,8 +8,8 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
-import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { payOnCheckoutPage } from "../support/checkout-page-client";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, type TestStack } from "../support/test-stack";
 

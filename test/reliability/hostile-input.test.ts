@@ -6,7 +6,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { queueDepth } from "../support/queues";
 import { checkoutSessionEvent, signatureHeader } from "../support/stripe-webhook";
 import { startTestStack, TEST_WEBHOOK_SECRET, type TestStack } from "../support/test-stack";

@@ -4,7 +4,7 @@
 // second client here connects from 127.0.0.2, which is loopback too.)
 import http from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { startTestStack, type TestStack } from "../support/test-stack";
 
 let t: TestStack;

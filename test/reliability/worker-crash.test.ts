@@ -5,8 +5,8 @@
 // the cause is fixed, redrives it.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { queues } from "@shopwave/infra/topology";
-import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { payOnCheckoutPage } from "../support/checkout-page-client";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { collectJsonLines, killHard, runTs, spawnTs } from "../support/node-process";
 import { queueDepth, withPoller } from "../support/queues";
@@ -37,7 +37,7 @@ it("redelivers a batch whose worker process was killed mid-batch, and confirms e
   // Every confirmation write is held 1.5 s on its way to the database, so the worker is surely
   // mid-batch (messages received, writes in flight) when it is killed.
   t.stack.dynamoDbFaults!.inject({ operation: "UpdateItem", table: t.stack.tableNames.orders, kind: "delay", delayMs: 1_500 });
-  const doomed = spawnTs("packages/local/src/worker-process.ts", workerEnv());
+  const doomed = spawnTs("packages/local/src/stack/worker-process.ts", workerEnv());
   await waitFor("the worker to be mid-batch", async () => (t.stack.dynamoDbFaults!.injected.delay > 0 ? true : undefined), 30_000, 20);
   await killHard(doomed);
   expect(doomed.signalCode).toBe("SIGKILL");
@@ -45,7 +45,7 @@ it("redelivers a batch whose worker process was killed mid-batch, and confirms e
   // Nothing was deleted: every message is still on the queue, invisible until its timeout.
   expect(await queueDepth(t)).toBe(8);
 
-  const successor = spawnTs("packages/local/src/worker-process.ts", workerEnv({ POWERTOOLS_LOG_LEVEL: "INFO", POWERTOOLS_DEV: "false" }));
+  const successor = spawnTs("packages/local/src/stack/worker-process.ts", workerEnv({ POWERTOOLS_LOG_LEVEL: "INFO", POWERTOOLS_DEV: "false" }));
   const logs = collectJsonLines(successor);
   try {
     for (const placed of orders) {
@@ -78,7 +78,7 @@ it("parks a message that keeps failing in the DLQ; the dlq command lists it and 
   });
   expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("PENDING_PAYMENT");
 
-  const cli = "packages/local/src/dlq-command.ts";
+  const cli = "packages/local/src/cli/dlq-command.ts";
   const endpoint = ["--endpoint", t.stack.urls.sqs];
   const listed = JSON.parse((await runTs(cli, ["list", "--json", ...endpoint])).stdout) as { stripeEventType: string; orderId: string; receiveCount: number }[];
   expect(listed).toEqual([expect.objectContaining({ stripeEventType: "checkout.session.completed", orderId: placed.order.id })]);

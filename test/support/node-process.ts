@@ -3,7 +3,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "@shopwave/local/handler-loader";
+import { repoRoot } from "@shopwave/local/aws/handler-loader";
 
 const run = promisify(execFile);
 

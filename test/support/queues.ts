@@ -1,7 +1,7 @@
 // Queue helpers for suites that watch the order-events queue directly: its depth, draining it,
 // and running the worker behind a Lambda-style poller for the length of a check.
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import { startOrderEventsPoller } from "@shopwave/local/order-events-poller";
+import { startOrderEventsPoller } from "@shopwave/local/stack/order-events-poller";
 import type { TestStack } from "./test-stack";
 
 /** Visible plus in-flight messages. */

@@ -3,8 +3,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "@shopwave/local/local-stack";
-import { seedProducts } from "@shopwave/local/seed-catalog";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "@shopwave/local/stack/local-stack";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import type { Store } from "@shopwave/core/shared/store";
 import { PENDING_SHARD_COUNT, tables } from "@shopwave/infra/topology";
 import { createApiClient, type ApiClient } from "./api-client";

@@ -8,8 +8,8 @@
 // SHOPWAVE_E2E_SKIP_BUILD=1 reuses the last build of web/ when iterating on tests.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { findFreePort } from "@shopwave/local/free-port";
-import { buildStorefront, startStorefront, webDir } from "@shopwave/local/storefront-server";
+import { findFreePort } from "@shopwave/local/process/free-port";
+import { buildStorefront, startStorefront, webDir } from "@shopwave/local/stack/storefront-server";
 import { startTestStack } from "../../support/test-stack";
 import { buildCanaries, publishE2eEnvironment } from "./e2e-env";
 import { startSwitchableProxy } from "./switchable-proxy";

@@ -4,7 +4,7 @@
 // payOnCheckoutPage the local load test uses, and times webhook → CONFIRMED while the order page
 // is polled. Artillery bundles this file (and what it imports) with esbuild before a run, so it
 // also ships to Artillery's Lambda/Fargate workers.
-import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
+import { payOnCheckoutPage } from "../../support/checkout-page-client";
 
 interface Vars {
   orderId?: string;

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
-import { repoRoot } from "./handler-loader";
+import { repoRoot } from "../aws/handler-loader";
 
 export function loadLocalEnv(root = repoRoot): Record<string, string> {
   const read = (file: string) => {

@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from "aws-lambda";
 import { createLambdaContext } from "./lambda-context";
-import { createLocalLog } from "./log";
+import { createLocalLog } from "../process/log";
 
 const log = createLocalLog("poller");
 

@@ -5,10 +5,10 @@ import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { killWithUs } from "./child-process-lifetime";
-import { assertPortFree, findFreePort } from "./free-port";
-import { urlHost } from "./listen";
-import { createLocalLog } from "./log";
+import { killWithUs } from "../process/child-process-lifetime";
+import { assertPortFree, findFreePort } from "../process/free-port";
+import { urlHost } from "../process/listen";
+import { createLocalLog } from "../process/log";
 
 const log = createLocalLog("dynamodb");
 

@@ -4,8 +4,8 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { QueueDeclaration } from "@shopwave/infra/topology";
 import { buildApp } from "fauxqs";
-import { urlHost } from "./listen";
-import { createLocalLog } from "./log";
+import { urlHost } from "../process/listen";
+import { createLocalLog } from "../process/log";
 
 const log = createLocalLog("sqs");
 

@@ -15,8 +15,8 @@
 // fixtures, keeps no state and sends no webhooks.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import qs from "qs";
-import { listen, urlHost } from "../listen";
-import { createLocalLog } from "../log";
+import { listen, urlHost } from "../process/listen";
+import { createLocalLog } from "../process/log";
 import { parseCheckoutSessionCreateParams, parseRefundCreateParams } from "./stripe-params";
 import { CheckoutSessions, type PaymentAttempt, type StripeObject } from "./checkout-sessions";
 import { renderCheckoutPage, renderUnknownSession, type CheckoutFormState } from "./hosted-checkout-page";

@@ -7,7 +7,7 @@
 // ORDER_EVENTS_QUEUE_ARN; the queue URL comes from SST_RESOURCE_OrderEventsQueue as for the handlers.
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { Resource } from "sst";
-import { createLocalLog } from "./log";
+import { createLocalLog } from "../process/log";
 import { startOrderEventsPoller } from "./order-events-poller";
 
 const log = createLocalLog("poller");

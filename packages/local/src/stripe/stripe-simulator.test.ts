@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
-import { payOnCheckoutPage } from "../checkout-page-client";
+import { payOnCheckoutPage } from "../../../../test/support/checkout-page-client";
 import { startStripeSimulator, type StripeSimulator } from "./stripe-simulator";
 
 const SECRET = "whsec_simulator_unit_test";

@@ -3,7 +3,7 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 
-export const repoRoot = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+export const repoRoot = path.resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
 
 export async function loadHandler<Handler>(handlerRef: string): Promise<Handler> {
   const dot = handlerRef.lastIndexOf(".");

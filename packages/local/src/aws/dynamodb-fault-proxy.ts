@@ -7,8 +7,8 @@
 // Hand-written: DynamoDB Local has no fault injection, and generic HTTP fault proxies
 // (toxiproxy and the like) are separate binaries that cannot speak DynamoDB's error format.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { listen, urlHost } from "./listen";
-import { createLocalLog } from "./log";
+import { listen, urlHost } from "../process/listen";
+import { createLocalLog } from "../process/log";
 
 const log = createLocalLog("dynamodb");
 

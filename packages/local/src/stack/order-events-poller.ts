@@ -4,9 +4,9 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { queues } from "@shopwave/infra/topology";
-import { loadHandler } from "./handler-loader";
-import { functionNameFor } from "./lambda-context";
-import { startQueuePoller, type QueuePoller } from "./queue-poller";
+import { loadHandler } from "../aws/handler-loader";
+import { functionNameFor } from "../aws/lambda-context";
+import { startQueuePoller, type QueuePoller } from "../aws/queue-poller";
 
 export async function startOrderEventsPoller(options: {
   client: SQSClient;

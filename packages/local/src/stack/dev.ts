@@ -7,9 +7,9 @@ import { reservationMinutesFrom } from "@shopwave/core/orders/create-order";
 import { installDevConsole } from "./dev-console";
 import { loadLocalEnv, portFrom } from "./local-env";
 import { startLocalStack } from "./local-stack";
-import { createLocalLog } from "./log";
+import { createLocalLog } from "../process/log";
 import { seedProducts } from "./seed-catalog";
-import { findFreePort } from "./free-port";
+import { findFreePort } from "../process/free-port";
 import { startStorefront } from "./storefront-server";
 
 const log = createLocalLog("dev");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Product } from "@shopwave/core/catalog/product";
 import { FLASH_SALE_PRODUCT_ID, seedProducts } from "./seed-catalog";
 
-const webPublic = fileURLToPath(new URL("../../../web/public", import.meta.url));
+const webPublic = fileURLToPath(new URL("../../../../web/public", import.meta.url));
 
 describe("the seed catalog", () => {
   it("has at least 14 products", () => {

@@ -19,8 +19,8 @@ import {
   type Message,
 } from "@aws-sdk/client-sqs";
 import { queues } from "@shopwave/infra/topology";
-import { loadLocalEnv, portFrom } from "./local-env";
-import { queueNameFor } from "./local-stack";
+import { loadLocalEnv, portFrom } from "../stack/local-env";
+import { queueNameFor } from "../stack/local-stack";
 
 const usage = `Usage: npm run dlq -- <list|redrive> [options]
 

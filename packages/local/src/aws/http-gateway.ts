@@ -25,8 +25,8 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import type { RouteDeclaration } from "@shopwave/infra/topology";
 import { createLambdaContext, functionNameFor } from "./lambda-context";
-import { listen, urlHost } from "./listen";
-import { createLocalLog } from "./log";
+import { listen, urlHost } from "../process/listen";
+import { createLocalLog } from "../process/log";
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 

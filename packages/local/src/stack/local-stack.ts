@@ -3,23 +3,24 @@
 // all created from infra/topology and wired to the real handlers through the same channels
 // they use on AWS (SST `Resource` env, AWS_ENDPOINT_URL_*, Stripe host settings).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { crons, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import type { Product } from "@shopwave/core/catalog/product";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { RESERVATION_MINUTES } from "@shopwave/core/orders/create-order";
-import { createTables } from "./create-tables";
-import { startDynamoDbLocal } from "./dynamodb-local";
-import { startDynamoDbFaultProxy, type DynamoDbFaultProxy } from "./dynamodb-fault-proxy";
-import { loadHandler } from "./handler-loader";
-import { createLambdaContext, functionNameFor } from "./lambda-context";
-import { createLocalLog } from "./log";
-import { startHttpGateway } from "./http-gateway";
+import { createTables } from "../aws/create-tables";
+import { seedCatalog } from "./seed-catalog";
+import { startDynamoDbLocal } from "../aws/dynamodb-local";
+import { startDynamoDbFaultProxy, type DynamoDbFaultProxy } from "../aws/dynamodb-fault-proxy";
+import { loadHandler } from "../aws/handler-loader";
+import { createLambdaContext, functionNameFor } from "../aws/lambda-context";
+import { createLocalLog } from "../process/log";
+import { startHttpGateway } from "../aws/http-gateway";
 import { startOrderEventsPoller } from "./order-events-poller";
-import { createQueues, startLocalSqs } from "./sqs-local";
-import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "./stripe-simulator/stripe-simulator";
+import { createQueues, startLocalSqs } from "../aws/sqs-local";
+import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "../stripe/stripe-simulator";
 
 const log = createLocalLog("dev");
 
@@ -76,17 +77,6 @@ export function tableNameFor(declaration: Pick<TableDeclaration, "resource">): s
 
 export function queueNameFor(resource: string): string {
   return `shopwave-${STAGE}-${resource}`;
-}
-
-export async function seedCatalog(db: DynamoDBDocumentClient, tableName: string, products: readonly Product[]): Promise<void> {
-  for (let i = 0; i < products.length; i += 25) {
-    const chunk = products.slice(i, i + 25);
-    let request: Record<string, unknown>[] | undefined = chunk.map((product) => ({ PutRequest: { Item: product } }));
-    while (request && request.length > 0) {
-      const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: request as never } }));
-      request = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
-    }
-  }
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {

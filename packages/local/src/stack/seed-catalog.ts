@@ -1,10 +1,11 @@
-// The catalog the local stack seeds into the products table: Harbor & Pine, a small fictional
-// maker of homeware and outdoor goods. Data only. Images are the storefront's own SVGs
+// The catalog the local stack (and `npm run seed:stage`) seeds into the products table: Harbor &
+// Pine, a small fictional maker of homeware and outdoor goods, and the write that seeds it. Images are the storefront's own SVGs
 // (web/public/images/products/<id>.svg), so nothing is fetched from another host.
 //
 // The first ten products are well stocked (tests order them freely); the scarce ones come last:
 // a low-stock skillet (3), a single Adirondack chair (1) and the flash-sale lantern (25), whose
 // stock load tests reset.
+import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Product } from "@shopwave/core/catalog/product";
 
 /** The product the flash-sale load test hammers; its stock is reset before each run. */
@@ -127,3 +128,15 @@ export const seedProducts: readonly Product[] = [
     25,
   ),
 ];
+
+/** Puts the products into the table, 25 per batch, retrying what DynamoDB leaves unprocessed. */
+export async function seedCatalog(db: DynamoDBDocumentClient, tableName: string, products: readonly Product[]): Promise<void> {
+  for (let i = 0; i < products.length; i += 25) {
+    const chunk = products.slice(i, i + 25);
+    let request: Record<string, unknown>[] | undefined = chunk.map((product) => ({ PutRequest: { Item: product } }));
+    while (request && request.length > 0) {
+      const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: request as never } }));
+      request = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
+    }
+  }
+}

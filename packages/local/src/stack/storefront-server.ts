@@ -7,9 +7,9 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { storefront } from "@shopwave/infra/topology";
-import { killWithUs } from "./child-process-lifetime";
-import { assertPortFree, findFreePort } from "./free-port";
-import { repoRoot } from "./handler-loader";
+import { killWithUs } from "../process/child-process-lifetime";
+import { assertPortFree, findFreePort } from "../process/free-port";
+import { repoRoot } from "../aws/handler-loader";
 
 export const webDir = path.join(repoRoot, "web");
 
