@@ -12,6 +12,7 @@ import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { RESERVATION_MINUTES } from "@shopwave/core/orders/create-order";
 import { createTables } from "../aws/create-tables";
 import { seedCatalog } from "./seed-catalog";
+import { sstResourceEnv } from "./sst-resource-env";
 import { startDynamoDbLocal } from "../aws/dynamodb-local";
 import { startDynamoDbFaultProxy, type DynamoDbFaultProxy } from "../aws/dynamodb-fault-proxy";
 import { loadHandler } from "../aws/handler-loader";
@@ -182,16 +183,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       STRIPE_API_BASE_URL: stripeApiBaseUrl,
       STOREFRONT_URL: options.storefrontUrl,
       ORDER_RESERVATION_MINUTES: String(options.reservationMinutes ?? RESERVATION_MINUTES.default),
-      SST_RESOURCE_App: JSON.stringify({ name: "shopwave", stage: STAGE }),
-      ...Object.fromEntries(
-        Object.values(tables).map((declaration) => [
-          `SST_RESOURCE_${declaration.resource}`,
-          JSON.stringify({ name: tableNameFor(declaration), type: "sst.aws.Dynamo" }),
-        ]),
-      ),
-      [`SST_RESOURCE_${queues.orderEvents.resource}`]: JSON.stringify({ url: orderEvents.url, type: "sst.aws.Queue" }),
-      SST_RESOURCE_StripeSecretKey: JSON.stringify({ value: options.stripeSecretKey, type: "sst.sst.Secret" }),
-      SST_RESOURCE_StripeWebhookSecret: JSON.stringify({ value: options.stripeWebhookSecret, type: "sst.sst.Secret" }),
+      ...sstResourceEnv({
+        app: { name: "shopwave", stage: STAGE },
+        tableName: tableNameFor,
+        queueUrls: createdQueues,
+        secretValues: { StripeSecretKey: options.stripeSecretKey, StripeWebhookSecret: options.stripeWebhookSecret },
+      }),
       ...options.handlerEnv,
     };
     // Handlers run in this process, like warm Lambda containers: they read the same env. It is

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { queues, secrets, tables } from "@shopwave/infra/topology";
+import { sstResourceEnv } from "./sst-resource-env";
+
+const queueUrls = Object.fromEntries(
+  Object.values(queues).flatMap((queue) => [queue.resource, queue.deadLetter.resource]).map((resource) => [resource, { url: `http://q/${resource}` }]),
+);
+const input = {
+  app: { name: "shopwave", stage: "local" },
+  tableName: (declaration: { resource: string }) => `t-${declaration.resource}`,
+  queueUrls,
+  secretValues: { StripeSecretKey: "sk_test_x", StripeWebhookSecret: "whsec_x" },
+};
+
+describe("sstResourceEnv", () => {
+  it("feeds SST's Resource every table, queue, dead-letter queue and secret the topology declares", () => {
+    const env = sstResourceEnv(input);
+    for (const table of Object.values(tables)) expect(JSON.parse(env[`SST_RESOURCE_${table.resource}`]!)).toEqual({ name: `t-${table.resource}`, type: "sst.aws.Dynamo" });
+    for (const resource of Object.keys(queueUrls)) expect(JSON.parse(env[`SST_RESOURCE_${resource}`]!)).toEqual({ url: `http://q/${resource}`, type: "sst.aws.Queue" });
+    for (const secret of Object.values(secrets)) expect(JSON.parse(env[`SST_RESOURCE_${secret.resource}`]!).type).toBe("sst.sst.Secret");
+    expect(JSON.parse(env.SST_RESOURCE_StripeSecretKey!).value).toBe("sk_test_x");
+    expect(JSON.parse(env.SST_RESOURCE_App!)).toEqual({ name: "shopwave", stage: "local" });
+  });
+
+  it("refuses a secret without a value and a queue that was not created", () => {
+    expect(() => sstResourceEnv({ ...input, secretValues: { ...input.secretValues, StripeWebhookSecret: "" } })).toThrow(/StripeWebhookSecret.*STRIPE_WEBHOOK_SECRET/);
+    expect(() => sstResourceEnv({ ...input, queueUrls: {} })).toThrow(/was not created/);
+  });
+});

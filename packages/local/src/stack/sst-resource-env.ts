@@ -1,0 +1,32 @@
+// The `SST_RESOURCE_*` variables SST's `Resource` reads, derived from the topology: every table,
+// every queue and dead-letter queue, every secret. A resource added to infra/topology.ts reaches
+// the handlers locally with no second list to keep in step (a secret without a value is an error).
+import { queues, secrets, tables, type TableDeclaration } from "@shopwave/infra/topology";
+
+export type SecretResource = (typeof secrets)[keyof typeof secrets]["resource"];
+
+export function sstResourceEnv(input: {
+  app: { name: string; stage: string };
+  tableName: (declaration: Pick<TableDeclaration, "resource">) => string;
+  /** Queue URLs by logical resource name, as created locally. */
+  queueUrls: Readonly<Record<string, { url: string } | undefined>>;
+  secretValues: Readonly<Record<SecretResource, string>>;
+}): Record<string, string> {
+  const env: Record<string, string> = { SST_RESOURCE_App: JSON.stringify(input.app) };
+  for (const declaration of Object.values(tables) as TableDeclaration[]) {
+    env[`SST_RESOURCE_${declaration.resource}`] = JSON.stringify({ name: input.tableName(declaration), type: "sst.aws.Dynamo" });
+  }
+  for (const queue of Object.values(queues)) {
+    for (const resource of [queue.resource, queue.deadLetter.resource]) {
+      const created = input.queueUrls[resource];
+      if (!created) throw new Error(`Queue ${resource} (infra/topology.ts) was not created locally.`);
+      env[`SST_RESOURCE_${resource}`] = JSON.stringify({ url: created.url, type: "sst.aws.Queue" });
+    }
+  }
+  for (const secret of Object.values(secrets)) {
+    const value = input.secretValues[secret.resource];
+    if (value === undefined || value === "") throw new Error(`Secret ${secret.resource} has no local value (set ${secret.env} in .env).`);
+    env[`SST_RESOURCE_${secret.resource}`] = JSON.stringify({ value, type: "sst.sst.Secret" });
+  }
+  return env;
+}
