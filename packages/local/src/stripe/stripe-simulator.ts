@@ -12,18 +12,24 @@
 // - Faults on demand (errors, slow answers, dropped connections) for reliability tests.
 //
 // Hand-written because no npm package does this: stripe-mock (a Go binary) returns canned
-// fixtures, keeps no state and sends no webhooks.
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import qs from "qs";
+// fixtures, keeps no state and sends no webhooks. This module is the server that puts the parts
+// together: rest-api (routes), idempotency, api-request (auth, parsing, headers),
+// hosted-page-handler, stripe-faults, checkout-sessions (state), webhook-deliveries.
+import http, { type IncomingMessage } from "node:http";
 import { listen, urlHost } from "../process/listen";
 import { createLocalLog } from "../process/log";
-import { parseCheckoutSessionCreateParams, parseRefundCreateParams } from "./stripe-params";
-import { CheckoutSessions, type PaymentAttempt, type StripeObject } from "./checkout-sessions";
-import { renderCheckoutPage, renderUnknownSession, type CheckoutFormState } from "./hosted-checkout-page";
-import { StripeApiError, type StripeErrorType } from "./stripe-api-error";
+import { createApiRequestHandler } from "./api-request";
+import { CheckoutSessions, type StripeObject } from "./checkout-sessions";
+import { createHostedPageHandler } from "./hosted-page-handler";
+import { withIdempotency } from "./idempotency";
+import { createRestApi } from "./rest-api";
+import { StripeApiError } from "./stripe-api-error";
 import { SIMULATOR_API_VERSION, StripeEvents } from "./stripe-events";
+import { StripeFaults, type StripeFault } from "./stripe-faults";
 import { stripeId } from "./stripe-ids";
 import { WebhookDeliveries, type WebhookDelivery, type WebhookEndpoint, type WebhookRetry } from "./webhook-deliveries";
+
+export type { StripeFault } from "./stripe-faults";
 
 const log = createLocalLog("stripe");
 
@@ -43,21 +49,6 @@ export interface StripeSimulatorOptions {
   now?: () => Date;
 }
 
-export type StripeFault = {
-  /** e.g. "POST"; any method when absent. */
-  method?: string;
-  /** A path prefix such as "/v1/checkout/sessions"; any path when absent. */
-  path?: string;
-  /** How many matching requests it affects; every one when absent. */
-  times?: number;
-} & (
-  | { kind: "error"; status: number; type?: StripeErrorType; message?: string }
-  /** Answers normally, but only after this long (lets the client's timeout fire). */
-  | { kind: "delay"; delayMs: number }
-  /** Resets the connection: before the request is processed, or after (the response is lost). */
-  | { kind: "drop"; when: "before" | "after" }
-);
-
 export interface StripeSimulator {
   url: string;
   port: number;
@@ -75,24 +66,6 @@ export interface StripeSimulator {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-
-interface RequestInfo {
-  id: string;
-  idempotencyKey: string | null;
-}
-
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-interface StoredIdempotentResult {
-  method: string;
-  path: string;
-  fingerprint: string;
-  answer: Answer;
-}
 
 export async function startStripeSimulator(options: StripeSimulatorOptions): Promise<StripeSimulator> {
   const host = options.host ?? "127.0.0.1";
@@ -127,194 +100,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
       webhooks.send(event);
     },
   });
-  const idempotentResults = new Map<string, StoredIdempotentResult>();
   const requestCounts = new Map<string, number>();
-  let faults: (StripeFault & { remaining: number })[] = [];
-
-  // ------------------------------------------------------------------------------------------
-  // REST API
-
-  const api = async (method: string, path: string, params: Record<string, unknown>, request: RequestInfo): Promise<Answer> => {
-    const now = clock();
-    const segments = path.split("/").slice(2); // drop "" and "v1"
-    const [resource, id, action] = segments.map((s) => decodeURIComponent(s));
-    const count = (template: string) => requestCounts.set(`${method} ${template}`, (requestCounts.get(`${method} ${template}`) ?? 0) + 1);
-
-    if (resource === "checkout" && id === "sessions") {
-      const [, , sessionId, sub] = segments.map((s) => decodeURIComponent(s));
-      if (method === "POST" && sessionId === undefined) {
-        count("/v1/checkout/sessions");
-        const parsed = parseCheckoutSessionCreateParams(params, now);
-        return { status: 200, body: sessions.create(parsed, now) };
-      }
-      if (method === "GET" && sessionId === undefined) {
-        count("/v1/checkout/sessions");
-        return { status: 200, body: listPage(sessions.list(), params, "/v1/checkout/sessions") };
-      }
-      if (method === "GET" && sessionId && sub === undefined) {
-        count("/v1/checkout/sessions/{id}");
-        return { status: 200, body: sessions.retrieve(sessionId) };
-      }
-      if (method === "GET" && sessionId && sub === "line_items") {
-        count("/v1/checkout/sessions/{id}/line_items");
-        return { status: 200, body: listPage(sessions.lineItems(sessionId), params, `/v1/checkout/sessions/${sessionId}/line_items`) };
-      }
-      if (method === "POST" && sessionId && sub === "expire") {
-        count("/v1/checkout/sessions/{id}/expire");
-        return { status: 200, body: sessions.expire(sessionId, request) };
-      }
-    }
-    if (resource === "refunds" && method === "POST" && id === undefined) {
-      count("/v1/refunds");
-      return { status: 200, body: sessions.createRefund(parseRefundCreateParams(params), now, request) };
-    }
-    if (resource === "payment_intents" && method === "GET" && id && action === undefined) {
-      count("/v1/payment_intents/{id}");
-      return { status: 200, body: sessions.retrievePaymentIntent(id) };
-    }
-    if (resource === "events" && method === "GET") {
-      if (id === undefined) {
-        count("/v1/events");
-        const type = typeof params.type === "string" ? params.type : undefined;
-        return { status: 200, body: listPage(events.list(type), params, "/v1/events") };
-      }
-      if (action === undefined) {
-        count("/v1/events/{id}");
-        return { status: 200, body: events.retrieve(id) };
-      }
-    }
-    throw new StripeApiError(
-      404,
-      "invalid_request_error",
-      `Unrecognized request URL (${method}: ${path}). The Stripe simulator implements the Checkout Sessions, PaymentIntents, Refunds and Events calls Shopwave uses.`,
-    );
-  };
-
-  const withIdempotency = async (
-    method: string,
-    path: string,
-    params: Record<string, unknown>,
-    apiKey: string,
-    request: RequestInfo,
-  ): Promise<Answer> => {
-    if (method !== "POST" || !request.idempotencyKey) return api(method, path, params, request);
-    const storeKey = `${apiKey}\u0000${request.idempotencyKey}`;
-    const fingerprint = JSON.stringify(params);
-    const stored = idempotentResults.get(storeKey);
-    if (stored) {
-      if (stored.method !== method || stored.path !== path || stored.fingerprint !== fingerprint) {
-        throw new StripeApiError(
-          400,
-          "idempotency_error",
-          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${request.idempotencyKey}' if you meant to execute a different request.`,
-          "idempotency_key_in_use",
-        );
-      }
-      return { ...stored.answer, headers: { ...stored.answer.headers, "idempotent-replayed": "true" } };
-    }
-    try {
-      const answer = await api(method, path, params, request);
-      idempotentResults.set(storeKey, { method, path, fingerprint, answer });
-      return answer;
-    } catch (error) {
-      // Stripe saves the result of a request that started executing, errors included, but not
-      // a request refused by parameter validation.
-      if (error instanceof StripeApiError && error.statusCode !== 400 && error.statusCode < 500) {
-        idempotentResults.set(storeKey, { method, path, fingerprint, answer: { status: error.statusCode, body: error.toBody() } });
-      }
-      throw error;
-    }
-  };
-
-  const handleApi = async (req: IncomingMessage, path: string, query: string, body: string): Promise<Answer> => {
-    const request: RequestInfo = { id: stripeId("req", 14), idempotencyKey: header(req, "idempotency-key") ?? null };
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      "request-id": request.id,
-      "stripe-version": header(req, "stripe-version") ?? SIMULATOR_API_VERSION,
-      ...(request.idempotencyKey ? { "idempotency-key": request.idempotencyKey } : {}),
-    };
-    let answer: Answer;
-    try {
-      const apiKey = apiKeyOf(req);
-      const method = (req.method ?? "GET").toUpperCase();
-      const params = qs.parse(method === "GET" || method === "DELETE" ? query : body, { depth: 10, arrayLimit: 1000, parameterLimit: 5000 });
-      answer = await withIdempotency(method, path, params as Record<string, unknown>, apiKey, request);
-    } catch (error) {
-      if (error instanceof StripeApiError) {
-        answer = { status: error.statusCode, body: error.toBody() };
-      } else {
-        log.error(`${req.method} ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        answer = { status: 500, body: new StripeApiError(500, "api_error", "An unexpected error occurred in the Stripe simulator.").toBody() };
-      }
-    }
-    return { ...answer, headers: { ...headers, ...answer.headers } };
-  };
-
-  // ------------------------------------------------------------------------------------------
-  // Hosted payment page
-
-  const viewOf = (sessionId: string) => {
-    const view = sessions.pageView(sessionId);
-    return view ? { ...view, sessionId, merchantName } : undefined;
-  };
-
-  const handlePage = (req: IncomingMessage, res: ServerResponse, path: string, body: string) => {
-    const match = /^\/c\/pay\/([A-Za-z0-9_]+)(\/bank)?$/.exec(path);
-    const html = (status: number, content: string) => {
-      res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-frame-options": "DENY" });
-      res.end(content);
-    };
-    const sessionId = match?.[1];
-    const view = sessionId ? viewOf(sessionId) : undefined;
-    if (!match || !sessionId || !view) return html(404, renderUnknownSession());
-    if (req.method === "GET" || req.method === "HEAD") return html(200, renderCheckoutPage(view));
-    if (req.method !== "POST") return html(405, renderCheckoutPage(view));
-
-    const form = new URLSearchParams(body);
-    const value = (name: string) => form.get(name) ?? "";
-    const isBank = match[2] === "/bank";
-    const attempt: PaymentAttempt = isBank
-      ? sessions.payWithBankDebit(
-          sessionId,
-          { email: value("bankEmail"), routingNumber: value("routingNumber"), accountNumber: value("accountNumber"), name: value("accountHolder") },
-          clock(),
-        )
-      : sessions.payWithCard(
-          sessionId,
-          { email: value("email"), number: value("cardNumber"), expiry: value("cardExpiry"), cvc: value("cardCvc"), name: value("billingName") },
-          clock(),
-        );
-    const formName = isBank ? "bank" : "card";
-    const values = Object.fromEntries(form);
-    switch (attempt.kind) {
-      case "redirect":
-        log.info(`session ${sessionId} ${isBank ? "bank debit authorised" : "paid"}`);
-        res.writeHead(303, { location: attempt.location, "cache-control": "no-store" });
-        res.end();
-        return;
-      case "declined": {
-        log.info(`session ${sessionId} card declined: ${attempt.message}`);
-        const state: CheckoutFormState = { alert: attempt.message, form: formName, invalidField: "cardNumber", values };
-        return html(200, renderCheckoutPage(view, state));
-      }
-      case "invalid": {
-        const field = attempt.field === "email" && isBank ? "bankEmail" : attempt.field;
-        return html(400, renderCheckoutPage(view, { alert: attempt.message, form: formName, invalidField: field, values }));
-      }
-      case "not_open":
-        return html(409, renderCheckoutPage(viewOf(sessionId)!));
-    }
-  };
-
-  // ------------------------------------------------------------------------------------------
-  // Server
-
-  const takeFault = (method: string, path: string): StripeFault | undefined => {
-    const fault = faults.find((f) => (!f.method || f.method === method) && (!f.path || path.startsWith(f.path)) && f.remaining > 0);
-    if (fault) fault.remaining--;
-    return fault;
-  };
+  const faults = new StripeFaults();
+  const handleApi = createApiRequestHandler(withIdempotency(createRestApi({ sessions, events, requestCounts, clock })));
+  const handlePage = createHostedPageHandler({ sessions, merchantName, clock });
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://simulator");
@@ -327,7 +116,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
           return;
         }
         if (url.pathname.startsWith("/v1/")) {
-          const fault = takeFault(method, url.pathname);
+          const fault = faults.take(method, url.pathname);
           if (fault?.kind === "error") {
             const error = new StripeApiError(fault.status, fault.type ?? (fault.status === 429 ? "rate_limit_error" : "api_error"), fault.message ?? "Injected fault.");
             res.writeHead(fault.status, { "content-type": "application/json", "request-id": stripeId("req", 14) });
@@ -384,12 +173,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
     getSession: (id) => (sessions.pageView(id) ? sessions.retrieve(id) : undefined),
     settleBankDebit: (sessionId) => sessions.settleBankDebit(sessionId),
     requestCounts,
-    injectFault: (fault) => {
-      faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
-    },
-    clearFaults: () => {
-      faults = [];
-    },
+    injectFault: (fault) => faults.inject(fault),
+    clearFaults: () => faults.clear(),
     stop: () =>
       (stopped ??= (async () => {
         clearInterval(expiryTimer);
@@ -402,48 +187,6 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
         });
       })()),
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The secret key from `Authorization: Bearer sk_test_…` or HTTP Basic (`curl -u sk_test_…:`). */
-function apiKeyOf(req: IncomingMessage): string {
-  const authorization = header(req, "authorization") ?? "";
-  let key: string | undefined;
-  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (bearer) key = bearer[1];
-  const basic = /^Basic\s+(\S+)$/i.exec(authorization);
-  if (basic) key = Buffer.from(basic[1]!, "base64").toString("utf8").split(":")[0];
-  if (!key) {
-    throw new StripeApiError(
-      401,
-      "invalid_request_error",
-      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
-    );
-  }
-  if (!/^(sk|rk)_test_\w+$/.test(key)) {
-    throw new StripeApiError(401, "invalid_request_error", `Invalid API Key provided: ${key.slice(0, 8)}…. The Stripe simulator accepts test-mode secret keys (sk_test_…) only.`);
-  }
-  return key;
-}
-
-/** Stripe's list object with `limit` (default 10, at most 100) and `starting_after` cursors. */
-function listPage(items: readonly (StripeObject | { id: string })[], params: Record<string, unknown>, url: string) {
-  const limitParam = params.limit === undefined ? 10 : Number(params.limit);
-  if (!Number.isInteger(limitParam) || limitParam < 1 || limitParam > 100) {
-    throw new StripeApiError(400, "invalid_request_error", "Invalid limit: must be an integer between 1 and 100.", "parameter_invalid_integer", "limit");
-  }
-  let start = 0;
-  if (typeof params.starting_after === "string") {
-    const index = items.findIndex((item) => (item as { id?: unknown }).id === params.starting_after);
-    if (index === -1) throw new StripeApiError(400, "invalid_request_error", `No such object: '${params.starting_after}'`, "resource_missing", "starting_after");
-    start = index + 1;
-  }
-  const data = items.slice(start, start + limitParam);
-  return { object: "list", data, has_more: start + limitParam < items.length, url };
 }
 
 /** The body as text, or undefined when it exceeds the limit. */
