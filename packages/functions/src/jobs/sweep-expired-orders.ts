@@ -2,16 +2,15 @@
 // `checkout.session.expired` (a lost or delayed webhook), releasing their stock exactly once.
 import type { Context } from "aws-lambda";
 import { sweepLapsedOrders } from "@shopwave/core/orders/sweep-lapsed-orders";
-import { countMetric, invocationLogger, metrics } from "../shared/observability";
+import { countMetric, runInvocation } from "../shared/observability";
 import { store } from "../shared/store";
 import { checkoutGateway } from "../shared/stripe";
 
 /** Stripe sends `checkout.session.expired` shortly after expiry; give it time to arrive first. */
 const graceSeconds = Number(process.env.SWEEP_GRACE_SECONDS ?? 300);
 
-export const handler = async (_event: unknown, context: Context) => {
-  const log = invocationLogger(context);
-  try {
+export const handler = (_event: unknown, context: Context) =>
+  runInvocation(context, {}, async (log) => {
     const result = await sweepLapsedOrders({ store, checkout: checkoutGateway }, { graceSeconds, limitPerShard: 100 });
     // Published only when non-zero: a custom metric costs per month for as long as it is published.
     if (result.outcomes.cancelled) countMetric("SweptOrdersCancelled", result.outcomes.cancelled);
@@ -21,7 +20,4 @@ export const handler = async (_event: unknown, context: Context) => {
     }
     log.info("sweep finished", { examined: result.examined, outcomes: result.outcomes });
     return result;
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+  });

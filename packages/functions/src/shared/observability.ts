@@ -22,3 +22,16 @@ export function invocationLogger(context: Context, keys: Record<string, unknown>
   log.addContext(context);
   return log;
 }
+
+/**
+ * Runs one invocation of any handler (HTTP, queue worker, scheduled job) with its own logger and
+ * publishes the metrics it counted however it ends, so no handler can forget either.
+ */
+export async function runInvocation<T>(context: Context, keys: Record<string, unknown>, run: (log: Logger) => Promise<T>): Promise<T> {
+  const log = invocationLogger(context, keys);
+  try {
+    return await run(log);
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+}

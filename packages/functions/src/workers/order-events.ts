@@ -6,7 +6,7 @@ import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { applyPaymentEvent, type PaymentEventOutcome } from "@shopwave/core/orders/apply-payment-event";
 import { StripeEventEnvelope, toPaymentEvent } from "@shopwave/core/payments/payment-event";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { countMetric, invocationLogger, metrics } from "../shared/observability";
+import { countMetric, runInvocation } from "../shared/observability";
 import { store } from "../shared/store";
 import { checkoutGateway } from "../shared/stripe";
 
@@ -55,9 +55,8 @@ async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent, context: Context) => {
-  const log = invocationLogger(context);
-  try {
+export const handler = (event: SQSEvent, context: Context) =>
+  runInvocation(context, {}, async (log) => {
     const response = await processPartialResponse(event, (record: SQSRecord) => handleRecord(record, log), processor, { context });
     if (response.batchItemFailures.length > 0) {
       countMetric("OrderEventFailures", response.batchItemFailures.length);
@@ -66,7 +65,4 @@ export const handler = async (event: SQSEvent, context: Context) => {
       });
     }
     return response;
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+  });
