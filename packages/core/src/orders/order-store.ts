@@ -1,6 +1,7 @@
-// Persistence of orders: creation together with its stock reservation, reads, and every status
-// transition as a write conditional on the current status (stock release rides in the same
-// transaction as the cancellation, so it happens exactly once however often it is attempted).
+// Persistence of orders: creation together with its stock reservation and hold counters, reads,
+// and every status transition as a write conditional on the current status (what leaving
+// PENDING_PAYMENT gives back, stock and holds, rides in the same transaction as the status
+// change, so it happens exactly once however often it is attempted).
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed, transactionCancellationReasons } from "../shared/dynamodb-errors";
 import { OutOfStock, type StockShortfall } from "../shared/domain-error";
@@ -8,6 +9,7 @@ import type { Store } from "../shared/store";
 import { transactWrite } from "../shared/transact-write";
 import { releaseStockItem, reserveStockItem } from "../inventory/stock-writes";
 import { OrderRecord, type CancellationReason, type OrderStatus } from "./order";
+import { chargeHoldItem, holdLimitRefusal, releaseHoldItem, type PlannedHold } from "./reservation-holds";
 
 export type TransitionOutcome =
   | { changed: true; order: OrderRecord }
@@ -21,13 +23,18 @@ export function pendingShardFor(orderId: string, shardCount: number): string {
   return `pending#${hash % shardCount}`;
 }
 
-/** Writes a new PENDING_PAYMENT order and reserves its stock, all or nothing. */
-export async function insertOrderReservingStock(store: Store, order: OrderRecord): Promise<void> {
+/**
+ * Writes a new PENDING_PAYMENT order, reserves its stock and charges its hold counters, all or
+ * nothing: the caps are checked atomically with the reservation they limit.
+ */
+export async function insertOrderReservingStock(store: Store, order: OrderRecord, holds: readonly PlannedHold[] = []): Promise<void> {
   const reservations = order.items.map((line) => reserveStockItem(store.tables.products, line));
+  const charges = holds.map((hold) => chargeHoldItem(store.tables.rateLimits, hold, order.expiresAt));
   try {
     await transactWrite(store.db, [
       ...reservations,
       { Put: { TableName: store.tables.orders, Item: order, ConditionExpression: "attribute_not_exists(id)" } },
+      ...charges,
     ]);
   } catch (error) {
     const reasons = transactionCancellationReasons(error);
@@ -44,7 +51,13 @@ export async function insertOrderReservingStock(store: Store, order: OrderRecord
         available: stock === undefined ? 0 : Math.max(0, Number(stock)),
       });
     });
+    // Sold out says more than "you hold too much": waiting for one's own holds would not help.
     if (shortfalls.length > 0) throw new OutOfStock(shortfalls);
+    const overCap = holds
+      .map((hold, index) => ({ hold, reason: reasons[reservations.length + 1 + index] }))
+      .filter(({ reason }) => reason?.Code === "ConditionalCheckFailed")
+      .map(({ hold, reason }) => ({ hold, item: reason!.Item }));
+    if (overCap.length > 0) throw holdLimitRefusal(overCap, new Date(order.createdAt));
     throw error;
   }
 }
@@ -112,22 +125,21 @@ async function transition(
   }
 }
 
+/** PENDING_PAYMENT → CONFIRMED; the order's holds are freed in the same transaction (the stock stays sold). */
 export function confirmOrder(
   store: Store,
   orderId: string,
   payment: { paymentIntentId: string | undefined },
   now: Date,
 ): Promise<TransitionOutcome> {
-  return transition(store, orderId, {
+  return leavePending(store, orderId, now, {
     set: `#status = :confirmed, updatedAt = :now${payment.paymentIntentId ? ", paymentIntentId = :pi" : ""}`,
-    remove: "pendingShard",
-    condition: "#status = :pending",
     values: {
       ":confirmed": "CONFIRMED" satisfies OrderStatus,
-      ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
-      ":now": now.toISOString(),
       ...(payment.paymentIntentId ? { ":pi": payment.paymentIntentId } : {}),
     },
+    releasesStock: false,
+    after: (order) => ({ ...order, status: "CONFIRMED", updatedAt: now.toISOString(), ...(payment.paymentIntentId ? { paymentIntentId: payment.paymentIntentId } : {}) }),
   });
 }
 
@@ -148,12 +160,27 @@ export function refundOrder(store: Store, orderId: string, paymentIntentId: stri
   });
 }
 
-/** PENDING_PAYMENT → CANCELLED and the order's stock back on the shelf, in one transaction. */
-export async function cancelOrder(
+/** PENDING_PAYMENT → CANCELLED, with the order's stock back on the shelf and its holds freed, in one transaction. */
+export function cancelOrder(store: Store, orderId: string, reason: CancellationReason, now: Date): Promise<TransitionOutcome> {
+  return leavePending(store, orderId, now, {
+    set: "#status = :cancelled, cancellationReason = :reason, updatedAt = :now",
+    values: { ":cancelled": "CANCELLED" satisfies OrderStatus, ":reason": reason },
+    releasesStock: true,
+    after: (order) => ({ ...order, status: "CANCELLED", cancellationReason: reason, updatedAt: now.toISOString() }),
+  });
+}
+
+/**
+ * Moves a pending order on, conditional on its still being PENDING_PAYMENT, in one transaction
+ * with what leaving that status gives back: its hold counters always, its stock on cancellation.
+ * The order is read first for its lines and holds (both fixed once it is written), so whichever
+ * of two racing transitions commits first is the only one that gives anything back.
+ */
+async function leavePending(
   store: Store,
   orderId: string,
-  reason: CancellationReason,
   now: Date,
+  change: { set: string; values: Record<string, unknown>; releasesStock: boolean; after: (order: OrderRecord) => OrderRecord },
 ): Promise<TransitionOutcome> {
   const order = await getOrderRecord(store, orderId);
   if (!order) return { changed: false, reason: "not_found" };
@@ -164,18 +191,14 @@ export async function cancelOrder(
         Update: {
           TableName: store.tables.orders,
           Key: { id: orderId },
-          UpdateExpression: "SET #status = :cancelled, cancellationReason = :reason, updatedAt = :now REMOVE pendingShard",
+          UpdateExpression: `SET ${change.set} REMOVE pendingShard`,
           ConditionExpression: "#status = :pending",
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":cancelled": "CANCELLED" satisfies OrderStatus,
-            ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
-            ":reason": reason,
-            ":now": now.toISOString(),
-          },
+          ExpressionAttributeValues: { ...change.values, ":pending": "PENDING_PAYMENT" satisfies OrderStatus, ":now": now.toISOString() },
         },
       },
-      ...order.items.map((line) => releaseStockItem(store.tables.products, line)),
+      ...(change.releasesStock ? order.items.map((line) => releaseStockItem(store.tables.products, line)) : []),
+      ...(order.holds ?? []).map((charge) => releaseHoldItem(store.tables.rateLimits, charge, now)),
     ]);
   } catch (error) {
     const reasons = transactionCancellationReasons(error);
@@ -183,7 +206,7 @@ export async function cancelOrder(
     throw error;
   }
   const { pendingShard: _removed, ...rest } = order;
-  return { changed: true, order: { ...rest, status: "CANCELLED", cancellationReason: reason, updatedAt: now.toISOString() } };
+  return { changed: true, order: change.after(rest) };
 }
 
 /** Pending orders whose reservation lapsed before `cutoff` (epoch seconds), oldest first, across every shard. */
