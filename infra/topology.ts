@@ -112,6 +112,21 @@ export type FunctionSetting =
   | "ORDER_HOLDS_PER_CLIENT"
   | "SWEEP_GRACE_SECONDS";
 
+/**
+ * What one shopper (email) and one client address (an IPv4 address, an IPv6 /64) may keep reserved
+ * in unpaid orders at once on a deployed stage, unless ORDER_HOLDS_PER_EMAIL / ORDER_HOLDS_PER_CLIENT
+ * are set for `sst deploy` ("off" disables one). Unset, the handler caps nothing: locally the
+ * per-email caps come from .env.example and the per-client ones are off, since every local client
+ * is 127.0.0.1. A real shopper has one pending order (the storefront resumes it on a retry and
+ * cancels it when the cart changes); three allow a second tab or device and a cancel that failed.
+ * An address may stand for a household or an office behind NAT, so it may hold more orders, but
+ * never more than 10 units of one product (one full order line).
+ */
+export const orderHoldDefaults = {
+  ORDER_HOLDS_PER_EMAIL: "orders=3,units=30,perProduct=10",
+  ORDER_HOLDS_PER_CLIENT: "orders=10,units=60,perProduct=10",
+} as const satisfies Partial<Record<FunctionSetting, string>>;
+
 export interface RouteDeclaration {
   readonly method: HttpMethod;
   /** API Gateway v2 path syntax: `{name}` is a path parameter. */

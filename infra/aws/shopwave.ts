@@ -12,18 +12,10 @@ import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
 import { createStorefront, createStorefrontRouter } from "./web";
-import { queues, storefront } from "../topology";
+import { orderHoldDefaults, queues, storefront } from "../topology";
 
 /** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
 export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
-/**
- * What one shopper (email) and one client address (IPv4 address, IPv6 /64) may keep reserved in
- * unpaid orders at once on a deployed stage, unless ORDER_HOLDS_PER_EMAIL / _CLIENT say otherwise
- * ("off" disables one). A real shopper has one pending order (the storefront resumes or cancels
- * it); an address may stand for a household or an office behind NAT, so it gets more.
- */
-export const DEFAULT_ORDER_HOLDS_PER_EMAIL = "orders=3,units=30,perProduct=10";
-export const DEFAULT_ORDER_HOLDS_PER_CLIENT = "orders=10,units=60,perProduct=10";
 
 export function shopwave() {
   const rules = stageRules($app.stage, process.env);
@@ -46,8 +38,8 @@ export function shopwave() {
     // On by default in the cloud (the rate limit and the per-client holds are off locally, where
     // every client is 127.0.0.1, so load tests measure the system).
     ORDER_RATE_LIMIT: process.env.ORDER_RATE_LIMIT?.trim() || DEFAULT_ORDER_RATE_LIMIT,
-    ORDER_HOLDS_PER_EMAIL: process.env.ORDER_HOLDS_PER_EMAIL?.trim() || DEFAULT_ORDER_HOLDS_PER_EMAIL,
-    ORDER_HOLDS_PER_CLIENT: process.env.ORDER_HOLDS_PER_CLIENT?.trim() || DEFAULT_ORDER_HOLDS_PER_CLIENT,
+    ORDER_HOLDS_PER_EMAIL: process.env.ORDER_HOLDS_PER_EMAIL?.trim() || orderHoldDefaults.ORDER_HOLDS_PER_EMAIL,
+    ORDER_HOLDS_PER_CLIENT: process.env.ORDER_HOLDS_PER_CLIENT?.trim() || orderHoldDefaults.ORDER_HOLDS_PER_CLIENT,
     ...deployTimeSetting("SWEEP_GRACE_SECONDS"),
   };
 

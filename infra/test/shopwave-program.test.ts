@@ -8,7 +8,7 @@ import { repoRoot } from "../../scripts/sst-platform";
 import { alarms } from "../alarms";
 import { queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
-import { crons, httpApi, lambdaRuntime, observability, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
+import { crons, httpApi, lambdaRuntime, observability, orderHoldDefaults, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { linksOf, renderSstEnv } from "./sst-env-file";
 import { runShopwaveProgram, type ProgramRun, type RecordedResource } from "./sst-program";
@@ -299,11 +299,12 @@ describe("every Shopwave function", () => {
     const productionEnv = env(functionFor(production, createOrder.handler));
     expect(productionEnv.ORDER_RESERVATION_MINUTES).toBeUndefined();
     expect(productionEnv.ORDER_RATE_LIMIT).toMatch(/^\d+\/\d+s$/);
+    expect(productionEnv).toMatchObject(orderHoldDefaults);
     expect(holdLimitsFrom(productionEnv)).toEqual({
       email: expect.objectContaining({ orders: expect.any(Number) }),
       client: expect.objectContaining({ orders: expect.any(Number) }),
     });
-    expect(env(functionFor(developer, createOrder.handler)).ORDER_HOLDS_PER_EMAIL).toBe(productionEnv.ORDER_HOLDS_PER_EMAIL);
+    expect(env(functionFor(developer, createOrder.handler)).ORDER_HOLDS_PER_EMAIL).toBe(orderHoldDefaults.ORDER_HOLDS_PER_EMAIL);
   });
 
   it("never sees a Stripe secret in plaintext: not in its environment, nor in any AWS resource", () => {

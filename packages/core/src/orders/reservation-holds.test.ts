@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { orderHoldDefaults, routes } from "@shopwave/infra/topology";
 import { HoldLimitReached } from "../shared/domain-error";
 import { MAX_LINES_PER_ORDER, MAX_QUANTITY_PER_LINE } from "./create-order";
 import {
@@ -29,6 +30,12 @@ describe("parseHolderLimits", () => {
       expect(() => parseHolderLimits(raw, "ORDER_HOLDS_PER_EMAIL")).toThrow(/ORDER_HOLDS_PER_EMAIL=.*not valid/);
     },
   );
+
+  it("accepts the deployed stages' defaults, which the create-order route is given", () => {
+    expect(holdLimitsFrom(orderHoldDefaults)).toEqual({ email: expect.any(Object), client: expect.any(Object) });
+    const createOrder = routes.find((route) => route.method === "POST" && route.path === "/orders")!;
+    expect(createOrder.settings).toEqual(expect.arrayContaining(Object.keys(orderHoldDefaults)));
+  });
 
   it("reads both holders from the environment", () => {
     expect(holdLimitsFrom({ ORDER_HOLDS_PER_EMAIL: "orders=3,units=30,perProduct=10", ORDER_HOLDS_PER_CLIENT: "off" })).toEqual({
