@@ -180,7 +180,14 @@ async function leavePending(
   store: Store,
   orderId: string,
   now: Date,
-  change: { set: string; values: Record<string, unknown>; releasesStock: boolean; after: (order: OrderRecord) => OrderRecord },
+  change: {
+    set: string;
+    values: Record<string, unknown>;
+    /** Further condition on the order, besides its being PENDING_PAYMENT. */
+    condition?: string;
+    releasesStock: boolean;
+    after: (order: OrderRecord) => OrderRecord;
+  },
 ): Promise<TransitionOutcome> {
   const order = await getOrderRecord(store, orderId);
   if (!order) return { changed: false, reason: "not_found" };
@@ -192,7 +199,7 @@ async function leavePending(
           TableName: store.tables.orders,
           Key: { id: orderId },
           UpdateExpression: `SET ${change.set} REMOVE pendingShard`,
-          ConditionExpression: "#status = :pending",
+          ConditionExpression: `#status = :pending${change.condition ? ` AND (${change.condition})` : ""}`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ...change.values, ":pending": "PENDING_PAYMENT" satisfies OrderStatus, ":now": now.toISOString() },
         },
