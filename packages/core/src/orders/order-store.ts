@@ -172,7 +172,7 @@ export function cancelOrder(store: Store, orderId: string, reason: CancellationR
 
 /**
  * Moves a pending order on, conditional on its still being PENDING_PAYMENT, in one transaction
- * with what leaving that status gives back: its hold counters always, its stock on cancellation.
+ * with what leaving that status gives back: its hold counters, and its stock on cancellation.
  * The order is read first for its lines and holds (both fixed once it is written), so whichever
  * of two racing transitions commits first is the only one that gives anything back.
  */
@@ -192,6 +192,12 @@ async function leavePending(
   const order = await getOrderRecord(store, orderId);
   if (!order) return { changed: false, reason: "not_found" };
   if (order.status !== "PENDING_PAYMENT") return { changed: false, reason: "status", order };
+  const condition = `#status = :pending${change.condition ? ` AND (${change.condition})` : ""}`;
+  const values = { ...change.values, ":pending": "PENDING_PAYMENT" satisfies OrderStatus, ":now": now.toISOString() };
+  // Nothing to give back (a confirmation of an order placed with the caps off): one conditional update does.
+  if (!change.releasesStock && !order.holds?.length) {
+    return transition(store, orderId, { set: change.set, remove: "pendingShard", condition, values });
+  }
   try {
     await transactWrite(store.db, [
       {
@@ -199,9 +205,9 @@ async function leavePending(
           TableName: store.tables.orders,
           Key: { id: orderId },
           UpdateExpression: `SET ${change.set} REMOVE pendingShard`,
-          ConditionExpression: `#status = :pending${change.condition ? ` AND (${change.condition})` : ""}`,
+          ConditionExpression: condition,
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ...change.values, ":pending": "PENDING_PAYMENT" satisfies OrderStatus, ":now": now.toISOString() },
+          ExpressionAttributeValues: values,
         },
       },
       ...(change.releasesStock ? order.items.map((line) => releaseStockItem(store.tables.products, line)) : []),
