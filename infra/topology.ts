@@ -37,7 +37,11 @@ export const tables = {
     attributes: { id: "S", pendingShard: "S", expiresAt: "N" },
     globalIndexes: [{ name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" }],
   },
-  /** Fixed-window request counters (e.g. order creation per client IP), expiring through TTL. */
+  /**
+   * Abuse-control counters, expiring through TTL: fixed-window request counters (order creation
+   * per client IP) and reservation holds (`hold#…`: what one email or client address keeps
+   * reserved in unpaid orders, charged and released in the orders' own transactions).
+   */
   rateLimits: {
     resource: "RateLimitsTable",
     hashKey: "id",
@@ -88,7 +92,8 @@ export const queues = {
       timeoutSeconds: 10,
       memoryMb: 512,
       // Stripe: an expiry is checked against the session's state before stock is released.
-      link: ["OrdersTable", "ProductsTable", "StripeSecretKey"],
+      // RateLimitsTable: confirming or cancelling an order frees its reservation holds.
+      link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
     },
   },
 } as const satisfies Record<string, QueueDeclaration>;
@@ -99,7 +104,28 @@ export type HttpMethod = "GET" | "POST";
  * Configuration a function reads from its environment (besides SST `Resource` links). Only the
  * functions that declare a setting receive it on AWS; locally every handler sees the whole env.
  */
-export type FunctionSetting = "STOREFRONT_URL" | "ORDER_RESERVATION_MINUTES" | "ORDER_RATE_LIMIT" | "SWEEP_GRACE_SECONDS";
+export type FunctionSetting =
+  | "STOREFRONT_URL"
+  | "ORDER_RESERVATION_MINUTES"
+  | "ORDER_RATE_LIMIT"
+  | "ORDER_HOLDS_PER_EMAIL"
+  | "ORDER_HOLDS_PER_CLIENT"
+  | "SWEEP_GRACE_SECONDS";
+
+/**
+ * What one shopper (email) and one client address (an IPv4 address, an IPv6 /64) may keep reserved
+ * in unpaid orders at once on a deployed stage, unless ORDER_HOLDS_PER_EMAIL / ORDER_HOLDS_PER_CLIENT
+ * are set for `sst deploy` ("off" disables one). Unset, the handler caps nothing: locally the
+ * per-email caps come from .env.example and the per-client ones are off, since every local client
+ * is 127.0.0.1. A real shopper has one pending order (the storefront resumes it on a retry and
+ * cancels it when the cart changes); three allow a second tab or device and a cancel that failed.
+ * An address may stand for a household or an office behind NAT, so it may hold more orders, but
+ * never more than 10 units of one product (one full order line).
+ */
+export const orderHoldDefaults = {
+  ORDER_HOLDS_PER_EMAIL: "orders=3,units=30,perProduct=10",
+  ORDER_HOLDS_PER_CLIENT: "orders=10,units=60,perProduct=10",
+} as const satisfies Partial<Record<FunctionSetting, string>>;
 
 export interface RouteDeclaration {
   readonly method: HttpMethod;
@@ -128,18 +154,20 @@ export const routes = [
     memoryMb: 1024,
     link: ["ProductsTable", "OrdersTable", "RateLimitsTable", "StripeSecretKey"],
     // Checkout's success/cancel URLs point at the storefront; the reservation sets the session's
-    // expiry; ORDER_RATE_LIMIT (e.g. 10/60s) limits orders per client IP.
-    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT"],
+    // expiry; ORDER_RATE_LIMIT (e.g. 10/60s) limits orders per client IP; ORDER_HOLDS_PER_EMAIL
+    // and ORDER_HOLDS_PER_CLIENT (e.g. orders=3,units=30,perProduct=10) cap what one shopper or
+    // client address keeps reserved in unpaid orders.
+    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "ORDER_HOLDS_PER_EMAIL", "ORDER_HOLDS_PER_CLIENT"],
   },
   { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
   {
     method: "POST",
     path: "/orders/{id}/cancel",
     handler: `${api}/cancel-order.handler`,
-    // Expires the Checkout Session (Stripe, up to 3 attempts) before releasing the stock.
+    // Expires the Checkout Session (Stripe, up to 3 attempts) before releasing the stock and holds.
     timeoutSeconds: 20,
     memoryMb: 512,
-    link: ["OrdersTable", "ProductsTable", "StripeSecretKey"],
+    link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
   },
   {
     method: "POST",
@@ -169,7 +197,7 @@ export const crons = {
     everyMinutes: 5,
     timeoutSeconds: 60,
     memoryMb: 256,
-    link: ["OrdersTable", "ProductsTable", "StripeSecretKey"],
+    link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
     settings: ["SWEEP_GRACE_SECONDS"],
   },
 } as const satisfies Record<string, CronDeclaration>;

@@ -12,7 +12,7 @@ import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
 import { createStorefront, createStorefrontRouter } from "./web";
-import { queues, storefront } from "../topology";
+import { orderHoldDefaults, queues, storefront } from "../topology";
 
 /** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
 export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
@@ -35,8 +35,11 @@ export function shopwave() {
     STOREFRONT_URL: storefrontUrl,
     // Optional deploy-time overrides (e.g. in .env.<stage>); the handlers' defaults apply otherwise.
     ...deployTimeSetting("ORDER_RESERVATION_MINUTES"),
-    // On by default in the cloud (off locally, so load tests measure the system).
+    // On by default in the cloud (the rate limit and the per-client holds are off locally, where
+    // every client is 127.0.0.1, so load tests measure the system).
     ORDER_RATE_LIMIT: process.env.ORDER_RATE_LIMIT?.trim() || DEFAULT_ORDER_RATE_LIMIT,
+    ORDER_HOLDS_PER_EMAIL: process.env.ORDER_HOLDS_PER_EMAIL?.trim() || orderHoldDefaults.ORDER_HOLDS_PER_EMAIL,
+    ORDER_HOLDS_PER_CLIENT: process.env.ORDER_HOLDS_PER_CLIENT?.trim() || orderHoldDefaults.ORDER_HOLDS_PER_CLIENT,
     ...deployTimeSetting("SWEEP_GRACE_SECONDS"),
   };
 

@@ -8,7 +8,8 @@ import { repoRoot } from "../../scripts/sst-platform";
 import { alarms } from "../alarms";
 import { queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
-import { crons, httpApi, lambdaRuntime, observability, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
+import { crons, httpApi, lambdaRuntime, observability, orderHoldDefaults, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
+import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { linksOf, renderSstEnv } from "./sst-env-file";
 import { runShopwaveProgram, type ProgramRun, type RecordedResource } from "./sst-program";
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
   developer = await runShopwaveProgram({
     stage: "alice",
     secrets: secretValues,
-    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", SHOPWAVE_ALARMS: "on" },
+    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", ORDER_HOLDS_PER_CLIENT: "off", SHOPWAVE_ALARMS: "on" },
   });
   production = await runShopwaveProgram({ stage: "production", secrets: secretValues });
   live = await runShopwaveProgram({ stage: "bob", dev: true, secrets: secretValues });
@@ -282,7 +283,7 @@ describe("every Shopwave function", () => {
         POWERTOOLS_LOG_LEVEL: observability.logLevel,
       });
       const settings = new Set<string>("settings" in declared && declared.settings ? declared.settings : []);
-      for (const name of ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "SWEEP_GRACE_SECONDS", "STRIPE_API_BASE_URL"]) {
+      for (const name of ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "ORDER_HOLDS_PER_EMAIL", "ORDER_HOLDS_PER_CLIENT", "SWEEP_GRACE_SECONDS", "STRIPE_API_BASE_URL"]) {
         if (!settings.has(name)) expect(variables[name], `${declared.what} ${name}`).toBeUndefined();
       }
     }
@@ -291,10 +292,19 @@ describe("every Shopwave function", () => {
       STOREFRONT_URL: developer.outputs.storefront,
       ORDER_RESERVATION_MINUTES: "45",
       ORDER_RATE_LIMIT: "off",
+      ORDER_HOLDS_PER_CLIENT: "off",
     });
-    // Unset at deploy time: the handler's own reservation default applies; orders are rate-limited.
-    expect(env(functionFor(production, createOrder.handler)).ORDER_RESERVATION_MINUTES).toBeUndefined();
-    expect(env(functionFor(production, createOrder.handler)).ORDER_RATE_LIMIT).toMatch(/^\d+\/\d+s$/);
+    // Unset at deploy time: the handler's own reservation default applies; orders are rate-limited
+    // and what one shopper or client may hold is capped, with settings the handler accepts.
+    const productionEnv = env(functionFor(production, createOrder.handler));
+    expect(productionEnv.ORDER_RESERVATION_MINUTES).toBeUndefined();
+    expect(productionEnv.ORDER_RATE_LIMIT).toMatch(/^\d+\/\d+s$/);
+    expect(productionEnv).toMatchObject(orderHoldDefaults);
+    expect(holdLimitsFrom(productionEnv)).toEqual({
+      email: expect.objectContaining({ orders: expect.any(Number) }),
+      client: expect.objectContaining({ orders: expect.any(Number) }),
+    });
+    expect(env(functionFor(developer, createOrder.handler)).ORDER_HOLDS_PER_EMAIL).toBe(orderHoldDefaults.ORDER_HOLDS_PER_EMAIL);
   });
 
   it("never sees a Stripe secret in plaintext: not in its environment, nor in any AWS resource", () => {

@@ -26,6 +26,8 @@ export interface FlashSaleOptions {
   settleTimeoutMs?: number;
   /** Tags shopper emails so a run's orders can be told apart in the table. */
   runId: string;
+  /** The client address shopper `index` orders from (X-Forwarded-For), for a stack that trusts it. */
+  clientAddressOf?: (index: number) => string;
   onProgress?: (progress: FlashSaleProgress) => void;
 }
 
@@ -124,6 +126,7 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
         api,
         productId: options.productId,
         email: `shopper-${index}@${options.runId}.load.example`,
+        ...(options.clientAddressOf ? { clientAddress: options.clientAddressOf(index) } : {}),
         cardNumber: options.cardNumber ?? "4242 4242 4242 4242",
         pollMs: options.pollMs ?? 1000,
         settleTimeoutMs: options.settleTimeoutMs ?? 60_000,

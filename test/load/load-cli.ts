@@ -4,7 +4,7 @@
 // non-zero unless the database shows nothing oversold and nothing lost.
 //
 // Usage: npm run load -- [--shoppers N] [--stock S] [--concurrency C] [--arrival-rate R | --duration D]
-//          [--target URL --products-table T --orders-table T --dlq-url URL] [--json FILE] [--report FILE]
+//          [--target URL --products-table T --orders-table T --dlq-url URL] [--hoarders H] [--json FILE] [--report FILE]
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -21,7 +21,10 @@ import { renderHtmlReport } from "./html-report";
 import { buildLoadReport, formatLoadReport, type LoadReport } from "./load-report";
 import { RealStripeCheckoutError } from "./shopper";
 import { startStackProcess, type StackProcess } from "./stack-process";
-import { queueDepth, readDatabaseVerdict, type DatabaseReading } from "./verdict";
+import { queueDepth, readDatabaseVerdict, readOrdersSince, type DatabaseReading } from "./verdict";
+import { formatHoardingReport, startHoarders, unitsHeldBy, type Hoarding, type HoardingReport } from "./hoarders";
+import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
+import { orderHoldDefaults } from "@shopwave/infra/topology";
 
 const usage = `npm run load -- [options]
   --shoppers N          shoppers in the sale (default 1000)
@@ -37,6 +40,12 @@ const usage = `npm run load -- [options]
   --poller-concurrency P  local stack only: queue pollers (default: the stack's own default)
   --poll-ms MS          how often shoppers poll their order page (default 1000, as the storefront)
   --settle-timeout S    seconds a shopper waits for its paid order to settle (default 60)
+  --hoarders H          local stack only: H scripted hoarders try to keep the item reserved (fresh email per
+                        order, one IPv6 /64) while the shoppers buy; each shopper gets its own client address.
+                        The stack runs with a deployed stage's hold limits (ORDER_HOLDS_PER_EMAIL / _CLIENT in
+                        the environment override them, "off" shows the sale without them); exit 1 if the
+                        hoarders end up holding more than one client address may
+  --hoard-quantity Q    units per hoarder order (default 2)
   --check-since ISO     no shoppers: only read the verdict of a sale run elsewhere (e.g. by Artillery)
                         since that time, with --target, the tables and --stock (the stock it started with)
   --json FILE           write the report as JSON
@@ -72,6 +81,8 @@ async function main(): Promise<number> {
       "poll-ms": { type: "string" },
       "settle-timeout": { type: "string" },
       "check-since": { type: "string" },
+      hoarders: { type: "string" },
+      "hoard-quantity": { type: "string" },
       json: { type: "string" },
       report: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -94,6 +105,11 @@ async function main(): Promise<number> {
         : { kind: "burst" };
   const productId = values.product ?? FLASH_SALE_PRODUCT_ID;
   const reportFile = path.resolve(values.report ?? path.join(repoRoot, ".artifacts/load/flash-sale.html"));
+  const hoarders = values.hoarders === undefined ? 0 : positiveInt("hoarders", values.hoarders);
+  const hoardQuantity = positiveInt("hoard-quantity", values["hoard-quantity"], 2);
+  // Hoarders need a gateway that takes client addresses from X-Forwarded-For: only the local one does.
+  if (hoarders > 0 && values.target !== undefined) throw new UsageError("--hoarders runs against the local stack only (it needs to give each client its own address)");
+  const holdSettings = hoarders > 0 ? stageHoldSettings() : undefined;
   if (values.target === undefined && (values["products-table"] || values["orders-table"] || values["dlq-url"])) {
     throw new UsageError("--products-table, --orders-table and --dlq-url go with --target (the local stack's own are used otherwise)");
   }
@@ -121,6 +137,7 @@ async function main(): Promise<number> {
       stack = await startStackProcess({
         logFile,
         ...(values["poller-concurrency"] ? { pollerConcurrency: positiveInt("poller-concurrency", values["poller-concurrency"]) } : {}),
+        ...(holdSettings ? { handlerEnv: holdSettings, trustForwardedFor: true } : {}),
       });
       const started = stack;
       cleanup.push(() => started.stop());
@@ -157,6 +174,14 @@ async function main(): Promise<number> {
     const dlqBefore = dlqUrl ? await queueDepth(sqs, dlqUrl) : null;
 
     const runId = randomId("run").slice(4, 14);
+    let hoarding: Hoarding | undefined;
+    if (hoarders > 0) {
+      process.stderr.write(`${hoarders} hoarders start on ${productId}; the doors open for the shoppers once the hold limits refuse them (at most 10 s)…\n`);
+      hoarding = startHoarders({ apiUrl: target, productId, hoarders, quantity: hoardQuantity, runId });
+      const started = hoarding;
+      cleanup.push(async () => void (await started.stop()));
+      await hoarding.saturated(10_000);
+    }
     const bar = createProgressBar(shoppers);
     const run = await runFlashSale({
       apiUrl: target,
@@ -165,10 +190,14 @@ async function main(): Promise<number> {
       concurrency,
       arrival,
       runId,
+      // Each shopper its own client (198.18.0.0/15 is set aside for benchmarks), so only the hoarders share one.
+      ...(hoarding ? { clientAddressOf: (index: number) => `198.18.${(index >> 8) & 255}.${index & 255}` } : {}),
       ...(values["poll-ms"] ? { pollMs: positiveInt("poll-ms", values["poll-ms"]) } : {}),
       ...(values["settle-timeout"] ? { settleTimeoutMs: positiveInt("settle-timeout", values["settle-timeout"]) * 1000 } : {}),
       onProgress: bar.update,
     }).finally(bar.stop);
+    // The sale is over when its shoppers are done: the hoarders stop before the verdict is read.
+    const hoarded = hoarding ? await hoarding.stop() : undefined;
 
     let database: DatabaseReading | null = null;
     if (tables.products && tables.orders && stockAtStart !== null) {
@@ -187,7 +216,26 @@ async function main(): Promise<number> {
       notChecked,
     });
     console.log(`\n${formatLoadReport(report)}\n`);
-    writeReports(report, values.json, reportFile);
+    let hoardingReport: HoardingReport | undefined;
+    if (hoarded && holdSettings && tables.orders) {
+      const result = hoarded;
+      const orders = await readOrdersSince({ db, tables: { products: tables.products!, orders: tables.orders } }, stockResetAt);
+      const client = holdLimitsFrom(holdSettings).client;
+      const capPerClient = client ? Math.min(client.perProduct, client.units, client.orders * hoardQuantity) : null;
+      const unitsHeldAtEnd = unitsHeldBy(orders, result.emailDomain, productId);
+      hoardingReport = {
+        ...result,
+        settings: holdSettings,
+        unitsHeldAtEnd,
+        capPerClient,
+        realShoppersConfirmed: report.ordersConfirmed,
+        realShoppersSoldOut: report.ordersRejectedSoldOut,
+        withinCap: capPerClient === null ? null : Math.max(unitsHeldAtEnd, result.unitsReserved) <= capPerClient,
+      };
+      console.log(`${formatHoardingReport(hoardingReport)}\n`);
+    }
+    writeReports(report, values.json, reportFile, hoardingReport);
+    if (hoardingReport?.withinCap === false) return 1;
     return report.verdict === "pass" ? 0 : report.verdict === "fail" ? 1 : 2;
   } finally {
     for (const fn of cleanup.reverse()) await fn();
@@ -245,10 +293,18 @@ async function checkOnly(input: {
   return result.verdict === "fail" ? 1 : 2;
 }
 
-function writeReports(report: LoadReport, jsonFile: string | undefined, htmlFile: string): void {
+/** The hold limits of a deployed stage, unless the environment names others ("off" to see the sale without them). */
+function stageHoldSettings(): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(orderHoldDefaults)) settings[name] = process.env[name]?.trim() || value;
+  holdLimitsFrom(settings); // a bad override fails here, before any stack starts
+  return settings;
+}
+
+function writeReports(report: LoadReport, jsonFile: string | undefined, htmlFile: string, hoarding?: HoardingReport): void {
   if (jsonFile) {
     mkdirSync(path.dirname(path.resolve(jsonFile)), { recursive: true });
-    writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(jsonFile, `${JSON.stringify(hoarding ? { ...report, hoarding } : report, null, 2)}\n`);
     console.log(`JSON report: ${jsonFile}`);
   }
   mkdirSync(path.dirname(htmlFile), { recursive: true });

@@ -48,6 +48,8 @@ export interface ShopperOptions {
   settleTimeoutMs: number;
   /** How many times a 503 + Retry-After from POST /orders is retried, as a storefront would. */
   maxUnavailableRetries: number;
+  /** Sent as X-Forwarded-For with the order, for a stack that trusts it (each shopper its own client). */
+  clientAddress?: string;
   /** Milliseconds since the run's start. */
   clock: () => number;
   record: (sample: StepSample<ShopperStep>) => void;
@@ -106,7 +108,11 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
     ordered = true;
     let response;
     try {
-      response = await api.post("/orders", { email: options.email, items: [{ productId: options.productId, quantity: 1 }] });
+      response = await api.post(
+        "/orders",
+        { email: options.email, items: [{ productId: options.productId, quantity: 1 }] },
+        options.clientAddress ? { "x-forwarded-for": options.clientAddress } : undefined,
+      );
     } catch (error) {
       record({ step: "orderCreate", atMs: clock(), ms: clock() - t0, ok: false });
       return fail(`POST /orders: ${networkErrorKind(error)}`);

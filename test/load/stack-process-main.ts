@@ -25,6 +25,8 @@ const stack = await startLocalStack({
   storefrontUrl: env.STOREFRONT_URL || "http://localhost:3000",
   seed: seedProducts,
   ...(options.pollerConcurrency === undefined ? {} : { pollerConcurrency: options.pollerConcurrency }),
+  ...(options.handlerEnv ? { handlerEnv: options.handlerEnv } : {}),
+  ...(options.trustForwardedFor ? { trustForwardedFor: true } : {}),
 }).catch((error: unknown) => {
   send({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exit(1);

@@ -9,6 +9,10 @@ import type { LocalStack } from "@shopwave/local/stack/local-stack";
 
 export interface StackProcessOptions {
   pollerConcurrency?: number;
+  /** Settings for the handlers on top of .env.example / .env (e.g. the hold limits of a stage). */
+  handlerEnv?: Record<string, string>;
+  /** The gateway takes each request's client address from X-Forwarded-For (one generator, many clients). */
+  trustForwardedFor?: boolean;
   /** Extra Node flags for the stack's process, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile it. */
   nodeOptions?: string[];
 }
@@ -44,7 +48,14 @@ export async function startStackProcess(options: StackProcessOptions & { logFile
   const log = openSync(options.logFile, "w");
   const child = fork(entry, [], {
     execArgv: ["--import", "tsx", ...(options.nodeOptions ?? [])],
-    env: { ...process.env, SHOPWAVE_STACK_PROCESS_OPTIONS: JSON.stringify({ pollerConcurrency: options.pollerConcurrency }) },
+    env: {
+      ...process.env,
+      SHOPWAVE_STACK_PROCESS_OPTIONS: JSON.stringify({
+        pollerConcurrency: options.pollerConcurrency,
+        handlerEnv: options.handlerEnv,
+        trustForwardedFor: options.trustForwardedFor,
+      } satisfies StackProcessOptions),
+    },
     stdio: ["ignore", log, log, "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

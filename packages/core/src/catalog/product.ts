@@ -19,5 +19,7 @@ export const Product = z.object({
   /** Root-relative path served by the storefront (no external hosts), or an absolute URL. */
   imageUrl: z.string().min(1),
   stock: z.number().int().nonnegative(),
+  /** A hot item's lower cap on units one customer may hold in unpaid orders at once (see reservation-holds.ts). */
+  maxPerCustomer: z.number().int().positive().optional(),
 });
 export type Product = z.infer<typeof Product>;

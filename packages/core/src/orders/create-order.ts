@@ -12,6 +12,7 @@ import { newAccessToken } from "./access-token";
 import type { OrderLine, OrderRecord, OrderView } from "./order";
 import { toOrderView } from "./order";
 import { attachCheckoutSession, cancelOrder, insertOrderReservingStock, pendingShardFor } from "./order-store";
+import { planHolds, type HoldLimits } from "./reservation-holds";
 
 export const MAX_QUANTITY_PER_LINE = 10;
 export const MAX_LINES_PER_ORDER = 20;
@@ -78,8 +79,17 @@ export function mergeLines(items: CreateOrderInput["items"]): { productId: strin
 }
 
 export async function createOrder(
-  deps: { store: Store; checkout: CheckoutGateway; settings: CreateOrderSettings; now?: () => Date },
+  deps: {
+    store: Store;
+    checkout: CheckoutGateway;
+    settings: CreateOrderSettings;
+    /** Caps on what one email / client address may hold in unpaid orders (none when absent). */
+    holdLimits?: HoldLimits;
+    now?: () => Date;
+  },
   input: CreateOrderInput,
+  /** Who is asking, as far as the holds are concerned: the client's address (API Gateway's sourceIp). */
+  caller: { clientAddress?: string } = {},
 ): Promise<PlacedOrder> {
   const now = deps.now?.() ?? new Date();
   const requested = mergeLines(input.items);
@@ -117,6 +127,16 @@ export async function createOrder(
     );
   }
 
+  // Throws before any write when this order alone is over a cap; the counters in the
+  // transaction below decide the rest, atomically with the reservation.
+  const holds = deps.holdLimits
+    ? planHolds(
+        { email: input.email, ...(caller.clientAddress === undefined ? {} : { clientAddress: caller.clientAddress }) },
+        requested.map((line) => ({ ...line, maxPerCustomer: products.get(line.productId)!.maxPerCustomer })),
+        deps.holdLimits,
+      )
+    : [];
+
   const id = randomId("ord");
   const token = newAccessToken();
   const expiresAt = Math.floor(now.getTime() / 1000) + deps.settings.reservationMinutes * 60;
@@ -132,8 +152,9 @@ export async function createOrder(
     updatedAt: now.toISOString(),
     expiresAt,
     pendingShard: pendingShardFor(id, deps.store.indexes.pendingByExpiry.shardCount),
+    ...(holds.length > 0 ? { holds: holds.map(({ key, units, orders }) => ({ key, units, orders })) } : {}),
   };
-  await insertOrderReservingStock(deps.store, record);
+  await insertOrderReservingStock(deps.store, record, holds);
 
   let session;
   try {

@@ -1,6 +1,7 @@
-// Persistence of orders: creation together with its stock reservation, reads, and every status
-// transition as a write conditional on the current status (stock release rides in the same
-// transaction as the cancellation, so it happens exactly once however often it is attempted).
+// Persistence of orders: creation together with its stock reservation and hold counters, reads,
+// and every status transition as a write conditional on the current status (what leaving
+// PENDING_PAYMENT gives back, stock and holds, rides in the same transaction as the status
+// change, so it happens exactly once however often it is attempted).
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed, transactionCancellationReasons } from "../shared/dynamodb-errors";
 import { OutOfStock, type StockShortfall } from "../shared/domain-error";
@@ -8,6 +9,7 @@ import type { Store } from "../shared/store";
 import { transactWrite } from "../shared/transact-write";
 import { releaseStockItem, reserveStockItem } from "../inventory/stock-writes";
 import { OrderRecord, type CancellationReason, type OrderStatus, type PaymentMismatchRecord } from "./order";
+import { chargeHoldItem, holdLimitRefusal, releaseHoldItem, type PlannedHold } from "./reservation-holds";
 
 export type TransitionOutcome =
   | { changed: true; order: OrderRecord }
@@ -21,13 +23,18 @@ export function pendingShardFor(orderId: string, shardCount: number): string {
   return `pending#${hash % shardCount}`;
 }
 
-/** Writes a new PENDING_PAYMENT order and reserves its stock, all or nothing. */
-export async function insertOrderReservingStock(store: Store, order: OrderRecord): Promise<void> {
+/**
+ * Writes a new PENDING_PAYMENT order, reserves its stock and charges its hold counters, all or
+ * nothing: the caps are checked atomically with the reservation they limit.
+ */
+export async function insertOrderReservingStock(store: Store, order: OrderRecord, holds: readonly PlannedHold[] = []): Promise<void> {
   const reservations = order.items.map((line) => reserveStockItem(store.tables.products, line));
+  const charges = holds.map((hold) => chargeHoldItem(store.tables.rateLimits, hold, order.expiresAt));
   try {
     await transactWrite(store.db, [
       ...reservations,
       { Put: { TableName: store.tables.orders, Item: order, ConditionExpression: "attribute_not_exists(id)" } },
+      ...charges,
     ]);
   } catch (error) {
     const reasons = transactionCancellationReasons(error);
@@ -44,7 +51,13 @@ export async function insertOrderReservingStock(store: Store, order: OrderRecord
         available: stock === undefined ? 0 : Math.max(0, Number(stock)),
       });
     });
+    // Sold out says more than "you hold too much": waiting for one's own holds would not help.
     if (shortfalls.length > 0) throw new OutOfStock(shortfalls);
+    const overCap = holds
+      .map((hold, index) => ({ hold, reason: reasons[reservations.length + 1 + index] }))
+      .filter(({ reason }) => reason?.Code === "ConditionalCheckFailed")
+      .map(({ hold, reason }) => ({ hold, item: reason!.Item }));
+    if (overCap.length > 0) throw holdLimitRefusal(overCap, new Date(order.createdAt));
     throw error;
   }
 }
@@ -113,8 +126,9 @@ async function transition(
 }
 
 /**
- * PENDING_PAYMENT → CONFIRMED for a payment already bound to the order (payment-binding.ts); the
- * write is also conditional on the order's own session, so nothing can confirm it through another.
+ * PENDING_PAYMENT → CONFIRMED for a payment already bound to the order (payment-binding.ts), with
+ * the order's holds freed in the same transaction (the stock stays sold). The write is also
+ * conditional on the order's own session, so nothing can confirm it through another.
  */
 export function confirmOrder(
   store: Store,
@@ -122,17 +136,16 @@ export function confirmOrder(
   payment: { sessionId: string; paymentIntentId: string },
   now: Date,
 ): Promise<TransitionOutcome> {
-  return transition(store, orderId, {
+  return leavePending(store, orderId, now, {
     set: "#status = :confirmed, updatedAt = :now, paymentIntentId = :pi",
-    remove: "pendingShard",
-    condition: "#status = :pending AND checkoutSessionId = :sessionId",
+    condition: "checkoutSessionId = :sessionId",
     values: {
       ":confirmed": "CONFIRMED" satisfies OrderStatus,
-      ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
-      ":now": now.toISOString(),
       ":pi": payment.paymentIntentId,
       ":sessionId": payment.sessionId,
     },
+    releasesStock: false,
+    after: (order) => ({ ...order, status: "CONFIRMED", updatedAt: now.toISOString(), paymentIntentId: payment.paymentIntentId }),
   });
 }
 
@@ -153,34 +166,58 @@ export function refundOrder(store: Store, orderId: string, paymentIntentId: stri
   });
 }
 
-/** PENDING_PAYMENT → CANCELLED and the order's stock back on the shelf, in one transaction. */
-export async function cancelOrder(
+/** PENDING_PAYMENT → CANCELLED, with the order's stock back on the shelf and its holds freed, in one transaction. */
+export function cancelOrder(store: Store, orderId: string, reason: CancellationReason, now: Date): Promise<TransitionOutcome> {
+  return leavePending(store, orderId, now, {
+    set: "#status = :cancelled, cancellationReason = :reason, updatedAt = :now",
+    values: { ":cancelled": "CANCELLED" satisfies OrderStatus, ":reason": reason },
+    releasesStock: true,
+    after: (order) => ({ ...order, status: "CANCELLED", cancellationReason: reason, updatedAt: now.toISOString() }),
+  });
+}
+
+/**
+ * Moves a pending order on, conditional on its still being PENDING_PAYMENT, in one transaction
+ * with what leaving that status gives back: its hold counters, and its stock on cancellation.
+ * The order is read first for its lines and holds (both fixed once it is written), so whichever
+ * of two racing transitions commits first is the only one that gives anything back.
+ */
+async function leavePending(
   store: Store,
   orderId: string,
-  reason: CancellationReason,
   now: Date,
+  change: {
+    set: string;
+    values: Record<string, unknown>;
+    /** Further condition on the order, besides its being PENDING_PAYMENT. */
+    condition?: string;
+    releasesStock: boolean;
+    after: (order: OrderRecord) => OrderRecord;
+  },
 ): Promise<TransitionOutcome> {
   const order = await getOrderRecord(store, orderId);
   if (!order) return { changed: false, reason: "not_found" };
   if (order.status !== "PENDING_PAYMENT") return { changed: false, reason: "status", order };
+  const condition = `#status = :pending${change.condition ? ` AND (${change.condition})` : ""}`;
+  const values = { ...change.values, ":pending": "PENDING_PAYMENT" satisfies OrderStatus, ":now": now.toISOString() };
+  // Nothing to give back (a confirmation of an order placed with the caps off): one conditional update does.
+  if (!change.releasesStock && !order.holds?.length) {
+    return transition(store, orderId, { set: change.set, remove: "pendingShard", condition, values });
+  }
   try {
     await transactWrite(store.db, [
       {
         Update: {
           TableName: store.tables.orders,
           Key: { id: orderId },
-          UpdateExpression: "SET #status = :cancelled, cancellationReason = :reason, updatedAt = :now REMOVE pendingShard",
-          ConditionExpression: "#status = :pending",
+          UpdateExpression: `SET ${change.set} REMOVE pendingShard`,
+          ConditionExpression: condition,
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":cancelled": "CANCELLED" satisfies OrderStatus,
-            ":pending": "PENDING_PAYMENT" satisfies OrderStatus,
-            ":reason": reason,
-            ":now": now.toISOString(),
-          },
+          ExpressionAttributeValues: values,
         },
       },
-      ...order.items.map((line) => releaseStockItem(store.tables.products, line)),
+      ...(change.releasesStock ? order.items.map((line) => releaseStockItem(store.tables.products, line)) : []),
+      ...(order.holds ?? []).map((charge) => releaseHoldItem(store.tables.rateLimits, charge, now)),
     ]);
   } catch (error) {
     const reasons = transactionCancellationReasons(error);
@@ -188,7 +225,7 @@ export async function cancelOrder(
     throw error;
   }
   const { pendingShard: _removed, ...rest } = order;
-  return { changed: true, order: { ...rest, status: "CANCELLED", cancellationReason: reason, updatedAt: now.toISOString() } };
+  return { changed: true, order: change.after(rest) };
 }
 
 /** How many mismatched payment events an order keeps (an item must stay far below 400 KB). */

@@ -1,6 +1,7 @@
 // The order: its status state machine, the stored record and the public view the API returns.
 import * as z from "zod";
 import { Currency, ProductId } from "../catalog/product";
+import { HoldCharge } from "./reservation-holds";
 
 export const OrderStatus = z.enum(["PENDING_PAYMENT", "CONFIRMED", "CANCELLED", "REFUNDED"]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
@@ -74,6 +75,8 @@ export const OrderRecord = z.object({
   latePaymentRefund: z.object({ paymentIntentId: z.string(), refundId: z.string().optional(), refundedAt: z.string() }).optional(),
   /** Present only while PENDING_PAYMENT: the sparse index the sweeper reads. */
   pendingShard: z.string().optional(),
+  /** The hold counters this order charged (reservation-holds.ts), given back when it leaves PENDING_PAYMENT. */
+  holds: z.array(HoldCharge).optional(),
 });
 export type OrderRecord = z.infer<typeof OrderRecord>;
 

@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | "PAYMENT_PROVIDER_UNAVAILABLE"
   | "CONCURRENCY_LIMIT"
   | "RATE_LIMITED"
+  | "HOLD_LIMIT_REACHED"
   | "ORDER_NOT_CANCELLABLE";
 
 export class DomainError extends Error {
@@ -74,5 +75,36 @@ export class RateLimited extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super("RATE_LIMITED", message);
+  }
+}
+
+/** One cap a new order would have broken: whose, which, the cap, what is held and what was asked. */
+export interface HoldLimitBreach {
+  holder: "email" | "client";
+  limit: "orders" | "units" | "perProduct";
+  productId?: string;
+  max: number;
+  /** What the holder already has reserved (unknown when the request alone is over the cap). */
+  held?: number;
+  requested: number;
+}
+
+/**
+ * The holder already keeps as much stock reserved in unpaid orders as one holder may. Paying for
+ * or cancelling a pending order frees its hold at once; otherwise it lapses with the reservation.
+ */
+export class HoldLimitReached extends DomainError {
+  constructor(
+    readonly breaches: HoldLimitBreach[],
+    /** Seconds until the holder's latest reservation lapses; absent when waiting would not help. */
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(
+      "HOLD_LIMIT_REACHED",
+      retryAfterSeconds === undefined
+        ? "This order is larger than one customer may hold at once."
+        : "You already hold as much stock in unpaid orders as one customer may. Pay for or cancel a pending order, or try again once it lapses.",
+      { limits: breaches },
+    );
   }
 }

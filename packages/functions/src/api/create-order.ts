@@ -2,7 +2,8 @@
 // shopper is redirected to and the token that lets them read their order.
 import { createOrder, CreateOrderInput, reservationMinutesFrom } from "@shopwave/core/orders/create-order";
 import { ZodError } from "zod";
-import { OutOfStock, RateLimited, ValidationFailed } from "@shopwave/core/shared/domain-error";
+import { clientHolder, holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
+import { HoldLimitReached, OutOfStock, RateLimited, ValidationFailed } from "@shopwave/core/shared/domain-error";
 import { consumeRateLimit, parseRateLimit } from "@shopwave/core/shared/rate-limit";
 import { HttpError } from "../http/http-error";
 import { httpHandler } from "../http/http-handler";
@@ -16,6 +17,8 @@ const storefrontUrl = (process.env.STOREFRONT_URL ?? "http://localhost:3000").re
 const reservationMinutes = reservationMinutesFrom(process.env.ORDER_RESERVATION_MINUTES);
 /** Orders per client IP, e.g. "10/60s"; unset or "off" disables it (the local default). */
 const rateLimit = parseRateLimit(process.env.ORDER_RATE_LIMIT, "ORDER_RATE_LIMIT");
+/** What one email / client address may hold in unpaid orders (ORDER_HOLDS_PER_EMAIL, ORDER_HOLDS_PER_CLIENT). */
+const holdLimits = holdLimitsFrom(process.env);
 
 export const settings = {
   reservationMinutes,
@@ -27,6 +30,7 @@ export const settings = {
 /** Which counter a refused or failed order creation goes to. */
 function failureMetric(error: unknown): string {
   if (error instanceof RateLimited) return "OrdersRateLimited";
+  if (error instanceof HoldLimitReached) return "OrdersRejectedHoldLimit";
   if (error instanceof OutOfStock) return "OrdersRejectedOutOfStock";
   if (error instanceof ValidationFailed || error instanceof HttpError || error instanceof ZodError) return "OrdersRejectedInvalid";
   return "OrdersFailed";
@@ -34,10 +38,14 @@ function failureMetric(error: unknown): string {
 
 export const handler = httpHandler("POST /orders", async (event, log) => {
   try {
-    // Before any parsing or reads: a client over its allowance costs one write.
-    if (rateLimit) await consumeRateLimit(store, "orders", event.requestContext.http.sourceIp, rateLimit);
+    // Before any parsing or reads: a client over its allowance costs one write. An IPv6 client
+    // counts by its /64, as for the holds, or it could rotate through 2^64 addresses.
+    const sourceIp = event.requestContext.http.sourceIp;
+    if (rateLimit) await consumeRateLimit(store, "orders", clientHolder(sourceIp) ?? sourceIp, rateLimit);
     const input = parseJsonBody(event, CreateOrderInput, { maxBytes: 16 * 1024 });
-    const placed = await createOrder({ store, checkout: checkoutGateway, settings }, input);
+    const placed = await createOrder({ store, checkout: checkoutGateway, settings, holdLimits }, input, {
+      clientAddress: sourceIp,
+    });
     log.appendKeys({ orderId: placed.order.id });
     log.info("order created", { totalCents: placed.order.totalCents, lines: placed.order.items.length });
     countMetric("OrdersCreated");

@@ -13,6 +13,8 @@ const statusByCode: Record<DomainErrorCode, number> = {
   PAYMENT_PROVIDER_UNAVAILABLE: 503,
   CONCURRENCY_LIMIT: 503,
   RATE_LIMITED: 429,
+  // Too much held at once by one customer: like a rate limit, it passes (pay, cancel or wait).
+  HOLD_LIMIT_REACHED: 429,
   ORDER_NOT_CANCELLABLE: 409,
 };
 

@@ -350,6 +350,29 @@ describe("CORS", () => {
   });
 });
 
+describe("client addresses", () => {
+  it("takes sourceIp from the connection, whatever X-Forwarded-For claims (as API Gateway does)", async () => {
+    await fetch(url("/echo/1"), { headers: { "x-forwarded-for": "203.0.113.9" } });
+    expect(lastEvent().requestContext.http.sourceIp).toBe("127.0.0.1");
+  });
+
+  it("takes it from the left-most X-Forwarded-For entry only when told to trust it (tests standing for many clients)", async () => {
+    const trusting = await startHttpGateway({ host: "127.0.0.1", port: 0, routes, loadHandler: async (ref) => stubs[ref]!, trustForwardedFor: true });
+    try {
+      const sourceIpFor = async (forwardedFor: string | undefined) => {
+        await fetch(`${trusting.url}/echo/1`, forwardedFor === undefined ? {} : { headers: { "x-forwarded-for": forwardedFor } });
+        return lastEvent().requestContext.http.sourceIp;
+      };
+      expect(await sourceIpFor("2001:db8::7, 10.0.0.1")).toBe("2001:db8::7");
+      expect(await sourceIpFor("198.18.0.5")).toBe("198.18.0.5");
+      expect(await sourceIpFor("not-an-address")).toBe("127.0.0.1");
+      expect(await sourceIpFor(undefined)).toBe("127.0.0.1");
+    } finally {
+      await trusting.stop();
+    }
+  });
+});
+
 describe("helpers", () => {
   it("formats requestContext.time like API Gateway", () => {
     expect(formatRequestTime(Date.UTC(2020, 2, 2, 9, 3, 58))).toBe("02/Mar/2020:09:03:58 +0000");

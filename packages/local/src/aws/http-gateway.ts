@@ -22,6 +22,7 @@
 // - Every response carries `apigw-requestid`, the same id as `requestContext.requestId`.
 import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { isIP } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import type { RouteDeclaration } from "@shopwave/infra/topology";
 import { createLambdaContext, functionNameFor } from "./lambda-context";
@@ -49,6 +50,11 @@ export interface HttpGatewayOptions {
   maxBodyBytes?: number;
   /** API Gateway's integration timeout; HTTP APIs allow at most (and default to) 30 s. */
   integrationTimeoutMs?: number;
+  /**
+   * Tests only: take `sourceIp` from the left-most X-Forwarded-For entry when it is an IP address,
+   * so one load generator can stand for many clients (API Gateway itself never does this).
+   */
+  trustForwardedFor?: boolean;
 }
 
 export interface HttpGateway {
@@ -180,7 +186,11 @@ function traceId(epochMs: number): string {
   return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${randomBytes(12).toString("hex")}`;
 }
 
-function sourceIpOf(req: IncomingMessage): string {
+function sourceIpOf(req: IncomingMessage, trustForwardedFor: boolean): string {
+  if (trustForwardedFor) {
+    const claimed = req.headersDistinct["x-forwarded-for"]?.[0]?.split(",")[0]?.trim();
+    if (claimed && isIP(claimed)) return claimed;
+  }
   const address = req.socket.remoteAddress ?? "127.0.0.1";
   return address.startsWith("::ffff:") ? address.slice("::ffff:".length) : address;
 }
@@ -194,11 +204,12 @@ interface EventInput {
   readonly requestId: string;
   readonly epochMs: number;
   readonly localPort: number;
+  readonly trustForwardedFor: boolean;
 }
 
 function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
   const { req, match, rawPath, rawQueryString, body, requestId, epochMs } = input;
-  const sourceIp = sourceIpOf(req);
+  const sourceIp = sourceIpOf(req, input.trustForwardedFor);
 
   const headers: Record<string, string> = {};
   let cookies: string[] = [];
@@ -477,7 +488,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     const route = match.route.declaration;
     const functionName = functionNameFor(route.handler);
     const label = `${match.route.routeKey} → ${functionName} (${requestId})`;
-    const event = buildEvent({ req, match, rawPath, rawQueryString, body, requestId, epochMs, localPort });
+    const event = buildEvent({ req, match, rawPath, rawQueryString, body, requestId, epochMs, localPort, trustForwardedFor: options.trustForwardedFor ?? false });
     const outcome = await invokeWithTimeouts(
       async () => {
         const handler = await handlerFor(route.handler);

@@ -49,6 +49,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** Puts a fault-injecting proxy between the handlers and DynamoDB Local (`stack.dynamoDbFaults`). */
   dynamoDbFaults?: boolean;
+  /** Tests only: the gateway takes each request's client address from X-Forwarded-For (see http-gateway.ts). */
+  trustForwardedFor?: boolean;
   /** Extra env for the handlers (e.g. a shorter STRIPE_TIMEOUT_MS in tests). */
   handlerEnv?: Record<string, string>;
   onProgress?: (step: string, ms: number) => void;
@@ -120,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         allowMethods: [...httpApi.cors.allowMethods],
         maxAgeSeconds: httpApi.cors.maxAgeSeconds,
       },
+      ...(options.trustForwardedFor ? { trustForwardedFor: true } : {}),
     });
     stoppers.push(() => gateway.stop());
 

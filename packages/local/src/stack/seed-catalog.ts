@@ -120,13 +120,17 @@ export const seedProducts: readonly Product[] = [
     27900,
     1,
   ),
-  product(
-    FLASH_SALE_PRODUCT_ID,
-    "Harbor Storm Lantern",
-    "A rechargeable LED lantern in powder-coated steel and glass with a warm, dimmable glow. Flash-sale pricing while stock lasts.",
-    3900,
-    25,
-  ),
+  {
+    ...product(
+      FLASH_SALE_PRODUCT_ID,
+      "Harbor Storm Lantern",
+      "A rechargeable LED lantern in powder-coated steel and glass with a warm, dimmable glow. Flash-sale pricing while stock lasts.",
+      3900,
+      25,
+    ),
+    // The hot item: one shopper may hold at most two in unpaid orders (ORDER_HOLDS_PER_EMAIL).
+    maxPerCustomer: 2,
+  },
 ];
 
 /** Puts the products into the table, 25 per batch, retrying what DynamoDB leaves unprocessed. */
