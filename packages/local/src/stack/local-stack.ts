@@ -18,7 +18,7 @@ import { startDynamoDbFaultProxy, type DynamoDbFaultProxy } from "../aws/dynamod
 import { loadHandler } from "../aws/handler-loader";
 import { createLambdaContext, functionNameFor } from "../aws/lambda-context";
 import { createLocalLog } from "../process/log";
-import { startHttpGateway } from "../aws/http-gateway";
+import { startHttpGateway } from "../aws/api-gateway/http-gateway";
 import { startOrderEventsPoller } from "./order-events-poller";
 import { createQueues, startLocalSqs } from "../aws/sqs-local";
 import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "../stripe/stripe-simulator";

@@ -2,7 +2,8 @@ import http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import type { RouteDeclaration } from "@shopwave/infra/topology";
-import { formatRequestTime, isTextContentType, startHttpGateway, type HttpGateway, type HttpHandler } from "./http-gateway";
+import { formatRequestTime, isTextContentType } from "./gateway-event";
+import { startHttpGateway, type HttpGateway, type HttpHandler } from "./http-gateway";
 
 const route = (method: "GET" | "POST", path: string, handler: string, timeoutSeconds = 5): RouteDeclaration => ({
   method,
