@@ -8,7 +8,7 @@ import { OutOfStock, type StockShortfall } from "../shared/domain-error";
 import type { Store } from "../shared/store";
 import { transactWrite } from "../shared/transact-write";
 import { releaseStockItem, reserveStockItem } from "../inventory/stock-writes";
-import { OrderRecord, type CancellationReason, type OrderStatus, type PaymentMismatchRecord } from "./order";
+import { canTransition, OrderRecord, type CancellationReason, type OrderStatus, type PaymentMismatchRecord } from "./order";
 import { chargeHoldItem, holdLimitRefusal, releaseHoldItem, type PlannedHold } from "./reservation-holds";
 
 export type TransitionOutcome =
@@ -98,23 +98,38 @@ async function outcomeAfterRefusal(store: Store, orderId: string): Promise<Trans
 }
 
 /**
+ * The status part of a transition's write: `#status = :to`, conditional on `#status = :from`.
+ * Every status change goes through here, so the state machine in order.ts is what the store
+ * enforces: a write for a move the machine does not allow is a bug and throws before any I/O.
+ */
+function statusChange(from: OrderStatus, to: OrderStatus, extraCondition?: string) {
+  if (!canTransition(from, to)) throw new Error(`${from} → ${to} is not a transition of the order state machine.`);
+  return {
+    set: "#status = :to",
+    condition: `#status = :from${extraCondition ? ` AND (${extraCondition})` : ""}`,
+    values: { ":from": from, ":to": to },
+  };
+}
+
+/**
  * One status change as a single-item update conditional on the current status; when the
  * condition fails, the order as it now is tells the caller why (already there, or elsewhere).
  */
 async function transition(
   store: Store,
   orderId: string,
-  change: { set: string; remove?: string; condition: string; values: Record<string, unknown> },
+  change: { from: OrderStatus; to: OrderStatus; set: string; remove?: string; condition?: string; values: Record<string, unknown> },
 ): Promise<TransitionOutcome> {
+  const status = statusChange(change.from, change.to, change.condition);
   try {
     const result = await store.db.send(
       new UpdateCommand({
         TableName: store.tables.orders,
         Key: { id: orderId },
-        UpdateExpression: `SET ${change.set}${change.remove ? ` REMOVE ${change.remove}` : ""}`,
-        ConditionExpression: change.condition,
+        UpdateExpression: `SET ${status.set}, ${change.set}${change.remove ? ` REMOVE ${change.remove}` : ""}`,
+        ConditionExpression: status.condition,
         ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: change.values,
+        ExpressionAttributeValues: { ...change.values, ...status.values },
         ReturnValues: "ALL_NEW",
       }),
     );
@@ -137,13 +152,10 @@ export function confirmOrder(
   now: Date,
 ): Promise<TransitionOutcome> {
   return leavePending(store, orderId, now, {
-    set: "#status = :confirmed, updatedAt = :now, paymentIntentId = :pi",
+    to: "CONFIRMED",
+    set: "updatedAt = :now, paymentIntentId = :pi",
     condition: "checkoutSessionId = :sessionId",
-    values: {
-      ":confirmed": "CONFIRMED" satisfies OrderStatus,
-      ":pi": payment.paymentIntentId,
-      ":sessionId": payment.sessionId,
-    },
+    values: { ":pi": payment.paymentIntentId, ":sessionId": payment.sessionId },
     releasesStock: false,
     after: (order) => ({ ...order, status: "CONFIRMED", updatedAt: now.toISOString(), paymentIntentId: payment.paymentIntentId }),
   });
@@ -155,22 +167,20 @@ export function confirmOrder(
  */
 export function refundOrder(store: Store, orderId: string, paymentIntentId: string, now: Date): Promise<TransitionOutcome> {
   return transition(store, orderId, {
-    set: "#status = :refunded, updatedAt = :now",
-    condition: "#status = :confirmed AND paymentIntentId = :pi",
-    values: {
-      ":refunded": "REFUNDED" satisfies OrderStatus,
-      ":confirmed": "CONFIRMED" satisfies OrderStatus,
-      ":pi": paymentIntentId,
-      ":now": now.toISOString(),
-    },
+    from: "CONFIRMED",
+    to: "REFUNDED",
+    set: "updatedAt = :now",
+    condition: "paymentIntentId = :pi",
+    values: { ":pi": paymentIntentId, ":now": now.toISOString() },
   });
 }
 
 /** PENDING_PAYMENT → CANCELLED, with the order's stock back on the shelf and its holds freed, in one transaction. */
 export function cancelOrder(store: Store, orderId: string, reason: CancellationReason, now: Date): Promise<TransitionOutcome> {
   return leavePending(store, orderId, now, {
-    set: "#status = :cancelled, cancellationReason = :reason, updatedAt = :now",
-    values: { ":cancelled": "CANCELLED" satisfies OrderStatus, ":reason": reason },
+    to: "CANCELLED",
+    set: "cancellationReason = :reason, updatedAt = :now",
+    values: { ":reason": reason },
     releasesStock: true,
     after: (order) => ({ ...order, status: "CANCELLED", cancellationReason: reason, updatedAt: now.toISOString() }),
   });
@@ -187,6 +197,7 @@ async function leavePending(
   orderId: string,
   now: Date,
   change: {
+    to: OrderStatus;
     set: string;
     values: Record<string, unknown>;
     /** Further condition on the order, besides its being PENDING_PAYMENT. */
@@ -198,22 +209,22 @@ async function leavePending(
   const order = await getOrderRecord(store, orderId);
   if (!order) return { changed: false, reason: "not_found" };
   if (order.status !== "PENDING_PAYMENT") return { changed: false, reason: "status", order };
-  const condition = `#status = :pending${change.condition ? ` AND (${change.condition})` : ""}`;
-  const values = { ...change.values, ":pending": "PENDING_PAYMENT" satisfies OrderStatus, ":now": now.toISOString() };
+  const values = { ...change.values, ":now": now.toISOString() };
   // Nothing to give back (a confirmation of an order placed with the caps off): one conditional update does.
   if (!change.releasesStock && !order.holds?.length) {
-    return transition(store, orderId, { set: change.set, remove: "pendingShard", condition, values });
+    return transition(store, orderId, { ...change, from: "PENDING_PAYMENT", remove: "pendingShard", values });
   }
+  const status = statusChange("PENDING_PAYMENT", change.to, change.condition);
   try {
     await transactWrite(store.db, [
       {
         Update: {
           TableName: store.tables.orders,
           Key: { id: orderId },
-          UpdateExpression: `SET ${change.set} REMOVE pendingShard`,
-          ConditionExpression: condition,
+          UpdateExpression: `SET ${status.set}, ${change.set} REMOVE pendingShard`,
+          ConditionExpression: status.condition,
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: { ...values, ...status.values },
         },
       },
       ...(change.releasesStock ? order.items.map((line) => releaseStockItem(store.tables.products, line)) : []),

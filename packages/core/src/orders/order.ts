@@ -7,8 +7,9 @@ export const OrderStatus = z.enum(["PENDING_PAYMENT", "CONFIRMED", "CANCELLED", 
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 /**
- * Allowed transitions. Every write that changes a status is conditional on the "from" status,
- * so a duplicate or out-of-order event finds the order elsewhere and changes nothing.
+ * Allowed transitions, enforced by the store: every write that changes a status is built from
+ * this table (order-store.ts statusChange) and conditional on the "from" status, so a duplicate
+ * or out-of-order event finds the order elsewhere and changes nothing.
  */
 export const orderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING_PAYMENT: ["CONFIRMED", "CANCELLED"],
