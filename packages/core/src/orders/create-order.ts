@@ -171,7 +171,7 @@ export async function createOrder(
     // Nobody can pay an order whose checkout URL we never handed out: give the stock back.
     await cancelOrder(deps.store, id, "payment_provider_unavailable", deps.now?.() ?? new Date());
     if (error instanceof PaymentProviderUnavailable) throw error;
-    throw new PaymentProviderUnavailable("Could not start the payment; please try again shortly.", 5);
+    throw new PaymentProviderUnavailable("Could not start the payment; please try again shortly.", 5, error);
   }
 
   const withSession = await attachCheckoutSession(deps.store, id, session, deps.now?.() ?? new Date());

@@ -71,7 +71,7 @@ export function createStripeCheckoutGateway(stripe: Stripe): CheckoutGateway {
         return { id: session.id, url: session.url };
       } catch (error) {
         if (isProviderOutage(error)) {
-          throw new PaymentProviderUnavailable("The payment provider is unavailable; please try again shortly.", 5);
+          throw new PaymentProviderUnavailable("The payment provider is unavailable; please try again shortly.", 5, error);
         }
         throw error;
       }

@@ -16,8 +16,10 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly details?: unknown,
+    /** The failure underneath (e.g. the provider's error), kept for the log; never sent to clients. */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "DomainError";
   }
 }
@@ -53,8 +55,9 @@ export class PaymentProviderUnavailable extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    cause?: unknown,
   ) {
-    super("PAYMENT_PROVIDER_UNAVAILABLE", message);
+    super("PAYMENT_PROVIDER_UNAVAILABLE", message, undefined, { cause });
   }
 }
 
@@ -63,8 +66,9 @@ export class ConcurrencyLimit extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    cause?: unknown,
   ) {
-    super("CONCURRENCY_LIMIT", message);
+    super("CONCURRENCY_LIMIT", message, undefined, { cause });
   }
 }
 

@@ -24,7 +24,7 @@ export async function transactWrite(db: DynamoDBDocumentClient, items: TransactI
       const retryable = conflictOnly || (error instanceof Error && error.name === "TransactionInProgressException");
       if (!retryable) throw error;
       if (attempt >= MAX_ATTEMPTS) {
-        throw new ConcurrencyLimit("Too many concurrent updates to the same items; please retry.", 1);
+        throw new ConcurrencyLimit("Too many concurrent updates to the same items; please retry.", 1, error);
       }
       // Full jitter spreads the colliding writers apart instead of letting them collide again.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));

@@ -58,3 +58,15 @@ describe("dependency outages", () => {
     expect(dependencyOutageResponse(error)).toBeUndefined();
   });
 });
+
+describe("wrapped failures", () => {
+  it("keep the provider's error as cause for the log, and never send it to the client", () => {
+    const providerError = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443 (sk_test_secret)"), { type: "StripeConnectionError" });
+    const wrapped = new PaymentProviderUnavailable("The payment provider is unavailable; please try again shortly.", 5, providerError);
+    expect(wrapped.cause).toBe(providerError);
+    const response = knownErrorResponse(wrapped)!;
+    expect(response.statusCode).toBe(503);
+    expect(response.body).not.toContain("ECONNREFUSED");
+    expect(response.body).not.toContain("sk_test_secret");
+  });
+});

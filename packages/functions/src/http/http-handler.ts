@@ -21,6 +21,8 @@ export function httpHandler(route: string, handle: RouteHandler): ApiHandler {
         const outage = known ? undefined : dependencyOutageResponse(error);
         if (known) {
           response = known;
+          // A refusal on our side (provider or store unavailable): the cause belongs in the log.
+          if ((known.statusCode ?? 0) >= 500) log.warn("a dependency is failing", error as Error);
         } else if (outage) {
           log.warn("a dependency is failing", error as Error);
           response = outage;
