@@ -75,7 +75,7 @@ export interface QueueDeclaration {
     readonly timeoutSeconds: number;
     readonly memoryMb: number;
     /** Logical names of the resources the consumer may touch. */
-    readonly link: readonly string[];
+    readonly link: readonly (TableResource | SecretResource)[];
   };
 }
 
@@ -136,7 +136,7 @@ export interface RouteDeclaration {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   /** Logical names of the resources the handler may touch (least privilege on AWS, env locally). */
-  readonly link: readonly string[];
+  readonly link: readonly LinkableResource[];
   readonly settings?: readonly FunctionSetting[];
 }
 
@@ -186,7 +186,7 @@ export interface CronDeclaration {
   readonly everyMinutes: number;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
-  readonly link: readonly string[];
+  readonly link: readonly LinkableResource[];
   readonly settings?: readonly FunctionSetting[];
 }
 
@@ -228,6 +228,18 @@ export const storefront = {
 
 /** Powertools names shared by every function: one service, one CloudWatch metrics namespace. */
 export const observability = { serviceName: "shopwave", metricsNamespace: "Shopwave", logLevel: "INFO" } as const;
+
+/**
+ * Every logical resource a function may link: a misspelt link is a type error here rather than
+ * a missing `Resource.X` at run time on AWS. (A queue's consumer links tables and secrets only.)
+ */
+export type LinkableResource =
+  | TableResource
+  | (typeof queues)[keyof typeof queues]["resource"]
+  | (typeof queues)[keyof typeof queues]["deadLetter"]["resource"]
+  | SecretResource;
+export type TableResource = (typeof tables)[keyof typeof tables]["resource"];
+export type SecretResource = (typeof secrets)[keyof typeof secrets]["resource"];
 
 /** Secrets are set per stage with `sst secret set <name> <value>`; locally they come from .env. */
 export const secrets = {

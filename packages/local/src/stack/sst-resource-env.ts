@@ -1,9 +1,7 @@
 // The `SST_RESOURCE_*` variables SST's `Resource` reads, derived from the topology: every table,
 // every queue and dead-letter queue, every secret. A resource added to infra/topology.ts reaches
 // the handlers locally with no second list to keep in step (a secret without a value is an error).
-import { queues, secrets, tables, type TableDeclaration } from "@shopwave/infra/topology";
-
-export type SecretResource = (typeof secrets)[keyof typeof secrets]["resource"];
+import { queues, secrets, tables, type SecretResource, type TableDeclaration } from "@shopwave/infra/topology";
 
 export function sstResourceEnv(input: {
   app: { name: string; stage: string };
