@@ -1,5 +1,5 @@
 // The alarms an operator gets, as plain data: what each watches, when it fires, and the runbook
-// section (docs/operations.md) that says what to do. sst.config.ts turns them into CloudWatch
+// section (docs/operations.md) that says what to do. infra/aws/alarms.ts turns them into CloudWatch
 // alarms; a test checks every one has its runbook section, so the two cannot drift.
 import { observability } from "./topology";
 

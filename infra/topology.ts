@@ -1,6 +1,7 @@
 // The one declaration of Shopwave's cloud resources as plain data: tables, queues, routes,
-// scheduled jobs and secrets. sst.config.ts turns it into SST components; the local stack
-// (packages/local) creates the same tables, queues and routes from it, so the two cannot drift.
+// scheduled jobs and secrets. infra/aws/shopwave.ts (run by sst.config.ts) turns it into SST
+// components; the local stack (packages/local/src/stack) creates the same tables, queues and
+// routes from it, so the two cannot drift.
 
 export type AttributeType = "S" | "N";
 
