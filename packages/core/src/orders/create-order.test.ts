@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CreateOrderInput, MAX_LINES_PER_ORDER, MAX_QUANTITY_PER_LINE, mergeLines, reservationMinutesFrom } from "./create-order";
+import { CreateOrderInput, MAX_LINES_PER_ORDER, MAX_QUANTITY_PER_LINE, mergeLines } from "./create-order";
+import { reservationMinutesFrom } from "./reservation-window";
 
 describe("CreateOrderInput", () => {
   const valid = { email: "shopper@example.com", items: [{ productId: "mug", quantity: 1 }] };

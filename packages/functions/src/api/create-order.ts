@@ -1,6 +1,7 @@
 // POST /orders: validates the cart, reserves stock, and answers with the Checkout URL the
 // shopper is redirected to and the token that lets them read their order.
-import { createOrder, CreateOrderInput, reservationMinutesFrom } from "@shopwave/core/orders/create-order";
+import { createOrder, CreateOrderInput } from "@shopwave/core/orders/create-order";
+import { reservationMinutesFrom } from "@shopwave/core/orders/reservation-window";
 import { ZodError } from "zod";
 import { clientHolder, holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { HoldLimitReached, OutOfStock, RateLimited, ValidationFailed } from "@shopwave/core/shared/domain-error";

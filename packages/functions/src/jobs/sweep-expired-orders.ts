@@ -3,11 +3,11 @@
 import type { Context } from "aws-lambda";
 import { sweepLapsedOrders } from "@shopwave/core/orders/sweep-lapsed-orders";
 import { countMetric, runInvocation } from "../shared/observability";
+import { settings } from "../shared/settings";
 import { store } from "../shared/store";
 import { checkoutGateway } from "../shared/stripe";
 
-/** Stripe sends `checkout.session.expired` shortly after expiry; give it time to arrive first. */
-const graceSeconds = Number(process.env.SWEEP_GRACE_SECONDS ?? 300);
+const graceSeconds = settings.sweepGraceSeconds();
 
 export const handler = (_event: unknown, context: Context) =>
   runInvocation(context, {}, async (log) => {

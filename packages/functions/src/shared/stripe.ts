@@ -4,10 +4,11 @@
 import { createStripeCheckoutGateway } from "@shopwave/core/payments/stripe-checkout-gateway";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import { Resource } from "sst";
+import { settings } from "./settings";
 
-const timeoutMs = process.env.STRIPE_TIMEOUT_MS ? Number(process.env.STRIPE_TIMEOUT_MS) : undefined;
+const timeoutMs = settings.stripeTimeoutMs();
 
-export const stripe = createStripeClient(Resource.StripeSecretKey.value, process.env.STRIPE_API_BASE_URL || undefined, {
+export const stripe = createStripeClient(Resource.StripeSecretKey.value, settings.stripeApiBaseUrl(), {
   ...(timeoutMs ? { timeoutMs } : {}),
 });
 export const checkoutGateway = createStripeCheckoutGateway(stripe);

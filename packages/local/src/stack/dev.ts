@@ -3,7 +3,7 @@
 // down cleanly on Ctrl-C.
 import { styleText } from "node:util";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { reservationMinutesFrom } from "@shopwave/core/orders/create-order";
+import { reservationMinutesFrom } from "@shopwave/core/orders/reservation-window";
 import { installDevConsole } from "./dev-console";
 import { loadLocalEnv, portFrom } from "./local-env";
 import { startLocalStack } from "./local-stack";

@@ -9,7 +9,7 @@ import type { Context } from "aws-lambda";
 import { crons, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import type { Product } from "@shopwave/core/catalog/product";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
-import { RESERVATION_MINUTES } from "@shopwave/core/orders/create-order";
+import { RESERVATION_MINUTES } from "@shopwave/core/orders/reservation-window";
 import { createTables } from "../aws/create-tables";
 import { seedCatalog } from "./seed-catalog";
 import { sstResourceEnv } from "./sst-resource-env";
