@@ -3,6 +3,7 @@
 // Artillery's report and the verdict; exits 0 on a pass, 1 when anything is oversold or lost.
 //
 // Usage: npm run load:artillery -- [--environment smoke|flash-sale] [--stock S] [--json FILE]
+//        npm run load:artillery -- --bundle-only   (only bundle the processor, for run-lambda / run-fargate)
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -11,7 +12,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { repoRoot } from "@shopwave/local/handler-loader";
 import { FLASH_SALE_PRODUCT_ID } from "@shopwave/local/seed-catalog";
-import { runArtillerySale, type ArtilleryEnvironment } from "./artillery-sale";
+import { bundleArtilleryProcessor, runArtillerySale, type ArtilleryEnvironment } from "./artillery-sale";
 import { warmUp, warmUpProductId } from "./flash-sale";
 import { startStackProcess } from "./stack-process";
 
@@ -19,6 +20,8 @@ const usage = `npm run load:artillery -- [options]
   --environment E   smoke (default: 40 shoppers over 5 s) or flash-sale (a 40 s surge up to 200 shoppers/s)
   --stock S         units of the sale item (default 10)
   --json FILE       write the verdict and Artillery's counters as JSON
+  --bundle-only     only bundle the scenario's processor (test/load/artillery/dist/), e.g. before
+                    \`npx artillery run-lambda\` / \`run-fargate\` against a stage
 Artillery's own JSON report goes to .artifacts/load/artillery-<environment>.json.
 Exit code: 0 pass, 1 oversold or lost, 2 verdict incomplete, 3 bad usage or a run that could not start.`;
 
@@ -26,11 +29,21 @@ class UsageError extends Error {}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { environment: { type: "string" }, stock: { type: "string" }, json: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      environment: { type: "string" },
+      stock: { type: "string" },
+      json: { type: "string" },
+      "bundle-only": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   });
   if (values.help) {
     console.log(usage);
+    return 0;
+  }
+  if (values["bundle-only"]) {
+    console.log(`Processor bundled: ${path.relative(process.cwd(), await bundleArtilleryProcessor())}`);
     return 0;
   }
   const environment = (values.environment ?? "smoke") as ArtilleryEnvironment;

@@ -1,6 +1,7 @@
 // The Artillery flash sale (test/load/artillery/flash-sale.yml) against a running stack, judged from
-// the database as `npm run load` judges its own: resets the sale item's stock, runs the installed
-// Artillery (`artillery run`, on this Node) with the paid order ids logged by the processor, then
+// the database as `npm run load` judges its own: bundles the processor, resets the sale item's
+// stock, runs the installed Artillery (`artillery run`, on this Node) with the paid order ids
+// logged by the processor, then
 // reads oversold and lost from the tables and the DLQ depth. Used by `npm run load:artillery` and
 // by the small run in `npm test`.
 import { spawn } from "node:child_process";
@@ -10,10 +11,31 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { build } from "esbuild";
 import { setStock } from "../support/product-stock";
 import { queueDepth, readDatabaseVerdict, type DatabaseVerdict } from "./verdict";
 
 export const artilleryScenario = fileURLToPath(new URL("./artillery/flash-sale.yml", import.meta.url));
+const processorSource = fileURLToPath(new URL("./artillery/flash-sale-processor.ts", import.meta.url));
+/** Where flash-sale.yml loads its processor from. */
+export const artilleryProcessorBundle = fileURLToPath(new URL("./artillery/dist/flash-sale-processor.js", import.meta.url));
+
+/**
+ * Bundles the processor into one CommonJS file that imports only Node's own modules, so Artillery's
+ * Lambda/Fargate workers install nothing for it (Artillery requires Node ≥ 22.18 on its workers too).
+ */
+export async function bundleArtilleryProcessor(): Promise<string> {
+  await build({
+    entryPoints: [processorSource],
+    outfile: artilleryProcessorBundle,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node22",
+    logLevel: "warning",
+  });
+  return artilleryProcessorBundle;
+}
 
 /** Environments of flash-sale.yml: `smoke` is 40 shoppers over 5 s, `flash-sale` a 40 s surge to 200/s. */
 export type ArtilleryEnvironment = "smoke" | "flash-sale";
@@ -76,6 +98,7 @@ export async function runArtillerySale(target: ArtillerySaleTarget, options: Art
   const artilleryReport = path.join(options.outDir, `artillery-${options.environment}.json`);
   const paidLog = path.join(options.outDir, `artillery-${options.environment}-paid-orders.txt`);
   writeFileSync(paidLog, "");
+  await bundleArtilleryProcessor();
 
   const stockResetAt = new Date();
   await setStock(target.db, target.tables.products, options.productId, options.stock);

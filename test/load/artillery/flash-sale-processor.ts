@@ -2,8 +2,10 @@
 // that YAML cannot express. Sorts POST /orders answers (201 reserved, 409 sold out) into custom
 // counters instead of failed captures, pays on the hosted Checkout page with the same
 // payOnCheckoutPage the local load test uses, and times webhook → CONFIRMED while the order page
-// is polled. Artillery bundles this file (and what it imports) with esbuild before a run, so it
-// also ships to Artillery's Lambda/Fargate workers. On one machine (`npm run load:artillery`), the
+// is polled. The scenario loads it bundled (dist/flash-sale-processor.js, built by
+// `npm run load:artillery`): a self-contained file, because for Lambda/Fargate workers Artillery
+// ships a TypeScript processor as source and `npm install`s the packages it imports from the public
+// registry, where the private workspace package @shopwave/local does not exist. On one machine (`npm run load:artillery`), the
 // ids of paid orders are appended to SHOPWAVE_ARTILLERY_PAID_ORDERS, so the database verdict can
 // check that none of them was lost.
 import { appendFileSync } from "node:fs";
