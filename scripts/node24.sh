@@ -1,6 +1,6 @@
 # Puts the project's Node.js (the major in .nvmrc, the one Lambda runs) first on PATH. When the
 # machine's `node` is another major, the official Node binary is installed from the npm registry
-# (the package node-<os>-<arch>, the same build nodejs.org ships, integrity-checked by npm) into a
+# (the package node-linux-<arch>, the same build nodejs.org ships, integrity-checked by npm) into a
 # cache outside the clone, keyed by version and reused. npm itself stays the machine's: it runs on
 # whichever `node` is first on PATH, and so does every child process.
 #
@@ -26,9 +26,10 @@ shopwave_node24() {
     return 0
   fi
 
-  case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) echo "scripts/node24.sh: no Node package for $(uname -s); install Node $want_major with nvm or fnm" >&2; return 1 ;; esac
+  # The registry's node-linux-* packages follow Node's releases; its macOS ones do not.
+  case "$(uname -s)" in Linux) os=linux ;; *) echo "scripts/node24.sh: on $(uname -s), install Node $want_major with nvm or fnm (they read .nvmrc)" >&2; return 1 ;; esac
   case "$(uname -m)" in x86_64 | amd64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) echo "scripts/node24.sh: no Node package for $(uname -m)" >&2; return 1 ;; esac
-  cache="${SHOPWAVE_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shopwave}"
+  cache="${SHOPWAVE_NODE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/shopwave}"
   dir="$cache/node-$version-$os-$arch"
   if [ ! -x "$dir/bin/node" ]; then
     echo "Installing Node $version (npm package node-$os-$arch@$version) into $dir" >&2
@@ -42,8 +43,11 @@ shopwave_node24() {
       echo "scripts/node24.sh: could not install node-$os-$arch@$version" >&2
       return 1
     fi
-    rm -rf "$dir"
-    mv "$tmp/package" "$dir"
+    # Another run may have finished the same install meanwhile: keep the first complete one.
+    if [ ! -x "$dir/bin/node" ]; then
+      rm -rf "$dir"
+      mv "$tmp/package" "$dir"
+    fi
     rm -rf "$tmp"
   fi
   SHOPWAVE_NODE_BIN="$dir/bin"
