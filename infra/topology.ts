@@ -248,5 +248,8 @@ export const secrets = {
   stripeWebhookSecret: { resource: "StripeWebhookSecret", env: "STRIPE_WEBHOOK_SECRET" },
 } as const;
 
-/** Lambda runtime and architecture for every function (AWS SDK v3 drops Node 20 in 2027). */
-export const lambdaRuntime = { runtime: "nodejs22.x", architecture: "arm64" } as const;
+/**
+ * Lambda runtime and architecture for every function: Node 24 LTS, the major of .nvmrc that the
+ * tests and CI run on too (one runtime everywhere; the AWS SDK's 2027 releases need Node ≥ 22).
+ */
+export const lambdaRuntime = { runtime: "nodejs24.x", architecture: "arm64" } as const;

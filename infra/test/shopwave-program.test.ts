@@ -251,14 +251,30 @@ describe("the HTTP API", () => {
 });
 
 describe("every Shopwave function", () => {
-  it("exists once per declaration, on nodejs22.x arm64, with its memory and timeout", () => {
+  it("exists once per declaration, on nodejs24.x arm64, with its memory and timeout", () => {
     expect(shopwaveFunctions(developer)).toHaveLength(declaredFunctions.length);
     for (const declared of declaredFunctions) {
       const fn = functionFor(developer, declared.handler);
-      expect(fn.inputs.runtime, declared.what).toBe(lambdaRuntime.runtime);
+      expect(fn.inputs.runtime, declared.what).toBe("nodejs24.x");
       expect(fn.inputs.architectures, declared.what).toEqual([lambdaRuntime.architecture]);
       expect(fn.inputs.memorySize, declared.what).toBe(declared.memoryMb);
       expect(fn.inputs.timeout, declared.what).toBe(declared.timeoutSeconds);
+    }
+  });
+
+  it("and every other Lambda function of a stage (storefront server, image optimizer, SST's helpers) runs Node 24 too", () => {
+    for (const run of [developer, production]) {
+      const functions = ofType(run, "aws:lambda/function:Function");
+      expect(functions.length).toBeGreaterThan(declaredFunctions.length);
+      for (const fn of functions) expect(fn.inputs.runtime, fn.name).toBe("nodejs24.x");
+    }
+    // Under `sst dev` a handler's deployed stand-in is SST's bridge (a native binary relaying each
+    // invocation to the developer's machine); the handler itself is registered to run as nodejs24.x.
+    expect(live.rpc.devTargets).toHaveLength(declaredFunctions.length);
+    const bridges = new Set(live.rpc.devTargets.map((target) => `${target.functionID}Function`));
+    for (const target of live.rpc.devTargets) expect(target.runtime, target.handler).toBe("nodejs24.x");
+    for (const fn of ofType(live, "aws:lambda/function:Function")) {
+      expect(fn.inputs.runtime, fn.name).toBe(bridges.has(fn.name) ? "provided.al2023" : "nodejs24.x");
     }
   });
 

@@ -21,7 +21,7 @@ export interface RecordedBuild {
 
 export interface RpcRecord {
   builds: RecordedBuild[];
-  devTargets: { functionID: string; handler: string }[];
+  devTargets: { functionID: string; handler: string; runtime?: string }[];
   unexpected: string[];
   buildErrors: string[];
 }
@@ -64,7 +64,7 @@ export async function startSstRpcStandIn(options: { repoRoot: string; appRoot: s
     }),
     "Provider.Aws.Appsync": () => ({ http: "appsync.test.invalid", realtime: "appsync-realtime.test.invalid" }),
     "Runtime.AddTarget": (input: BuildInput) => {
-      record.devTargets.push({ functionID: input.functionID, handler: input.handler });
+      record.devTargets.push({ functionID: input.functionID, handler: input.handler, ...(input.runtime ? { runtime: input.runtime } : {}) });
       return {};
     },
     "Runtime.Build": (input: BuildInput) => {

@@ -42,7 +42,7 @@ export interface BundleResult extends HandlerDeclaration {
   inputs: string[];
 }
 
-/** Node's major version of the deployed runtime (`nodejs22.x` → `node22`), esbuild's target. */
+/** Node's major version of the deployed runtime (`nodejs24.x` → `node24`), esbuild's target. */
 export const esbuildTarget = lambdaRuntime.runtime.replace(/^nodejs(\d+)\.x$/, "node$1");
 
 const EMPTY_HANDLER = "export const handler = async () => ({ statusCode: 200, body: \"\" });\n";

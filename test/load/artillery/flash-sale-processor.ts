@@ -2,8 +2,13 @@
 // that YAML cannot express. Sorts POST /orders answers (201 reserved, 409 sold out) into custom
 // counters instead of failed captures, pays on the hosted Checkout page with the same
 // payOnCheckoutPage the local load test uses, and times webhook → CONFIRMED while the order page
-// is polled. Artillery bundles this file (and what it imports) with esbuild before a run, so it
-// also ships to Artillery's Lambda/Fargate workers.
+// is polled. The scenario loads it bundled (dist/flash-sale-processor.js, built by
+// `npm run load:artillery`): a self-contained file, because for Lambda/Fargate workers Artillery
+// ships a TypeScript processor as source and `npm install`s the packages it imports from the public
+// registry, where private workspace packages do not exist. On one machine (`npm run load:artillery`), the
+// ids of paid orders are appended to SHOPWAVE_ARTILLERY_PAID_ORDERS, so the database verdict can
+// check that none of them was lost.
+import { appendFileSync } from "node:fs";
 import { payOnCheckoutPage } from "../../support/checkout-page-client";
 
 interface Vars {
@@ -67,6 +72,9 @@ export async function pay(context: Context, events: Events): Promise<void> {
     context.vars.paidAt = Date.now();
     context.vars.pollDeadline = Date.now() + 60_000;
     events.emit("counter", "flash_sale.paid", 1);
+    // One short line per append (O_APPEND): the workers' lines never interleave.
+    const paidLog = process.env.SHOPWAVE_ARTILLERY_PAID_ORDERS;
+    if (paidLog && context.vars.orderId) appendFileSync(paidLog, `${context.vars.orderId}\n`);
   } else {
     events.emit("counter", "flash_sale.payment_declined", 1);
   }
