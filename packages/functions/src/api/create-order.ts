@@ -19,8 +19,8 @@ const rateLimit = parseRateLimit(process.env.ORDER_RATE_LIMIT, "ORDER_RATE_LIMIT
 
 export const settings = {
   reservationMinutes,
-  successUrl: (orderId: string, token: string) =>
-    `${storefrontUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`,
+  // Stripe fills in {CHECKOUT_SESSION_ID}. No access token here: the storefront kept it.
+  successUrl: (orderId: string) => `${storefrontUrl}/orders/${encodeURIComponent(orderId)}?session_id={CHECKOUT_SESSION_ID}`,
   cancelUrl: (orderId: string) => `${storefrontUrl}/cart?cancelled=${encodeURIComponent(orderId)}`,
 };
 
