@@ -10,8 +10,9 @@ import { queues } from "@shopwave/infra/topology";
 import { payOnCheckoutPage } from "@shopwave/local/checkout-page-client";
 import { seedProducts } from "@shopwave/local/seed-catalog";
 import { waitFor } from "../support/api-client";
-import { withPoller } from "../support/queues";
-import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, type PlacedOrder, type TestStack } from "../support/test-stack";
+import { drainQueue, withPoller } from "../support/queues";
+import { checkoutSessionEvent, postWebhook, signatureHeader } from "../support/stripe-webhook";
+import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, type PlacedOrder, type TestStack } from "../support/test-stack";
 
 let t: TestStack;
 let stripe: Stripe;
@@ -113,4 +114,21 @@ it("keeps access tokens out of Checkout Sessions, queue messages, the DLQ and th
   // The logs saw every step (so the scan below looks at something) and no token.
   for (const line of ["GET /orders/", "POST /webhooks/stripe", "webhook accepted", "payment event confirmed"]) expect(output).toContain(line);
   expectNoToken("the stack's log output", output, orders);
+});
+
+it("drops the URLs of an event about a session whose success_url still holds a token (created before tokens left URLs)", async () => {
+  const placed = await placeOrder(t.api, seedProducts[6]!.id, 1, "older@example.com");
+  const event = JSON.parse(checkoutSessionEvent("checkout.session.completed", { id: placed.order.checkoutSessionId, orderId: placed.order.id }));
+  const oldLink = `http://localhost:3999/orders/${placed.order.id}?token=${placed.accessToken}`;
+  Object.assign(event.data.object, { success_url: oldLink, cancel_url: "http://localhost:3999/cart", url: null });
+  const payload = JSON.stringify(event);
+  expect((await postWebhook(t.stack.urls.api, payload, signatureHeader(payload, TEST_WEBHOOK_SECRET))).status).toBe(200);
+
+  const queued = (await drainQueue(t)).filter((message) => JSON.parse(message.Body!).id === event.id);
+  expect(queued).toHaveLength(1);
+  expectNoToken("the queued event", describeMessage(queued[0]!), [placed]);
+  const object = JSON.parse(queued[0]!.Body!).data.object;
+  expect(object).toMatchObject({ id: placed.order.checkoutSessionId, client_reference_id: placed.order.id, payment_status: "paid" });
+  expect(object).not.toHaveProperty("success_url");
+  expectNoToken("the stack's log output", output, [placed]);
 });
