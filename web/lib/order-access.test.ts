@@ -8,7 +8,7 @@ describe("tokenFromFragment", () => {
     expect(tokenFromFragment(`#token=${token}`)).toBe(token);
     expect(tokenFromFragment("")).toBeNull();
     expect(tokenFromFragment("#other=1")).toBeNull();
-    for (const bad of ["%E2%98%83", "a%0D%0Ab", "a".repeat(500), "short", ""]) expect(tokenFromFragment(`#token=${bad}`)).toBe("malformed");
+    for (const bad of ["%E2%98%83", "a%0D%0Ab", "a".repeat(500), ""]) expect(tokenFromFragment(`#token=${bad}`)).toBe("malformed");
     expect(isOrderToken(token)).toBe(true);
   });
 });

@@ -4,8 +4,8 @@
 // as no token, so garbage (non-ASCII, CR/LF, megabytes) is a plain 404 like a wrong token.
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 
-/** base64url, as core issues them (32 random bytes → 43 characters), with room to grow. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
+/** base64url, as core issues them (32 random bytes: 43 characters), up to a sane length. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function accessTokenOf(event: APIGatewayProxyEventV2): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(event.headers.authorization ?? "")?.[1];
