@@ -11,13 +11,25 @@ interface SeenRequest {
   referer: string | undefined;
 }
 
-/** Every request the page makes from now on, with the Referer the browser really sent. */
-function recordRequests(page: Page): { seen: Promise<SeenRequest>[] } {
-  const recorder = { seen: [] as Promise<SeenRequest>[] };
-  page.on("request", (request: Request) => {
-    recorder.seen.push(request.allHeaders().then((headers) => ({ url: request.url(), referer: headers.referer })));
-  });
-  return recorder;
+/** Every request the page makes until stop(), with the Referer the browser really sent. */
+function recordRequests(page: Page): { stop(): Promise<SeenRequest[]> } {
+  const seen: Promise<SeenRequest>[] = [];
+  const listener = (request: Request) => {
+    seen.push(
+      request.allHeaders().then(
+        (headers) => ({ url: request.url(), referer: headers.referer }),
+        // Gone before its headers were read (page closed): the provisional headers hold Referer too.
+        () => ({ url: request.url(), referer: request.headers().referer }),
+      ),
+    );
+  };
+  page.on("request", listener);
+  return {
+    stop() {
+      page.off("request", listener);
+      return Promise.all(seen);
+    },
+  };
 }
 
 const variants = (token: string) => [token, encodeURIComponent(token)];
@@ -43,7 +55,7 @@ test("the order page Checkout returns to keeps the token out of its URL, Referer
   await expect(page.getByRole("heading", { level: 1, name: "Your order" })).toBeVisible();
   await expect(page.getByText("Confirmed", { exact: true })).toBeVisible();
 
-  const seen = await Promise.all(requests.seen);
+  const seen = await requests.stop();
   const fromStorefront = seen.filter((request) => request.url.startsWith(e2e.storefrontUrl));
   // The page really loaded its styles and scripts (so the check below is about something).
   expect(fromStorefront.filter((request) => /\/_next\/static\//.test(request.url)).length).toBeGreaterThan(3);
@@ -94,7 +106,7 @@ test("an old ?token= link opens the order with the token moved off the page's UR
     await expect(page.getByText("old.link@example.com")).toBeVisible();
     for (const form of variants(accessToken)) expect(page.url()).not.toContain(form);
 
-    const seen = await Promise.all(requests.seen);
+    const seen = await requests.stop();
     // Only the link itself went to the storefront with the token; what the page loaded did not.
     const withToken = seen.filter((request) => variants(accessToken).some((form) => request.url.includes(form) || (request.referer ?? "").includes(form)));
     expect(withToken.map((request) => request.url)).toEqual([`${e2e.storefrontUrl}/orders/${order.id}?token=${encodeURIComponent(accessToken)}`]);
