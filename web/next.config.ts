@@ -1,9 +1,9 @@
-// Next.js settings for the storefront: security headers on every response, no framework
-// fingerprint, and the monorepo root for tracing (the standalone output SST deploys).
+// Next.js settings for the storefront: security headers on every response (stricter on order
+// pages), no framework fingerprint, and the monorepo root for tracing (the standalone output SST deploys).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
-import { staticSecurityHeaders } from "./lib/security-headers";
+import { orderPageHeaders, staticSecurityHeaders } from "./lib/security-headers";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -13,7 +13,11 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: repoRoot,
   turbopack: { root: repoRoot },
   async headers() {
-    return [{ source: "/:path*", headers: [...staticSecurityHeaders] }];
+    return [
+      { source: "/:path*", headers: [...staticSecurityHeaders] },
+      // Later entries win: an order page sends no Referer at all, from its first subresource on.
+      { source: "/orders/:path*", headers: [...orderPageHeaders] },
+    ];
   },
 };
 

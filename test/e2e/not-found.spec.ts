@@ -1,6 +1,6 @@
-// Links that lead nowhere get a friendly page with a way on, and the right status code: an
-// order with a wrong or missing token (indistinguishable from no order, by design), an
-// unknown product, an unknown address.
+// Links that lead nowhere get a friendly page with a way on: an order with a wrong token
+// (indistinguishable from no order, by design) or none in this browser, an unknown product or
+// address (with a 404 status; an order's is decided in the browser, which holds the token).
 import { expect, saveJourneyScreenshot, test } from "./support/fixtures";
 
 test("an order link with a wrong token shows a friendly not-found page", async ({ page, e2e }, testInfo) => {
@@ -12,21 +12,28 @@ test("an order link with a wrong token shows a friendly not-found page", async (
   expect(placed.status).toBe(201);
   const { order, accessToken } = (await placed.json()) as { order: { id: string }; accessToken: string };
 
-  const wrong = await page.goto(`/orders/${order.id}?token=${"x".repeat(accessToken.length)}`);
-  expect(wrong?.status()).toBe(404);
+  // The token travels in the fragment (never sent to the server): the page asks the API itself.
+  const wrong = await page.goto(`/orders/${order.id}#token=${"x".repeat(accessToken.length)}`);
+  expect(wrong?.headers()["referrer-policy"]).toBe("no-referrer");
   await expect(page.getByRole("heading", { level: 1, name: "We couldn't find that order" })).toBeVisible();
   await expect(page.getByText("token@example.com")).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Continue shopping" })).toBeVisible();
   await saveJourneyScreenshot(page, testInfo, "order-wrong-token");
 
-  const missing = await page.goto(`/orders/${order.id}`);
-  expect(missing?.status()).toBe(404);
-  await expect(page.getByRole("heading", { level: 1, name: "We couldn't find that order" })).toBeVisible();
+  // No token at all in a browser that did not place the order.
+  await page.goto(`/orders/${order.id}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Open this order where you placed it" })).toBeVisible();
+  await expect(page.getByText("token@example.com")).toHaveCount(0);
 
-  // The right token opens it, so the 404s above were about the token.
-  const right = await page.goto(`/orders/${order.id}?token=${encodeURIComponent(accessToken)}`);
-  expect(right?.status()).toBe(200);
+  // The right token opens it, so the answers above were about the token.
+  await page.goto(`/orders/${order.id}#token=${accessToken}`);
   await expect(page.getByText("Waiting for payment confirmation")).toBeVisible();
+  await expect(page.getByText("token@example.com")).toBeVisible();
+  expect(page.url()).not.toContain(accessToken); // moved into this browser's store
+  // An unknown order is not found, with or without a token.
+  const unknown = await page.goto(`/orders/ord_00000000000000000000000000?token=${accessToken}`);
+  expect(unknown?.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1, name: "We couldn't find that order" })).toBeVisible();
 });
 
 test("unknown products and pages get friendly 404s", async ({ page }, testInfo) => {

@@ -72,3 +72,25 @@ test("an injected inline script is blocked while the storefront's own scripts ru
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cart" }).click();
   await expect(page.getByText("Your cart is empty.")).toBeVisible();
 });
+
+test("prefetched pages carry the CSP too (a prefetched document is later shown as is)", async ({ request }) => {
+  const prefetches: Record<string, string>[] = [
+    { purpose: "prefetch" },
+    { "sec-purpose": "prefetch" },
+    { "sec-purpose": "prefetch;prerender" },
+    { "next-router-prefetch": "1" },
+  ];
+  for (const headers of prefetches) {
+    for (const pagePath of ["/", "/products/field-notebook"]) {
+      const response = await request.get(pagePath, { headers });
+      const label = `${pagePath} with ${JSON.stringify(headers)}`;
+      expect(response.status(), label).toBe(200);
+      expect(response.headers()["content-type"], label).toContain("text/html");
+      const nonce = /'nonce-([^']+)'/.exec(directive(response.headers()["content-security-policy"] ?? "", "script-src") ?? "")?.[1];
+      expect(nonce, `${label}: a CSP with a script nonce`).toBeTruthy();
+      const scripts = [...(await response.text()).matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
+      expect(scripts.length, label).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag, label).toContain(`nonce="${nonce}"`);
+    }
+  }
+});

@@ -74,7 +74,7 @@ describe("paying for an order", () => {
 
     const paid = await payOnCheckoutPage(placed.checkoutUrl, "4242 4242 4242 4242");
     expect(paid.status).toBe(303);
-    expect(paid.location).toBe(`http://localhost:3999/orders/${placed.order.id}?token=${encodeURIComponent(placed.accessToken)}`);
+    expect(paid.location).toBe(`http://localhost:3999/orders/${placed.order.id}?session_id=${placed.order.checkoutSessionId}`);
 
     await waitFor("CONFIRMED", async () =>
       (await orderStatus(t.api, placed.order.id, placed.accessToken)) === "CONFIRMED" ? true : undefined,

@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { removeFromCart, setCartQuantity, useCart, type CartLine } from "../lib/cart-store";
 import { formatMoney } from "../lib/money";
+import { rememberOrderToken } from "../lib/order-access";
 import { cartKey, forgetPendingCheckout, readPendingCheckout, rememberPendingCheckout } from "../lib/pending-checkout";
 import { cancelOrder, getOrder, getProduct, placeOrder, type Product } from "../lib/shop-api";
 import { maxOrderable, stockLabel } from "../lib/stock";
@@ -147,6 +148,8 @@ export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null
     try {
       const placed = await placeOrder(apiUrl, { email: address, items });
       rememberPendingCheckout({ orderId: placed.order.id, accessToken: placed.accessToken, checkoutUrl: placed.checkoutUrl, email: address, cartKey: key });
+      // The order page Checkout returns to reads the order with it (it is not in that URL).
+      rememberOrderToken(placed.order.id, placed.accessToken);
       window.location.assign(placed.checkoutUrl);
     } catch (error) {
       setProblem(describeCheckoutError(error));

@@ -40,12 +40,21 @@ export const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";
 /** Headers every response carries, whatever it is (page, chunk, image). */
 export const staticSecurityHeaders: readonly { key: string; value: string }[] = [
   { key: "X-Content-Type-Options", value: "nosniff" },
-  // Order pages carry the order's access token in their URL: other sites get the origin only.
+  // Other sites get the origin only (order pages send nothing: orderPageHeaders).
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   // For browsers that predate CSP's frame-ancestors.
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), browsing-topics=()" },
+];
+
+/**
+ * Order pages: no Referer at all, as a response header (a <meta name="referrer"> only applies
+ * once parsed, after the first stylesheets and scripts were requested). Their URLs hold no
+ * token any more, but an order id and session id are nobody else's business either.
+ */
+export const orderPageHeaders: readonly { key: string; value: string }[] = [
+  { key: "Referrer-Policy", value: "no-referrer" },
 ];
 
 /**

@@ -38,8 +38,12 @@ export type CreateOrderInput = z.infer<typeof CreateOrderInput>;
 export interface CreateOrderSettings {
   /** Minutes the stock stays reserved while the shopper pays (see RESERVATION_MINUTES). */
   reservationMinutes: number;
-  /** Builds the shopper's return URLs; the token lets the order page read the order. */
-  successUrl: (orderId: string, accessToken: string) => string;
+  /**
+   * Builds the shopper's return URLs. They never carry the access token: a URL given to Stripe
+   * sits in the session, in every event about it and in access logs. The shopper's browser
+   * keeps the token instead (it gets it in the answer to POST /orders).
+   */
+  successUrl: (orderId: string) => string;
   cancelUrl: (orderId: string) => string;
 }
 
@@ -142,7 +146,7 @@ export async function createOrder(
       currency,
       lines,
       expiresAt,
-      successUrl: deps.settings.successUrl(id, token.token),
+      successUrl: deps.settings.successUrl(id),
       cancelUrl: deps.settings.cancelUrl(id),
     });
   } catch (error) {

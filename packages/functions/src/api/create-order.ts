@@ -1,30 +1,29 @@
 // POST /orders: validates the cart, reserves stock, and answers with the Checkout URL the
 // shopper is redirected to and the token that lets them read their order.
 import { createOrder, CreateOrderInput } from "@shopwave/core/orders/create-order";
-import { reservationMinutesFrom } from "@shopwave/core/orders/reservation-window";
 import { ZodError } from "zod";
-import { clientHolder, holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
+import { clientHolder } from "@shopwave/core/orders/reservation-holds";
 import { HoldLimitReached, OutOfStock, RateLimited, ValidationFailed } from "@shopwave/core/shared/domain-error";
-import { consumeRateLimit, parseRateLimit } from "@shopwave/core/shared/rate-limit";
+import { consumeRateLimit } from "@shopwave/core/shared/rate-limit";
 import { HttpError } from "../http/http-error";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
 import { parseJsonBody } from "../http/request-parsing";
 import { countMetric } from "../shared/observability";
+import { settings } from "../shared/settings";
 import { store } from "../shared/store";
 import { checkoutGateway } from "../shared/stripe";
 
-const storefrontUrl = (process.env.STOREFRONT_URL ?? "http://localhost:3000").replace(/\/$/, "");
-const reservationMinutes = reservationMinutesFrom(process.env.ORDER_RESERVATION_MINUTES);
-/** Orders per client IP, e.g. "10/60s"; unset or "off" disables it (the local default). */
-const rateLimit = parseRateLimit(process.env.ORDER_RATE_LIMIT, "ORDER_RATE_LIMIT");
+const storefrontUrl = settings.storefrontUrl();
+/** Orders per client address, e.g. "10/60s"; unset or "off" disables it (the local default). */
+const rateLimit = settings.orderRateLimit();
 /** What one email / client address may hold in unpaid orders (ORDER_HOLDS_PER_EMAIL, ORDER_HOLDS_PER_CLIENT). */
-const holdLimits = holdLimitsFrom(process.env);
+const holdLimits = settings.holdLimits();
 
-export const settings = {
-  reservationMinutes,
-  successUrl: (orderId: string, token: string) =>
-    `${storefrontUrl}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`,
+const orderSettings = {
+  reservationMinutes: settings.reservationMinutes(),
+  // Stripe fills in {CHECKOUT_SESSION_ID}. No access token here: the storefront kept it.
+  successUrl: (orderId: string) => `${storefrontUrl}/orders/${encodeURIComponent(orderId)}?session_id={CHECKOUT_SESSION_ID}`,
   cancelUrl: (orderId: string) => `${storefrontUrl}/cart?cancelled=${encodeURIComponent(orderId)}`,
 };
 
@@ -44,7 +43,7 @@ export const handler = httpHandler("POST /orders", async (event, log) => {
     const sourceIp = event.requestContext.http.sourceIp;
     if (rateLimit) await consumeRateLimit(store, "orders", clientHolder(sourceIp) ?? sourceIp, rateLimit);
     const input = parseJsonBody(event, CreateOrderInput, { maxBytes: 16 * 1024 });
-    const placed = await createOrder({ store, checkout: checkoutGateway, settings, holdLimits }, input, {
+    const placed = await createOrder({ store, checkout: checkoutGateway, settings: orderSettings, holdLimits }, input, {
       clientAddress: sourceIp,
     });
     log.appendKeys({ orderId: placed.order.id });

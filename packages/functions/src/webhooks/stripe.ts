@@ -1,6 +1,7 @@
 // POST /webhooks/stripe: verifies Stripe's signature over the raw body, then hands the event to
 // the order-events queue exactly once per event id and answers 2xx fast. No order work here:
-// the worker does it, with retries and a DLQ, off the request path.
+// the worker does it, with retries and a DLQ, off the request path. What is queued is the event
+// without its URLs, which can carry secrets such as an order's access token.
 //
 // Idempotency (Powertools) records the event id before enqueueing and deletes the record if
 // enqueueing fails, so a Stripe retry after a failure enqueues again, while a retry after
@@ -8,7 +9,7 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import { isHandledStripeEventType, StripeEventEnvelope } from "@shopwave/core/payments/payment-event";
+import { isHandledStripeEventType, orderIdNamedBy, StripeEventEnvelope } from "@shopwave/core/payments/payment-event";
 import { Resource } from "sst";
 import { httpHandler } from "../http/http-handler";
 import { errorResponse, jsonResponse } from "../http/json-response";
@@ -17,6 +18,7 @@ import { dynamoDbClient } from "../shared/dynamodb";
 import { countMetric } from "../shared/observability";
 import { sqsClient } from "../shared/sqs";
 import { stripe } from "../shared/stripe";
+import { withoutUrls } from "./without-urls";
 
 /** Far above any Stripe event (a few KB), far below API Gateway's 10 MB. */
 const MAX_WEBHOOK_BYTES = 512 * 1024;
@@ -31,11 +33,11 @@ const idempotencyConfig = new IdempotencyConfig({
 });
 
 const enqueueOnce = makeIdempotent(
-  async (event: StripeEventEnvelope, payload: string, orderId: string | undefined) => {
+  async (event: StripeEventEnvelope, messageBody: string, orderId: string | undefined) => {
     const sent = await sqsClient.send(
       new SendMessageCommand({
         QueueUrl: Resource.OrderEventsQueue.url,
-        MessageBody: payload,
+        MessageBody: messageBody,
         MessageAttributes: {
           stripeEventType: { DataType: "String", StringValue: event.type },
           ...(orderId ? { orderId: { DataType: "String", StringValue: orderId } } : {}),
@@ -50,14 +52,6 @@ const enqueueOnce = makeIdempotent(
     dataIndexArgument: 0,
   },
 );
-
-function orderIdOf(event: StripeEventEnvelope): string | undefined {
-  const object = event.data.object;
-  const reference = object.client_reference_id;
-  if (typeof reference === "string") return reference;
-  const metadata = object.metadata as Record<string, unknown> | undefined;
-  return typeof metadata?.orderId === "string" ? metadata.orderId : undefined;
-}
 
 export const handler = httpHandler("POST /webhooks/stripe", async (request, log, context) => {
   idempotencyConfig.registerLambdaContext(context);
@@ -91,14 +85,16 @@ export const handler = httpHandler("POST /webhooks/stripe", async (request, log,
     return errorResponse(400, "MALFORMED_EVENT", "The body is not a Stripe event.");
   }
   const event = parsed.data;
-  const orderId = orderIdOf(event);
+  // The order the event names, for the logs and the message attribute only: the worker binds it.
+  const orderId = orderIdNamedBy(event);
   log.appendKeys({ stripeEventId: event.id, stripeEventType: event.type, ...(orderId ? { orderId } : {}) });
   if (!isHandledStripeEventType(event.type)) {
     log.info("webhook ignored: event type not handled");
     return jsonResponse(200, { received: true, ignored: true });
   }
   try {
-    await enqueueOnce(event, payload, orderId);
+    // The event as Stripe sent it, minus its URLs (see without-urls.ts): not the raw payload.
+    await enqueueOnce(event, JSON.stringify(withoutUrls(verified)), orderId);
   } catch (error) {
     if (error instanceof IdempotencyAlreadyInProgressError) {
       // A concurrent delivery of the same event is enqueueing it; Stripe retries this one later.
