@@ -1,20 +1,18 @@
 "use client";
 // The cart page: the lines from browser storage priced from the live catalog (quantities
-// editable, stock warnings), the total, and checkout: email, then POST /orders and off to the
+// editable, stock warnings), the total, and checkout (use-checkout.ts): email, then POST /orders and off to the
 // Checkout Session. Everything a shopper can hit on the way (out of stock, payment provider
 // down, API unreachable, a cancelled payment) is said in words with a way forward.
 import Link from "next/link";
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { removeFromCart, setCartQuantity, useCart, type CartLine } from "../lib/cart-store";
 import { formatMoney } from "../lib/money";
-import { rememberOrderToken } from "../lib/order-access";
-import { cartKey, forgetPendingCheckout, readPendingCheckout, rememberPendingCheckout } from "../lib/pending-checkout";
-import { cancelOrder, getOrder, getProduct, placeOrder, type Product } from "../lib/shop-api";
+import { getProduct, type Product } from "../lib/shop-api";
 import { maxOrderable, stockLabel } from "../lib/stock";
 import { useApiUrl } from "./api-url-provider";
-import { describeCheckoutError, type CheckoutProblem } from "./checkout-error";
 import { ProductImage } from "./product-image";
 import { QuantitySelect } from "./quantity-select";
+import { useCheckout } from "./use-checkout";
 import { useHydrated } from "./use-hydrated";
 
 type Catalog = Record<string, Product | "missing">;
@@ -59,27 +57,8 @@ function CancelledNotice() {
 export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null }) {
   const hydrated = useHydrated();
   const lines = useCart();
-  const apiUrl = useApiUrl();
   const { catalog, failed, reload } = useCartProducts(lines);
-  const [email, setEmail] = useState("");
-  const [submitting, setSubmitting] = useState(false);
-  const [problem, setProblem] = useState<CheckoutProblem | null>(null);
-
-  // Returning with the browser's Back button restores this page from the cache mid-redirect.
-  useEffect(() => {
-    const onPageShow = (event: PageTransitionEvent) => {
-      if (event.persisted) setSubmitting(false);
-    };
-    window.addEventListener("pageshow", onPageShow);
-    return () => window.removeEventListener("pageshow", onPageShow);
-  }, []);
-
-  // Prefill the email of the checkout the shopper just came back from.
-  useEffect(() => {
-    const pending = readPendingCheckout();
-    // Only on arrival: afterwards the field is the shopper's.
-    if (pending) setEmail((current) => current || pending.email);
-  }, []);
+  const { email, setEmail, submitting, problem, setProblem, checkout } = useCheckout(lines, reload);
 
   if (!hydrated) {
     return <p className="muted">Loading your cart…</p>;
@@ -116,46 +95,6 @@ export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null
     }
     setProblem(null);
     reload();
-  };
-
-  const checkout = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (!event.currentTarget.reportValidity()) return;
-    setProblem(null);
-    setSubmitting(true);
-    const items = lines.map(({ productId, quantity }) => ({ productId, quantity })); // the API refuses unknown fields
-    const key = cartKey(items);
-    const address = email.trim();
-    // Same cart, same shopper, session still open: go back to it rather than reserve the stock twice.
-    const pending = readPendingCheckout();
-    if (pending && pending.cartKey === key && pending.email === address) {
-      try {
-        const order = await getOrder(apiUrl, pending.orderId, pending.accessToken);
-        if (order?.status === "PENDING_PAYMENT" && order.checkoutUrl && Date.parse(order.expiresAt) - Date.now() > 2 * 60_000) {
-          window.location.assign(order.checkoutUrl);
-          return;
-        }
-      } catch {
-        // fall through to a new order
-      }
-    }
-    if (pending) {
-      // A different cart (or one about to lapse) replaces the earlier order: give its stock back now
-      // rather than when its reservation runs out. Best effort: the reservation lapses anyway.
-      await cancelOrder(apiUrl, pending.orderId, pending.accessToken).catch(() => undefined);
-      forgetPendingCheckout();
-    }
-    try {
-      const placed = await placeOrder(apiUrl, { email: address, items });
-      rememberPendingCheckout({ orderId: placed.order.id, accessToken: placed.accessToken, checkoutUrl: placed.checkoutUrl, email: address, cartKey: key });
-      // The order page Checkout returns to reads the order with it (it is not in that URL).
-      rememberOrderToken(placed.order.id, placed.accessToken);
-      window.location.assign(placed.checkoutUrl);
-    } catch (error) {
-      setProblem(describeCheckoutError(error));
-      setSubmitting(false);
-      reload(); // show the stock as it is now
-    }
   };
 
   return (

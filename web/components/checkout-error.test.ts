@@ -26,6 +26,17 @@ describe("describeCheckoutError", () => {
     expect(problem.lines).toEqual(["Nothing was charged. Please try again in 30 seconds."]);
   });
 
+  it("tells a shopper over a hold cap to finish or cancel an unpaid order, not to wait thousands of seconds", () => {
+    const message = "You already hold as much stock in unpaid orders as one customer may. Pay for or cancel a pending order, or try again once it lapses.";
+    const error = new ApiError(429, "HOLD_LIMIT_REACHED", message, { limits: [{ holder: "email", limit: "orders", max: 3, held: 3, requested: 1 }] }, 2100);
+    const problem = describeCheckoutError(error);
+    expect(problem.title).toBe("You already have unpaid orders holding items.");
+    expect(problem.lines).toEqual([message]);
+    expect(problem.lines.join(" ")).not.toContain("2100");
+    const tooBig = describeCheckoutError(new ApiError(429, "HOLD_LIMIT_REACHED", "This order is larger than one customer may hold at once.", null, null));
+    expect(tooBig.title).toBe("That is more than one customer can reserve at once.");
+  });
+
   it("passes validation messages through and explains an unreachable API", () => {
     expect(describeCheckoutError(new ApiError(400, "VALIDATION_FAILED", "a valid email address is required", null, null)).lines).toEqual([
       "a valid email address is required",

@@ -29,6 +29,12 @@ export function describeCheckoutError(error: unknown): CheckoutProblem {
     if (error.status === 503) {
       return { title: "Payments are temporarily unavailable.", lines: [`Nothing was charged. Please try again${wait}.`] };
     }
+    if (error.code === "HOLD_LIMIT_REACHED") {
+      // Not a matter of seconds: the shopper already holds stock in unpaid orders.
+      // The API's message says what to do (pay or cancel a pending order, or order less).
+      const title = error.retryAfterSeconds ? "You already have unpaid orders holding items." : "That is more than one customer can reserve at once.";
+      return { title, lines: [error.message] };
+    }
     if (error.status === 429) {
       return { title: "Too many checkout attempts.", lines: [`Nothing was charged. Please try again${wait}.`] };
     }

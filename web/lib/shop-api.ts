@@ -1,4 +1,4 @@
-// The storefront's client for Shopwave's HTTP API (the contract in ARCHITECTURE.md), used by
+// The storefront's client for Shopwave's HTTP API (the contract in docs/architecture.md), used by
 // Server Components and by the browser alike: typed responses, and failures turned into two
 // errors a page can explain to a shopper (the API said no, or the API could not be reached).
 
