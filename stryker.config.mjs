@@ -3,17 +3,20 @@
 // test fails. Killed by the tests beside the code (the unit project, which shares one DynamoDB
 // Local through its globalSetup); the integration suites are not run per mutant: each would start
 // a whole local stack for every mutant (TESTING.md). Incremental: a rerun tests again only the
-// mutants in changed code or covered by changed tests.
+// mutants in changed code or covered by changed tests; the last full result is committed
+// (test/mutation/), so a fresh clone reruns only what changed since.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   packageManager: "npm",
   testRunner: "vitest",
-  vitest: { configFile: "vitest.config.ts", related: true },
+  // The tests per mutant come from the dry run's per-test coverage; vitest's related-file search on
+  // top of that only costs time.
+  vitest: { configFile: "vitest.config.ts", related: false },
   mutate: ["packages/core/src/**/*.ts", "packages/functions/src/**/*.ts", "!**/*.test.ts"],
   testFiles: ["packages/*/src/**/*.test.ts", "test/support/**/*.test.ts"],
   coverageAnalysis: "perTest",
   incremental: true,
-  incrementalFile: ".artifacts/mutation/incremental.json",
+  incrementalFile: "test/mutation/stryker-incremental.json",
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: ".artifacts/mutation/index.html" },
   jsonReporter: { fileName: ".artifacts/mutation/mutation.json" },
@@ -21,7 +24,7 @@ export default {
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
   // Copied into each sandbox is what the tests need; build output and reports are not.
-  ignorePatterns: [".sst", ".artifacts", ".open-next", "test-results", "playwright-report", "web/.next", "web/out"],
+  ignorePatterns: [".sst", ".artifacts", ".open-next", "test-results", "playwright-report", "web/.next", "web/out", "test/mutation"],
   timeoutMS: 10_000,
   thresholds: { high: 80, low: 60, break: null },
 };
