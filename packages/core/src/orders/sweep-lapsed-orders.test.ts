@@ -2,10 +2,12 @@
 // and a scripted CheckoutGateway. The clock is the caller's: what is lapsed is decided by
 // `now - grace` in epoch seconds, so a shopper with minutes left, or one whose expiry webhook may
 // still be on its way, keeps the order; only orders past the grace are settled.
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createUnitStore, fakeCheckoutGateway, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
-import { confirmOrder } from "./order-store";
+import type { Store } from "../shared/store";
+import { cancelOrder, confirmOrder } from "./order-store";
 import { sweepLapsedOrders } from "./sweep-lapsed-orders";
 
 let u: UnitStore;
@@ -92,7 +94,7 @@ describe("sweepLapsedOrders", () => {
   it("cancels a lapsed order that never got a session without asking the provider", async () => {
     const orphan = await pendingOrder(-3600, null);
     expect(await sweep()).toEqual({ examined: 1, outcomes: { cancelled: 1 }, failures: [] });
-    expect(await statusOf(orphan.id)).toBe("CANCELLED");
+    expect(await u.orderRecord(orphan.id)).toMatchObject({ status: "CANCELLED", cancellationReason: "reservation_lapsed" });
     expect(provider.calls).toEqual([]);
     expect(await u.stockOf(product.id)).toBe(2);
   });
@@ -106,6 +108,30 @@ describe("sweepLapsedOrders", () => {
     expect(await statusOf(lapsed.id)).toBe("CANCELLED");
     expect(await statusOf(paid.id)).toBe("CONFIRMED");
     expect(await u.stockOf(product.id)).toBe(2);
+  });
+
+  it("counts orders someone else settled between the sweep's query and its cancel as duplicates, releasing nothing more", async () => {
+    const orphan = await pendingOrder(-3600, null);
+    const withSession = await pendingOrder(-3600);
+    // A store whose query answer is already stale: a webhook (here, a direct cancel) settles both
+    // orders the moment the sweep has read them.
+    const racing: Store = {
+      ...u.store,
+      db: {
+        send: async (command: unknown) => {
+          const answer = await u.store.db.send(command as never);
+          if (command instanceof QueryCommand) {
+            for (const id of [orphan.id, withSession.id]) await cancelOrder(u.store, id, "checkout_session_expired", now);
+          }
+          return answer;
+        },
+      } as unknown as Store["db"],
+    };
+    provider.sessions[withSession.sessionId!]!.status = "expired";
+    const result = await sweepLapsedOrders({ store: racing, checkout: provider.gateway, now: () => now }, { graceSeconds: GRACE, limitPerShard: 100 });
+    expect(result).toEqual({ examined: 2, outcomes: { duplicate: 2 }, failures: [] });
+    for (const order of [orphan, withSession]) expect(await u.orderRecord(order.id)).toMatchObject({ status: "CANCELLED", cancellationReason: "checkout_session_expired" });
+    expect(await u.stockOf(product.id)).toBe(4);
   });
 
   it("reports an order the provider could not settle and still settles the rest", async () => {
