@@ -48,6 +48,8 @@ describe("readOrder", () => {
       [randomId("ord"), mine.token],
       ["ord_../../etc", mine.token],
       [`${mine.record.id} `, mine.token],
+      // Not even looked up: an empty key is a ValidationException from DynamoDB (a 500), not a 404.
+      ["", mine.token],
     ];
     for (const [orderId, token] of attempts) {
       const refused = await readOrder(u.store, orderId, token).then(
