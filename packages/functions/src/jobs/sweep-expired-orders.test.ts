@@ -1,8 +1,9 @@
 // The scheduled sweep handler as the scheduler invokes it: at the real clock, with its default
 // grace, over DynamoDB Local (the unit project's shared one) and the Stripe simulator through the
-// real SDK, wired by the same SST resource env the deployed function gets.
+// real SDK, wired by the same SST resource env the deployed function gets; with its logs and
+// EMF metrics on, as on AWS (the SweepFailures alarm depends on them).
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createStripeCheckoutGateway } from "@shopwave/core/payments/stripe-checkout-gateway";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import type { SweepResult } from "@shopwave/core/orders/sweep-lapsed-orders";
@@ -27,6 +28,35 @@ afterAll(async () => {
   await simulator?.stop();
 });
 
+/** What the handler printed: one JSON object per structured line (logs, EMF metrics). */
+let printed: Record<string, any>[] = [];
+beforeEach(() => {
+  printed = [];
+  const capture = (chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split("\n")) {
+      try {
+        printed.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not a structured line
+      }
+    }
+    return true;
+  };
+  // Errors and warnings go to stderr, everything else to stdout.
+  vi.spyOn(process.stdout, "write").mockImplementation(capture);
+  vi.spyOn(process.stderr, "write").mockImplementation(capture);
+});
+afterEach(() => vi.restoreAllMocks());
+
+/** The value of each EMF metric printed, by name. */
+const metricsPrinted = () =>
+  Object.fromEntries(
+    printed
+      .filter((line) => line._aws?.CloudWatchMetrics)
+      .flatMap((line) => line._aws.CloudWatchMetrics.flatMap((m: { Metrics: { Name: string }[] }) => m.Metrics.map((metric) => [metric.Name, line[metric.Name]]))),
+  );
+const logged = (message: string) => printed.find((line) => line.message === message);
+
 /** The handler module freshly loaded with the given env, as a cold start would read it. */
 async function loadHandler(env: Record<string, string> = {}) {
   process.env = {
@@ -35,6 +65,9 @@ async function loadHandler(env: Record<string, string> = {}) {
     STRIPE_API_BASE_URL: simulator.url,
     SST_RESOURCE_App: JSON.stringify({ name: "shopwave", stage: "unit" }),
     SST_RESOURCE_StripeSecretKey: JSON.stringify({ value: STRIPE_KEY, type: "sst.sst.Secret" }),
+    POWERTOOLS_LOG_LEVEL: "INFO",
+    POWERTOOLS_DEV: "false",
+    POWERTOOLS_METRICS_DISABLED: "false",
     ...env,
   };
   vi.resetModules();
@@ -85,6 +118,9 @@ describe("the sweep handler", () => {
     expect(await statusOf(pastGrace.id)).toBe("CANCELLED");
     expect(await sessionStatus(pastGrace.sessionId)).toBe("expired");
     expect(await u.stockOf(pastGrace.productId)).toBe(6);
+    expect(metricsPrinted()).toEqual({ SweptOrdersCancelled: 1 });
+    expect(logged("sweep finished")).toMatchObject({ level: "INFO", examined: 1, outcomes: { cancelled: 1 } });
+    expect(logged("sweep could not settle some orders")).toBeUndefined();
     // Cancel the orders this test left pending, so the next test's sweep starts from nothing.
     await (await loadHandler({ SWEEP_GRACE_SECONDS: String(-3600) }))();
   });
@@ -105,6 +141,10 @@ describe("the sweep handler", () => {
       expect(result.failures).toEqual([{ orderId: unreachable.id, error: expect.any(String) }]);
       expect(await statusOf(unreachable.id)).toBe("PENDING_PAYMENT");
       expect(await u.stockOf(unreachable.productId)).toBe(5);
+      // Nothing was cancelled, so no SweptOrdersCancelled is published; the failure is counted and logged.
+      expect(metricsPrinted()).toEqual({ SweepFailures: 1 });
+      expect(logged("sweep could not settle some orders")).toMatchObject({ level: "ERROR", failures: [{ orderId: unreachable.id, error: expect.any(String) }] });
+      expect(logged("sweep finished")).toMatchObject({ examined: 1, outcomes: {} });
     } finally {
       simulator.clearFaults();
     }
