@@ -1,16 +1,35 @@
 // Four projects: fast unit tests beside the code, the SST program's tests under Pulumi mocks
 // (infra/), integration suites under test/ that start the embedded local stack on free loopback
 // ports, and the small flash-sale load run (test/load).
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const root = fileURLToPath(new URL(".", import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // The workspace packages by path from this file rather than through node_modules' symlinks
+    // (the same files): a mutation-testing sandbox (npm run mutation) copies the sources but links
+    // node_modules back to the original tree, and its tests must load the mutated copies.
+    alias: [
+      { find: /^@shopwave\/(core|functions|local)\/(.*)$/, replacement: `${root}packages/$1/src/$2.ts` },
+      { find: /^@shopwave\/infra\/(.*)$/, replacement: `${root}infra/$1.ts` },
+    ],
+  },
   test: {
     env: { SHOPWAVE_LOCAL_LOG: "silent", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_DEV: "false", POWERTOOLS_METRICS_DISABLED: "true" },
     projects: [
       {
         extends: true,
-        // Unit tests run first (group 0); the integration group starts after them.
-        test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts", "web/{lib,components}/**/*.test.ts", "test/support/**/*.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 0 } },
+        // Unit tests run first (group 0); the integration group starts after them. Those that need
+        // real tables share one DynamoDB Local started here (test/support/unit-store.ts).
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts", "web/{lib,components}/**/*.test.ts", "test/support/**/*.test.ts"],
+          globalSetup: ["test/support/dynamodb-global-setup.ts"],
+          testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,

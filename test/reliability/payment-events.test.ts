@@ -1,7 +1,9 @@
-// Stripe's delivery at its worst, end to end: every event of many orders delivered three times,
-// concurrently and shuffled, plus late expiries for paid sessions; delayed (ACH) payments that
-// settle or fail after the session completed; events nobody expects; and an abandoned checkout
-// whose expiry webhook races the sweeper. Each order changes state once and stock moves once.
+// Stripe's delivery at its worst, end to end: expiries that reach the worker before the completion
+// of the same (paid) session, then every event of many orders three times under new ids,
+// concurrently and shuffled; one expiry handled many times at the same moment; delayed (ACH)
+// payments that settle or fail after the session completed; events nobody expects; and an
+// abandoned checkout whose expiry webhook races the sweeper. Each order changes state once and
+// stock moves once.
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sweepLapsedOrders } from "@shopwave/core/orders/sweep-lapsed-orders";
@@ -10,8 +12,8 @@ import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import { payByBankDebitOnCheckoutPage, payOnCheckoutPage } from "../support/checkout-page-client";
 import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
-import { drainQueue, queueDepth, withPoller } from "../support/queues";
-import { checkoutSessionEvent, postWebhook, signatureHeader } from "../support/stripe-webhook";
+import { drainQueue, invokeWorker, queueDepth, untilQueueDrained, withPoller } from "../support/queues";
+import { checkoutSessionEvent, postWebhook, signatureHeader, withNewEventId } from "../support/stripe-webhook";
 import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, type PlacedOrder, type TestStack } from "../support/test-stack";
 
 let t: TestStack;
@@ -43,7 +45,7 @@ async function untilStatus(placed: { order: { id: string }; accessToken: string 
   await waitFor(`${placed.order.id} ${status}`, async () => ((await orderStatus(t.api, placed.order.id, placed.accessToken)) === status ? true : undefined), 30_000);
 }
 
-it("applies 25 orders' events once when each arrives 3 times, concurrently and shuffled, with late expiries for the paid ones", async () => {
+it("applies 25 orders' events once when each expiry arrives before its completion, then everything 3 times, concurrently and shuffled", async () => {
   await drainQueue(t);
   const product = seedProducts[2]!.id;
   await t.setStock(product, 100);
@@ -55,24 +57,70 @@ it("applies 25 orders' events once when each arrives 3 times, concurrently and s
   for (const placed of paid) expect((await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).status).toBe(303);
   for (const placed of abandoned) await stripe.checkout.sessions.expire(placed.order.checkoutSessionId);
   await t.stack.stripe!.whenDeliveriesSettled();
+  // Stripe's truth, which every expiry must be checked against: the paid sessions are complete and paid.
+  for (const placed of paid) {
+    const session = await stripe.checkout.sessions.retrieve(placed.order.checkoutSessionId);
+    expect([session.status, session.payment_status]).toEqual(["complete", "paid"]);
+  }
 
+  // The genuine deliveries are taken off the queue unprocessed: from here on, the order in which
+  // the worker sees the events is the test's, not the order Stripe sent them in.
+  expect(await drainQueue(t)).toHaveLength(25);
   const genuine = await eventsFor(new Set([...paid, ...abandoned].map((placed) => placed.order.checkoutSessionId)));
   expect(genuine).toHaveLength(25);
-  const lateExpiries = paid.map((placed) =>
+
+  // First, an expiry for every paid session arrives before its completion (new event ids, so the
+  // webhook's dedupe lets them through), each delivered three times at once.
+  const earlyExpiries = paid.map((placed) =>
     checkoutSessionEvent("checkout.session.expired", { id: placed.order.checkoutSessionId, orderId: placed.order.id, paymentStatus: "unpaid", paymentIntent: null }),
   );
-  const deliveries = [...genuine, ...lateExpiries].flatMap((payload) => [payload, payload, payload]).sort(() => Math.random() - 0.5);
-  counts.eventsReplayed += deliveries.length;
-  const responses = await Promise.all(deliveries.map(deliver));
-  expect(responses.every((response) => response.status === 200 || response.status === 409)).toBe(true);
+  const first = earlyExpiries.flatMap((payload) => [payload, payload, payload]).sort(() => Math.random() - 0.5);
+  const firstResponses = await Promise.all(first.map(deliver));
+  expect(firstResponses.every((response) => response.status === 200 || response.status === 409)).toBe(true);
+  await withPoller(t, () => untilQueueDrained(t));
+  // Stripe says paid: the expiry confirmed the orders instead of releasing their stock.
+  for (const placed of paid) expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CONFIRMED");
+  for (const placed of abandoned) expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("PENDING_PAYMENT");
+  expect(await t.stockOf(product)).toBe(100 - 40 - 5);
 
-  await withPoller(t, async () => {
-    for (const placed of paid) await untilStatus(placed, "CONFIRMED");
-    for (const placed of abandoned) await untilStatus(placed, "CANCELLED");
-    await waitFor("queue drained", async () => ((await queueDepth(t)) === 0 ? true : undefined), 30_000);
-  });
+  // Then the genuine events and the early expiries again, each three times under three new ids
+  // (so none is deduplicated away before the worker), concurrently and shuffled.
+  const second = [...genuine, ...earlyExpiries].flatMap((payload) => [withNewEventId(payload), withNewEventId(payload), withNewEventId(payload)]).sort(() => Math.random() - 0.5);
+  counts.eventsReplayed += first.length + second.length;
+  const secondResponses = await Promise.all(second.map(deliver));
+  expect(secondResponses.map((response) => response.status).every((status) => status === 200)).toBe(true);
+  expect(await queueDepth(t)).toBe(second.length);
+  await withPoller(t, () => untilQueueDrained(t));
   counts.ordersSettled += 25;
+  for (const placed of paid) expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CONFIRMED");
+  for (const placed of abandoned) expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CANCELLED");
   expect(await t.stockOf(product)).toBe(100 - 40);
+  expect(await queueDepth(t, t.stack.queueUrls.orderEventsDlq)).toBe(0);
+});
+
+it("releases an abandoned order's stock once when its expiry reaches the worker many times at the same moment", async () => {
+  await drainQueue(t);
+  const product = seedProducts[7]!.id;
+  await t.setStock(product, 10);
+  const placed = await placeOrder(t.api, product, 4);
+  await stripe.checkout.sessions.expire(placed.order.checkoutSessionId);
+  await t.stack.stripe!.whenDeliveriesSettled();
+  const [expiry] = await eventsFor(new Set([placed.order.checkoutSessionId]));
+  // The genuine delivery and three more under new ids wait on the queue; four pollers take them
+  // together while the worker is also handed the event four times in one batch, so the cancel runs
+  // side by side, each copy finding the order still pending.
+  for (let i = 0; i < 3; i++) expect((await deliver(withNewEventId(expiry!))).status).toBe(200);
+  expect(await queueDepth(t)).toBe(4);
+  await withPoller(
+    t,
+    async () => {
+      expect(await invokeWorker(t, [expiry!, expiry!, expiry!, expiry!])).toEqual({ batchItemFailures: [] });
+      await untilQueueDrained(t);
+    },
+    4,
+  );
+  expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CANCELLED");
+  expect(await t.stockOf(product)).toBe(10);
   expect(await queueDepth(t, t.stack.queueUrls.orderEventsDlq)).toBe(0);
 });
 
@@ -84,7 +132,7 @@ describe("delayed (ACH) payments", () => {
     await withPoller(t, async () => {
       expect((await payByBankDebitOnCheckoutPage(placed.checkoutUrl, "000123456789")).status).toBe(303);
       await t.stack.stripe!.whenDeliveriesSettled();
-      await waitFor("completed (unpaid) processed", async () => ((await queueDepth(t)) === 0 ? true : undefined));
+      await untilQueueDrained(t);
       const session = await stripe.checkout.sessions.retrieve(placed.order.checkoutSessionId);
       expect([session.status, session.payment_status]).toEqual(["complete", "unpaid"]);
       expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("PENDING_PAYMENT");
@@ -104,7 +152,7 @@ describe("delayed (ACH) payments", () => {
     await withPoller(t, async () => {
       expect((await payByBankDebitOnCheckoutPage(placed.checkoutUrl, "000111111113")).status).toBe(303);
       await t.stack.stripe!.whenDeliveriesSettled();
-      await waitFor("completed (unpaid) processed", async () => ((await queueDepth(t)) === 0 ? true : undefined));
+      await untilQueueDrained(t);
       expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("PENDING_PAYMENT");
       expect(t.stack.stripe!.settleBankDebit(placed.order.checkoutSessionId)).toBe(true);
       await untilStatus(placed, "CANCELLED");
@@ -121,7 +169,7 @@ it("acknowledges events nobody expects (unknown types, unknown orders) and lets 
   const notOurs = checkoutSessionEvent("checkout.session.completed", { id: "cs_test_other_app", orderId: "" });
   for (const payload of [unknownType, unknownOrder, notOurs]) expect((await deliver(payload)).status).toBe(200);
   await withPoller(t, async () => {
-    await waitFor("queue drained", async () => ((await queueDepth(t)) === 0 ? true : undefined));
+    await untilQueueDrained(t);
   });
   expect(await queueDepth(t, t.stack.queueUrls.orderEventsDlq)).toBe(0);
 });
@@ -138,7 +186,7 @@ it("confirms rather than cancels when a shopper cancels an order whose payment w
   expect(refused.body.error).toMatchObject({ code: "ORDER_NOT_CANCELLABLE", details: { status: "CONFIRMED" } });
   expect(await t.stockOf(product)).toBe(8);
   await withPoller(t, async () => {
-    await waitFor("queue drained", async () => ((await queueDepth(t)) === 0 ? true : undefined));
+    await untilQueueDrained(t);
   });
   expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CONFIRMED");
   expect(await t.stockOf(product)).toBe(8);
@@ -163,7 +211,7 @@ it("releases an abandoned order's stock once when its expiry webhook and the swe
     for (const result of results.slice(orders.length)) expect((result as { failures: unknown[] }).failures).toEqual([]);
     for (const placed of orders) await untilStatus(placed, "CANCELLED");
     await t.stack.stripe!.whenDeliveriesSettled();
-    await waitFor("queue drained", async () => ((await queueDepth(t)) === 0 ? true : undefined));
+    await untilQueueDrained(t);
   });
   counts.ordersSettled += orders.length;
   expect(await t.stockOf(product)).toBe(20);

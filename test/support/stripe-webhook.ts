@@ -6,6 +6,14 @@ export function signatureHeader(payload: string, secret: string, timestamp = Mat
   return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }
 
+/**
+ * The same event under a new event id, as Stripe would send a second event about the same object:
+ * it passes the webhook's per-event-id dedupe and reaches the worker again.
+ */
+export function withNewEventId(payload: string): string {
+  return JSON.stringify({ ...(JSON.parse(payload) as Record<string, unknown>), id: `evt_test_${Math.random().toString(36).slice(2)}` });
+}
+
 export async function postWebhook(apiUrl: string, payload: string, signature: string | undefined): Promise<{ status: number; body: any }> {
   const response = await fetch(`${apiUrl}/webhooks/stripe`, {
     method: "POST",
