@@ -132,6 +132,8 @@ describe("a payment (completed or async_payment_succeeded)", () => {
     const order = await pendingOrder();
     expect((await apply({ kind: "payment_succeeded", session: { ...genuine(order), orderId: "ord_zzzzzzzzzzzzzzzzzzzzzzzzzz" } })).outcome).toBe("unknown_order");
     expect((await apply({ kind: "payment_succeeded", session: { ...genuine(order), orderId: "not-an-order" } })).outcome).toBe("unknown_order");
+    expect((await apply({ kind: "session_expired", session: { ...genuine(order), orderId: "ord_zzzzzzzzzzzzzzzzzzzzzzzzzz" } })).outcome).toBe("unknown_order");
+    expect(provider.calls).toEqual([]);
     expect((await stored(order)).status).toBe("PENDING_PAYMENT");
   });
 });
@@ -275,6 +277,30 @@ describe("ignored events and settleFromSession's contract", () => {
     const foreign = { id: "cs_test_foreign", status: "expired" as const, paymentStatus: "unpaid" as const, paymentIntentId: undefined, amountTotal: 1, currency: "usd" };
     await expect(settleFromSession(deps(), order, foreign, "reservation_lapsed", now)).rejects.toThrow(/not order .* own/);
     expect(await stock()).toBe(7);
+  });
+
+  it("settles from a stale read as the order now is: a cancel that lost the race to a payment, or came twice", async () => {
+    const paid = await pendingOrder();
+    const expired = { id: paid.checkoutSessionId!, status: "expired" as const, paymentStatus: "unpaid" as const, paymentIntentId: undefined, amountTotal: 3750, currency: "usd" };
+    await confirmOrder(u.store, paid.id, { sessionId: paid.checkoutSessionId!, paymentIntentId: "pi_test_own" }, now);
+    expect(await settleFromSession(deps(), paid, expired, "reservation_lapsed", now)).toEqual({ outcome: "late_cancellation_ignored" });
+    const cancelled = await pendingOrder();
+    await cancelOrder(u.store, cancelled.id, "cancelled_by_shopper", now);
+    expect(await settleFromSession(deps(), cancelled, { ...expired, id: cancelled.checkoutSessionId! }, "reservation_lapsed", now)).toEqual({ outcome: "duplicate" });
+    expect(await stock()).toBe(7 + 3);
+  });
+
+  it("reports an order that is not (or no longer) stored as unknown, whichever way it would settle", async () => {
+    const { record: ghost } = pendingOrderRecord(u.store, { lines: [{ product, quantity: 3 }], expiresAt, checkoutSessionId: "cs_test_ghost" });
+    const session = { id: "cs_test_ghost", paymentStatus: "paid" as const, paymentIntentId: "pi_test_ghost", amountTotal: 3750, currency: "usd" };
+    expect(await settleFromSession(deps(), ghost, { ...session, status: "expired" }, "reservation_lapsed", now)).toEqual({ outcome: "unknown_order" });
+    expect(await settleFromSession(deps(), ghost, { ...session, status: "complete" }, "reservation_lapsed", now)).toEqual({ outcome: "unknown_order" });
+  });
+
+  it("says which session it was given when that is not the order's own", async () => {
+    const { record: sessionless } = pendingOrderRecord(u.store, { lines: [{ product, quantity: 1 }], expiresAt });
+    const foreign = { id: "cs_test_x", status: "expired" as const, paymentStatus: "unpaid" as const, paymentIntentId: undefined, amountTotal: 1, currency: "usd" };
+    await expect(settleFromSession(deps(), sessionless, foreign, "reservation_lapsed", now)).rejects.toThrow("session cs_test_x is not order " + sessionless.id + "'s own (none)");
   });
 
   it("waits on a completed, unpaid session that has no payment yet", async () => {

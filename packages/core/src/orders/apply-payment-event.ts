@@ -18,12 +18,7 @@ import type { BindingMismatch } from "./payment-binding";
 import { bindingMismatches } from "./payment-binding";
 import { confirmBoundPayment, recordMismatch, settleFromSession, type SettlementOutcome } from "./settle-from-session";
 
-export type PaymentEventOutcome =
-  | SettlementOutcome
-  | "refunded"
-  /** A refund for an order that is not CONFIRMED (e.g. refunded by an operator after a cancellation). */
-  | "refund_of_unconfirmed_order"
-  | "ignored";
+export type PaymentEventOutcome = SettlementOutcome | "refunded" | "ignored";
 
 export interface PaymentDeps {
   store: Store;
@@ -76,7 +71,7 @@ export async function applyPaymentEvent(
 async function applyRefund(deps: PaymentDeps, paymentIntentId: string, eventId: string, now: Date): Promise<AppliedPaymentEvent> {
   const payment = await deps.checkout.getPayment(paymentIntentId);
   const orderId = payment.orderId;
-  const order = orderId && OrderId.safeParse(orderId).success ? await getOrderRecord(deps.store, orderId) : undefined;
+  const order = OrderId.safeParse(orderId).success ? await getOrderRecord(deps.store, orderId!) : undefined;
   if (!order) return { outcome: "unknown_order", orderId };
   // The refund we issued ourselves for a payment that landed after cancellation.
   if (order.latePaymentRefund?.paymentIntentId === paymentIntentId) return { outcome: "duplicate", orderId };
@@ -85,8 +80,8 @@ async function applyRefund(deps: PaymentDeps, paymentIntentId: string, eventId: 
     await recordMismatch(deps.store, order.id, { paymentIntentId }, eventId, mismatches, now);
     return { outcome: "payment_mismatch", orderId, mismatches };
   }
+  // Refused only when already REFUNDED: the payment is recorded on confirmation, and a confirmed
+  // order can only move on to REFUNDED.
   const outcome = await refundOrder(deps.store, order.id, paymentIntentId, now);
-  if (outcome.changed) return { outcome: "refunded", orderId };
-  if (outcome.reason === "not_found") return { outcome: "unknown_order", orderId };
-  return { outcome: outcome.order.status === "REFUNDED" ? "duplicate" : "refund_of_unconfirmed_order", orderId };
+  return { outcome: outcome.changed ? "refunded" : "duplicate", orderId };
 }

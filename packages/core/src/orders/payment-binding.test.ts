@@ -47,6 +47,10 @@ describe("bindingMismatches", () => {
     ]);
   });
 
+  it("names a missing payment as such", () => {
+    expect(bindingMismatches(order, { ...genuine, paymentIntentId: undefined }, "payment")).toEqual([{ field: "payment_intent", expected: "a payment", received: null }]);
+  });
+
   it("binds only the session id for events whose effect is read back from the provider", () => {
     expect(bindingMismatches(order, { ...genuine, paymentStatus: "unpaid", amountTotal: undefined }, "session")).toEqual([]);
     expect(bindingMismatches(order, { ...genuine, sessionId: "cs_test_foreign" }, "session")).toEqual([

@@ -63,7 +63,7 @@ export async function settleFromSession(
           return { outcome: await cancel(deps.store, order.id, "async_payment_failed", now) };
         case "pending":
         case "succeeded": // the session says paid a moment later; its event confirms
-          return { outcome: order.status === "PENDING_PAYMENT" ? "awaiting_async_payment" : "duplicate" };
+          return { outcome: "awaiting_async_payment" };
       }
   }
 }

@@ -60,9 +60,10 @@ describe("toPaymentEvent", () => {
     expect(emptyReference).toMatchObject({ session: { orderId: "ord_a" } });
   });
 
-  it("ignores unhandled types and sessions that are not ours", () => {
-    expect(toPaymentEvent(event("customer.created", {})).kind).toBe("ignored");
-    expect(toPaymentEvent(event("checkout.session.completed", { client_reference_id: null, metadata: {} })).kind).toBe("ignored");
+  it("ignores unhandled types and sessions that are not ours, saying why", () => {
+    expect(toPaymentEvent(event("customer.created", {}))).toEqual({ kind: "ignored", why: "unhandled event type customer.created" });
+    expect(toPaymentEvent(event("checkout.session.completed", { client_reference_id: null, metadata: {} }))).toEqual({ kind: "ignored", why: "session cs_test_1 carries no order id" });
+    expect(toPaymentEvent(event("checkout.session.completed", { client_reference_id: null, metadata: null }))).toEqual({ kind: "ignored", why: "session cs_test_1 carries no order id" });
   });
 
   it("rejects a handled event whose session is malformed (so it fails loudly into the DLQ)", () => {
@@ -76,6 +77,15 @@ describe("orderIdNamedBy", () => {
     expect(orderIdNamedBy(event("checkout.session.completed", { client_reference_id: null }))).toBe("ord_a");
     expect(orderIdNamedBy(event("checkout.session.completed", { client_reference_id: null, metadata: null }))).toBeUndefined();
     expect(orderIdNamedBy(event("customer.created", {}))).toBeUndefined();
+    expect(orderIdNamedBy(event("checkout.session.completed", { payment_status: "maybe" }))).toBeUndefined();
+    const refund = StripeEventEnvelope.parse({
+      id: "evt_r",
+      object: "event",
+      type: "charge.refunded",
+      created: 1,
+      data: { object: { object: "charge", id: "ch_1", client_reference_id: "ord_a", metadata: { orderId: "ord_a" } } },
+    });
+    expect(orderIdNamedBy(refund)).toBeUndefined();
   });
 });
 
@@ -94,9 +104,9 @@ describe("toPaymentEvent for refunds", () => {
     expect(toPaymentEvent(refunded({ payment_intent: { id: "pi_2" } }))).toMatchObject({ paymentIntentId: "pi_2" });
   });
 
-  it("ignores a partial refund and a charge without a payment", () => {
-    expect(toPaymentEvent(refunded({ amount_refunded: 1000, refunded: false })).kind).toBe("ignored");
-    expect(toPaymentEvent(refunded({ payment_intent: null })).kind).toBe("ignored");
+  it("ignores a partial refund and a charge without a payment, saying why", () => {
+    expect(toPaymentEvent(refunded({ amount_refunded: 1000, refunded: false }))).toEqual({ kind: "ignored", why: "charge ch_1 refunded in part (1000 of 5000)" });
+    expect(toPaymentEvent(refunded({ payment_intent: null }))).toEqual({ kind: "ignored", why: "charge ch_1 has no payment intent" });
   });
 
   it("rejects a malformed charge (so it fails loudly into the DLQ)", () => {
