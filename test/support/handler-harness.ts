@@ -23,7 +23,11 @@ export interface HandlerHarness {
   stripe: Stripe;
   /** Present when started with `{ sqs: true }`: the topology's queues, by resource name. */
   sqs?: { client: SQSClient; queueUrls: Record<string, string> };
-  /** Sets process.env as the deployed function's, resets the module graph, and imports the handler. */
+  /**
+   * Sets process.env as the deployed function's, resets the module graph, and imports the handler.
+   * Settings and SDK endpoints in `env` take effect; SST_RESOURCE_* overrides do not: `sst`'s
+   * Resource lives in node_modules (not reset) and keeps what it read first.
+   */
   load<M>(importModule: () => Promise<M>, env?: Record<string, string>): Promise<M>;
   stop(): Promise<void>;
 }
