@@ -62,7 +62,7 @@ async function pendingOrder() {
 async function sessionEvent(type: string, sessionId: string, orderId: string) {
   const session = await h.stripe.checkout.sessions.retrieve(sessionId);
   const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
-  return checkoutSessionEvent(type, { id: sessionId, orderId, paymentStatus: session.payment_status, paymentIntent, amountTotal: session.amount_total, currency: session.currency });
+  return checkoutSessionEvent(type, { id: sessionId, orderId, paymentStatus: session.payment_status as "paid" | "unpaid" | "no_payment_required", paymentIntent, amountTotal: session.amount_total, currency: session.currency });
 }
 
 const statusOf = async (orderId: string) => (await h.u.orderRecord(orderId))?.status;
