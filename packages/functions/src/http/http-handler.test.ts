@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { captureOutput } from "../../../../test/support/handler-harness";
 import { httpHandler } from "./http-handler";
 
 const context = (name: string) =>
@@ -43,5 +44,55 @@ describe("httpHandler", () => {
     expect(response.statusCode).toBe(500);
     expect(String(response.body)).not.toContain("hunter2");
     expect(JSON.parse(String(response.body)).error.code).toBe("INTERNAL_ERROR");
+  });
+});
+
+describe("httpHandler's request line and warnings", () => {
+  const savedEnv = { ...process.env };
+  afterEach(() => {
+    process.env = savedEnv;
+  });
+  type DomainErrors = typeof import("@shopwave/core/shared/domain-error");
+  /** Runs a handler that throws what `fail` gives, with the domain errors of the freshly loaded modules (instanceof holds). */
+  async function run(fail: (errors: DomainErrors) => never) {
+    const out = captureOutput();
+    process.env = { ...savedEnv, POWERTOOLS_LOG_LEVEL: "INFO", POWERTOOLS_DEV: "false" };
+    vi.resetModules();
+    const { httpHandler: fresh } = await import("./http-handler");
+    const errors = await import("@shopwave/core/shared/domain-error");
+    const response = await fresh("GET /orders/{id}", async () => fail(errors))(event("ord_log"), context("logged"));
+    return { response, out };
+  }
+
+  it.each([
+    ["a dependency's refusal (provider unavailable)", ({ PaymentProviderUnavailable }: DomainErrors) => {
+      throw new PaymentProviderUnavailable("down", 5);
+    }, 503, "WARN"],
+    ["throttling that outlasted the retries", () => {
+      throw Object.assign(new Error("slow"), { name: "ThrottlingException", $fault: "client" });
+    }, 503, "WARN"],
+  ])("answers %s with its 5xx, warns that a dependency is failing, and logs the request as an error", async (_name, fail, status, level) => {
+    const { response, out } = await run(fail);
+    expect(response.statusCode).toBe(status);
+    expect(out.logged("a dependency is failing")).toEqual([expect.objectContaining({ level })]);
+    expect(out.logged("request failed")).toEqual([]);
+    expect(out.logged("request")).toEqual([expect.objectContaining({ level: "ERROR", statusCode: status, method: "GET", path: "/orders/ord_log" })]);
+  });
+
+  it("logs a client mistake's request line at INFO without a warning", async () => {
+    const { response, out } = await run(({ NotFound }) => {
+      throw new NotFound("Order");
+    });
+    expect(response.statusCode).toBe(404);
+    expect(out.logged("a dependency is failing")).toEqual([]);
+    expect(out.logged("request")).toEqual([expect.objectContaining({ level: "INFO", statusCode: 404 })]);
+  });
+
+  it("logs a bug as 'request failed' with its error", async () => {
+    const { response, out } = await run(() => {
+      throw new TypeError("x is undefined");
+    });
+    expect(response.statusCode).toBe(500);
+    expect(out.logged("request failed")).toEqual([expect.objectContaining({ level: "ERROR", error: expect.objectContaining({ message: "x is undefined" }) })]);
   });
 });

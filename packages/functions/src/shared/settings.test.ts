@@ -31,4 +31,34 @@ describe("handler settings", () => {
     const read = { SWEEP_GRACE_SECONDS: settings.sweepGraceSeconds, STOREFRONT_URL: settings.storefrontUrl, STRIPE_TIMEOUT_MS: settings.stripeTimeoutMs }[name]!;
     expect(read).toThrow(message);
   });
+
+  it("reads the order limits and the reservation window from their variables", () => {
+    const settings = readSettings({ ORDER_RATE_LIMIT: "10/60s", ORDER_HOLDS_PER_EMAIL: "orders=3,units=30,perProduct=10", ORDER_RESERVATION_MINUTES: "60" });
+    expect(settings.orderRateLimit()).toEqual({ limit: 10, windowSeconds: 60 });
+    expect(settings.holdLimits()).toEqual({ email: { orders: 3, units: 30, perProduct: 10 } });
+    expect(settings.reservationMinutes()).toBe(60);
+    expect(readSettings({ ORDER_RATE_LIMIT: "off" }).orderRateLimit()).toBeUndefined();
+    expect(readSettings({}).holdLimits()).toEqual({});
+  });
+
+  it.each([
+    ["SWEEP_GRACE_SECONDS", "86400", 86_400],
+    ["STRIPE_TIMEOUT_MS", "100", 100],
+    ["STRIPE_TIMEOUT_MS", "60000", 60_000],
+  ])("accepts %s=%s at the edge of its range", (name, value, expected) => {
+    const settings = readSettings({ [name]: value });
+    expect(name === "SWEEP_GRACE_SECONDS" ? settings.sweepGraceSeconds() : settings.stripeTimeoutMs()).toBe(expected);
+  });
+
+  it.each([
+    ["SWEEP_GRACE_SECONDS", "86401"],
+    ["STRIPE_TIMEOUT_MS", "99"],
+    ["STRIPE_TIMEOUT_MS", "60001"],
+    ["STRIPE_API_BASE_URL", "ftp://127.0.0.1"],
+    ["STOREFRONT_URL", "javascript:alert(1)"],
+  ])("refuses %s=%s just past its range", (name, value) => {
+    const settings = readSettings({ [name]: value });
+    const read = { SWEEP_GRACE_SECONDS: settings.sweepGraceSeconds, STRIPE_TIMEOUT_MS: settings.stripeTimeoutMs, STRIPE_API_BASE_URL: settings.stripeApiBaseUrl, STOREFRONT_URL: settings.storefrontUrl }[name]!;
+    expect(read).toThrow(`${name}=${value} is not valid`);
+  });
 });

@@ -1,0 +1,202 @@
+// POST /webhooks/stripe with real signatures (the stripe SDK's test header), the idempotency table
+// on DynamoDB Local and the order-events queue on the in-process SQS emulator: what is refused,
+// what is ignored, and that a handled event is queued once per event id, without its URLs.
+import http from "node:http";
+import { PurgeQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { apiEvent, bodyOf, captureOutput, lambdaContext, startHandlerHarness, WEBHOOK_SECRET, type HandlerHarness } from "../../../../test/support/handler-harness";
+import { checkoutSessionEvent, signatureHeader } from "../../../../test/support/stripe-webhook";
+
+let h: HandlerHarness;
+let out: ReturnType<typeof captureOutput>;
+let webhook: (typeof import("./stripe"))["handler"];
+let queueUrl: string;
+beforeAll(async () => {
+  h = await startHandlerHarness({ sqs: true });
+  queueUrl = h.sqs!.queueUrls.OrderEventsQueue!;
+  ({ handler: webhook } = await h.load(() => import("./stripe")));
+});
+afterAll(() => h?.stop());
+beforeEach(async () => {
+  await h.sqs!.client.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+  out = captureOutput();
+});
+afterEach(() => vi.restoreAllMocks());
+
+const deliver = (payload: string, signature: string | undefined, options: { base64?: boolean; handler?: typeof webhook } = {}) =>
+  (options.handler ?? webhook)(
+    apiEvent("POST /webhooks/stripe", {
+      headers: { "content-type": "application/json; charset=utf-8", ...(signature ? { "stripe-signature": signature } : {}) },
+      body: options.base64 ? Buffer.from(payload).toString("base64") : payload,
+      isBase64Encoded: options.base64 ?? false,
+    }),
+    lambdaContext("stripe-webhook"),
+  );
+const signed = (payload: string, options: { base64?: boolean } = {}) => deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), options);
+
+/** Everything on the order-events queue now (the queue is purged before each test). */
+async function queued() {
+  const { Messages = [] } = await h.sqs!.client.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], VisibilityTimeout: 0, WaitTimeSeconds: 0 }),
+  );
+  return Messages;
+}
+
+const completedEvent = (orderId = "ord_webhookunit", id?: string) =>
+  checkoutSessionEvent("checkout.session.completed", { id: "cs_test_webhook", orderId, amountTotal: 1250, currency: "usd" }, id);
+
+describe("POST /webhooks/stripe: refusals", () => {
+  it("answers a missing signature with 400", async () => {
+    const response = await deliver(completedEvent(), undefined);
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error.code).toBe("MISSING_SIGNATURE");
+    expect(out.metrics()).toEqual({ WebhooksRejected: 1 });
+    expect(await queued()).toEqual([]);
+  });
+
+  it.each([
+    ["another secret", (payload: string) => signatureHeader(payload, "whsec_someone_else")],
+    ["a signature over another body", (payload: string) => signatureHeader(payload.replace("ord_", "ord_x"), WEBHOOK_SECRET)],
+    ["a signature older than five minutes", (payload: string) => signatureHeader(payload, WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 301)],
+    ["garbage", () => "t=1,v1=nothex"],
+  ])("answers %s with 400 INVALID_SIGNATURE and queues nothing", async (_name, sign) => {
+    const payload = completedEvent();
+    const response = await deliver(payload, sign(payload));
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error.code).toBe("INVALID_SIGNATURE");
+    expect(out.metrics()).toEqual({ WebhooksRejected: 1 });
+    expect(out.logged("webhook signature rejected")).toEqual([expect.objectContaining({ level: "WARN" })]);
+    expect(await queued()).toEqual([]);
+  });
+
+  it("accepts a signature a little under five minutes old (Stripe's tolerance, not the SDK's default)", async () => {
+    const payload = completedEvent();
+    const response = await deliver(payload, signatureHeader(payload, WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 280));
+    expect(response.statusCode).toBe(200);
+  });
+
+  it("answers a body over 512 KiB with 413 before verifying it, and accepts one of exactly 512 KiB", async () => {
+    const limit = 512 * 1024;
+    const exact = completedEvent().padEnd(limit, " ");
+    const over = `${exact} `;
+    const tooBig = await signed(over);
+    expect(tooBig.statusCode).toBe(413);
+    expect(bodyOf(tooBig).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(out.metrics()).toEqual({ WebhooksRejected: 1 });
+    expect((await signed(exact)).statusCode).toBe(200);
+  });
+
+  it.each([
+    ["JSON that is not an event", JSON.stringify({ hello: "world" })],
+    ["an event without an id", JSON.stringify({ ...JSON.parse(completedEvent()), id: "" })],
+  ])("answers %s, correctly signed, with 400 MALFORMED_EVENT", async (_name, payload) => {
+    const response = await signed(payload);
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error.code).toBe("MALFORMED_EVENT");
+    expect(out.metrics()).toEqual({ WebhooksRejected: 1 });
+    expect(await queued()).toEqual([]);
+  });
+});
+
+describe("POST /webhooks/stripe: events", () => {
+  it("acknowledges an event type it does not handle without queueing it", async () => {
+    const payload = JSON.stringify({ ...JSON.parse(completedEvent()), type: "customer.created" });
+    const response = await signed(payload);
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toEqual({ received: true, ignored: true });
+    expect(out.metrics()).toEqual({});
+    expect(out.logged("webhook ignored: event type not handled")).toEqual([expect.objectContaining({ stripeEventType: "customer.created" })]);
+    expect(await queued()).toEqual([]);
+  });
+
+  it("queues a handled event once per event id, with its type and order as attributes and no URL in its body", async () => {
+    const event = JSON.parse(completedEvent("ord_queuedonce"));
+    event.data.object.success_url = "https://shop.example/orders/ord_queuedonce?token=secretAccessToken0123456789";
+    event.data.object.url = "https://checkout.stripe.com/c/pay/cs_test_webhook";
+    const payload = JSON.stringify(event);
+
+    const first = await signed(payload);
+    expect(first.statusCode).toBe(200);
+    expect(bodyOf(first)).toEqual({ received: true });
+    expect(out.logged("webhook accepted")).toEqual([expect.objectContaining({ stripeEventId: event.id, stripeEventType: "checkout.session.completed", orderId: "ord_queuedonce" })]);
+    // Stripe retries the same event (a lost answer, say): acknowledged again, queued no more.
+    expect((await signed(payload)).statusCode).toBe(200);
+    expect((await signed(payload, { base64: true })).statusCode).toBe(200);
+
+    const messages = await queued();
+    expect(messages).toHaveLength(1);
+    const message = messages[0]!;
+    expect(message.MessageAttributes?.stripeEventType?.StringValue).toBe("checkout.session.completed");
+    expect(message.MessageAttributes?.orderId?.StringValue).toBe("ord_queuedonce");
+    expect(message.Body).not.toContain("secretAccessToken");
+    expect(message.Body).not.toMatch(/https?:\/\//);
+    const body = JSON.parse(message.Body!);
+    delete event.data.object.success_url;
+    delete event.data.object.url;
+    expect(body).toEqual(event);
+    expect(out.metrics()).toEqual({ WebhooksAccepted: 3 });
+  });
+
+  it("queues each event id of the same session (a new event is not a retry)", async () => {
+    await signed(completedEvent("ord_twoevents"));
+    await signed(completedEvent("ord_twoevents"));
+    expect(await queued()).toHaveLength(2);
+  });
+
+  it("accepts a base64-encoded body and queues a refund without an order attribute", async () => {
+    const refund = JSON.stringify({
+      id: `evt_test_refund_${Math.random().toString(36).slice(2)}`,
+      object: "event",
+      type: "charge.refunded",
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: "ch_1", object: "charge", amount: 1250, amount_refunded: 1250, refunded: true, payment_intent: "pi_1", receipt_url: "https://pay.stripe.com/receipts/x" } },
+    });
+    expect((await signed(refund, { base64: true })).statusCode).toBe(200);
+    const [message] = await queued();
+    expect(message?.MessageAttributes?.stripeEventType?.StringValue).toBe("charge.refunded");
+    expect(message?.MessageAttributes).not.toHaveProperty("orderId");
+    expect(message?.Body).not.toContain("receipt_url");
+  });
+
+  it("answers 409 EVENT_IN_PROGRESS to a delivery of an event another delivery is still recording, which queues it once", async () => {
+    // DynamoDB behind a gate that holds the idempotency record's completion (its UpdateItem): the
+    // first delivery has recorded the event id as in progress and queued it, and is not done yet.
+    const dynamoDb = h.u.handlerEnv.AWS_ENDPOINT_URL_DYNAMODB!;
+    let held!: () => void;
+    const completionHeld = new Promise<void>((resolve) => (held = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gate = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", async () => {
+        if (String(req.headers["x-amz-target"]).endsWith(".UpdateItem")) {
+          held();
+          await released;
+        }
+        const answer = await fetch(new URL(req.url ?? "/", dynamoDb), { method: req.method!, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+        const headers = Object.fromEntries([...answer.headers].filter(([name]) => !["content-encoding", "content-length", "transfer-encoding"].includes(name)));
+        res.writeHead(answer.status, headers).end(Buffer.from(await answer.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((resolve) => gate.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = gate.address() as { port: number };
+      const { handler: gated } = await h.load(() => import("./stripe"), { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}` });
+      const payload = completedEvent("ord_inprogress");
+      const first = deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: gated });
+      await completionHeld;
+      const second = await deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: gated });
+      expect(second.statusCode).toBe(409);
+      expect(bodyOf(second).error.code).toBe("EVENT_IN_PROGRESS");
+      release();
+      expect((await first).statusCode).toBe(200);
+      // Stripe's retry after the first completed: acknowledged, not queued again.
+      expect((await deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: gated })).statusCode).toBe(200);
+      expect(await queued()).toHaveLength(1);
+    } finally {
+      release();
+      await new Promise((resolve) => gate.close(resolve));
+    }
+  });
+});

@@ -1,0 +1,173 @@
+// The order-events worker on SQS batches as Lambda delivers them: orders on DynamoDB Local with
+// real sessions and payments on the Stripe simulator; each outcome's metric and log line (what
+// the alarms and an operator read), and a poison record failing alone (partial batch response).
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Product } from "@shopwave/core/catalog/product";
+import { createStripeCheckoutGateway } from "@shopwave/core/payments/stripe-checkout-gateway";
+import { captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
+import { payOnCheckoutPage } from "../../../../test/support/checkout-page-client";
+import { checkoutSessionEvent } from "../../../../test/support/stripe-webhook";
+import { pendingOrderRecord, testProduct } from "../../../../test/support/unit-store";
+
+let h: HandlerHarness;
+let out: ReturnType<typeof captureOutput>;
+let worker: (typeof import("./order-events"))["handler"];
+beforeAll(async () => {
+  h = await startHandlerHarness();
+  ({ handler: worker } = await h.load(() => import("./order-events")));
+});
+afterAll(() => h?.stop());
+beforeEach(() => {
+  out = captureOutput();
+});
+afterEach(() => vi.restoreAllMocks());
+
+let messages = 0;
+function record(body: string, receiveCount = 1): SQSRecord {
+  messages++;
+  return {
+    messageId: `msg-${messages}`,
+    receiptHandle: `rh-${messages}`,
+    body,
+    attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(Date.now()), SenderId: "unit", ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:order-events",
+    awsRegion: "us-east-1",
+  };
+}
+const run = (...records: SQSRecord[]) => worker({ Records: records } satisfies SQSEvent, lambdaContext("order-events"));
+
+/** A pending order with its own open session on the simulator (stock as left after reserving 1). */
+async function pendingOrder() {
+  const product: Product = testProduct({ stock: 4, priceCents: 1250 });
+  await h.u.putProduct(product);
+  const { record: order, token } = pendingOrderRecord(h.u.store, { lines: [{ product, quantity: 1 }], expiresAt: Math.floor(Date.now() / 1000) + 1800 });
+  const session = await createStripeCheckoutGateway(h.stripe).createSession({
+    orderId: order.id,
+    email: order.email,
+    currency: "usd",
+    lines: order.items,
+    expiresAt: Math.floor(Date.now() / 1000) + 35 * 60,
+    successUrl: "http://localhost:3999/orders/x",
+    cancelUrl: "http://localhost:3999/cart",
+  });
+  await h.u.putOrder({ ...order, checkoutSessionId: session.id, checkoutUrl: session.url });
+  return { order, token, productId: product.id, sessionId: session.id, checkoutUrl: session.url };
+}
+
+/** The event Stripe sends about the order's session as it now is. */
+async function sessionEvent(type: string, sessionId: string, orderId: string) {
+  const session = await h.stripe.checkout.sessions.retrieve(sessionId);
+  const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+  return checkoutSessionEvent(type, { id: sessionId, orderId, paymentStatus: session.payment_status as "paid" | "unpaid" | "no_payment_required", paymentIntent, amountTotal: session.amount_total, currency: session.currency });
+}
+
+const statusOf = async (orderId: string) => (await h.u.orderRecord(orderId))?.status;
+
+describe("the order-events worker", () => {
+  it("confirms a paid order once: OrdersConfirmed, then PaymentEventsDuplicate on redelivery", async () => {
+    const o = await pendingOrder();
+    expect((await payOnCheckoutPage(o.checkoutUrl, "4242424242424242")).status).toBe(303);
+    const completed = await sessionEvent("checkout.session.completed", o.sessionId, o.order.id);
+
+    expect(await run(record(completed, 1))).toEqual({ batchItemFailures: [] });
+    expect(await statusOf(o.order.id)).toBe("CONFIRMED");
+    expect(out.metrics()).toEqual({ OrdersConfirmed: 1 });
+    expect(out.logged("payment event confirmed")).toEqual([
+      expect.objectContaining({ level: "INFO", orderId: o.order.id, stripeEventId: JSON.parse(completed).id, stripeEventType: "checkout.session.completed", messageId: `msg-${messages}`, receiveCount: 1 }),
+    ]);
+
+    out.clear();
+    expect(await run(record(completed, 2))).toEqual({ batchItemFailures: [] });
+    expect(out.metrics()).toEqual({ PaymentEventsDuplicate: 1 });
+    expect(out.logged("payment event duplicate")).toEqual([expect.objectContaining({ receiveCount: 2 })]);
+    expect(await h.u.stockOf(o.productId)).toBe(4);
+  });
+
+  it("releases an expired session's order once (OrdersCancelled) and refuses to release an open one", async () => {
+    const open = await pendingOrder();
+    const expired = await pendingOrder();
+    await h.stripe.checkout.sessions.expire(expired.sessionId);
+    // The open session's "expiry" (a forged or mistaken event): Stripe says it can still be paid.
+    const openEvent = await sessionEvent("checkout.session.expired", open.sessionId, open.order.id);
+    const expiredEvent = await sessionEvent("checkout.session.expired", expired.sessionId, expired.order.id);
+
+    expect(await run(record(openEvent), record(expiredEvent))).toEqual({ batchItemFailures: [] });
+
+    expect(await statusOf(open.order.id)).toBe("PENDING_PAYMENT");
+    expect(await h.u.stockOf(open.productId)).toBe(4);
+    expect(await statusOf(expired.order.id)).toBe("CANCELLED");
+    expect(await h.u.stockOf(expired.productId)).toBe(5);
+    expect(out.metrics()).toEqual({ ReleasesRefusedSessionPayable: 1, OrdersCancelled: 1 });
+  });
+
+  it("logs a payment naming another order's session as an error carrying both session ids, and changes nothing", async () => {
+    const o = await pendingOrder();
+    const forged = checkoutSessionEvent("checkout.session.completed", { id: "cs_test_someone_else", orderId: o.order.id, amountTotal: 1250, currency: "usd" });
+
+    expect(await run(record(forged))).toEqual({ batchItemFailures: [] });
+
+    expect(await statusOf(o.order.id)).toBe("PENDING_PAYMENT");
+    expect(out.metrics()).toEqual({ PaymentEventMismatches: 1 });
+    const [line] = out.logged("payment event does not match its order: recorded, not applied");
+    expect(line).toMatchObject({
+      level: "ERROR",
+      orderId: o.order.id,
+      stripeEventId: JSON.parse(forged).id,
+      eventSessionId: "cs_test_someone_else",
+      orderSessionId: o.sessionId,
+      eventPaymentIntentId: "pi_test_1",
+      mismatches: expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]),
+    });
+  });
+
+  it("moves a confirmed order to REFUNDED on its payment's full refund (OrdersRefunded)", async () => {
+    const paid = await pendingOrder();
+    expect((await payOnCheckoutPage(paid.checkoutUrl, "4242424242424242")).status).toBe(303);
+    await run(record(await sessionEvent("checkout.session.completed", paid.sessionId, paid.order.id)));
+    const session = await h.stripe.checkout.sessions.retrieve(paid.sessionId);
+    const refundedCharge = JSON.stringify({
+      id: `evt_test_refund_${messages}`,
+      object: "event",
+      type: "charge.refunded",
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: "ch_test_1", object: "charge", amount: 1250, amount_refunded: 1250, refunded: true, payment_intent: session.payment_intent } },
+    });
+    expect(await run(record(refundedCharge))).toEqual({ batchItemFailures: [] });
+    expect(await statusOf(paid.order.id)).toBe("REFUNDED");
+    expect(out.metrics()).toEqual({ OrdersConfirmed: 1, OrdersRefunded: 1 });
+  });
+
+  it("logs why an ignored event was ignored, with no metric", async () => {
+    const partial = JSON.stringify({
+      id: "evt_test_partial",
+      object: "event",
+      type: "charge.refunded",
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: "ch_partial", object: "charge", amount: 1250, amount_refunded: 250, refunded: false, payment_intent: "pi_x" } },
+    });
+    expect(await run(record(partial))).toEqual({ batchItemFailures: [] });
+    expect(out.metrics()).toEqual({});
+    expect(out.logged("payment event ignored")).toEqual([expect.objectContaining({ why: expect.stringContaining("refunded in part"), stripeEventId: "evt_test_partial" })]);
+  });
+
+  it("fails a poison record alone: the rest of the batch is applied, the failure counted and logged", async () => {
+    const o = await pendingOrder();
+    await h.stripe.checkout.sessions.expire(o.sessionId);
+    const good = record(await sessionEvent("checkout.session.expired", o.sessionId, o.order.id));
+    const notJson = record("this is not an event");
+    const notAnEvent = record(JSON.stringify({ id: "evt_x", object: "event", type: "checkout.session.completed", created: 1, data: { object: { object: "checkout.session" } } }));
+
+    const response = await run(notJson, good, notAnEvent);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: notJson.messageId }, { itemIdentifier: notAnEvent.messageId }] });
+    expect(await statusOf(o.order.id)).toBe("CANCELLED");
+    expect(out.metrics()).toEqual({ OrdersCancelled: 1, OrderEventFailures: 2 });
+    expect(out.logged("some order events failed and will be retried")).toEqual([
+      expect.objectContaining({ level: "WARN", failed: [notJson.messageId, notAnEvent.messageId] }),
+    ]);
+  });
+});
