@@ -2,7 +2,7 @@
 // negative, each transition once and only from the status it names, confirm only through the
 // order's own session, refund only for the payment it was confirmed with), so they run on the
 // real conditions, and each refusal is checked for what it reports and for changing nothing.
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
@@ -20,7 +20,7 @@ import {
   recordPaymentMismatch,
   refundOrder,
 } from "./order-store";
-import { planHolds } from "./reservation-holds";
+import { HOLD_COUNTER_TTL_MARGIN_SECONDS, planHolds, type HoldLimits } from "./reservation-holds";
 
 // A switch to make the state machine refuse every move, to show the store enforces it.
 const machine = vi.hoisted(() => ({ refuseAll: false }));
@@ -66,9 +66,14 @@ async function holdCounter(key: string) {
   return Item ? { units: Number(Item.units), orders: Number(Item.orders) } : undefined;
 }
 
+async function counterItem(key: string) {
+  const { Item } = await u.store.db.send(new GetCommand({ TableName: u.store.tables.rateLimits, Key: { id: key }, ConsistentRead: true }));
+  return Item;
+}
+
 /** A pending order placed as createOrder places it: stock reserved and holds charged in one transaction. */
-async function placedWithHolds(who: string, product: Product, quantity: number, sessionId?: string) {
-  const holds = planHolds({ email: who }, [{ productId: product.id, quantity }], limits);
+async function placedWithHolds(who: string, product: Product, quantity: number, sessionId?: string, caps: HoldLimits = limits) {
+  const holds = planHolds({ email: who }, [{ productId: product.id, quantity }], caps);
   const { record } = pendingOrderRecord(u.store, { lines: [{ product, quantity }], expiresAt, now, ...(sessionId ? { checkoutSessionId: sessionId } : {}) });
   const withHolds: OrderRecord = { ...record, holds: holds.map(({ key, units, orders }) => ({ key, units, orders })) };
   await insertOrderReservingStock(u.store, withHolds, holds);
@@ -158,6 +163,54 @@ describe("insertOrderReservingStock", () => {
     expect(await u.stockOf(mug.id)).toBe(17);
     expect(await holdCounter(`hold#email#${who}`)).toEqual({ units: 3, orders: 1 });
     expect(await u.orderRecord(record.id)).toBeUndefined();
+  });
+
+  it("refuses on the order count when the units still fit exactly", async () => {
+    const mug = await shelf(20);
+    const who = email();
+    const caps = { email: { orders: 1, units: 4, perProduct: 4 } };
+    await placedWithHolds(who, mug, 2, undefined, caps);
+    const holds = planHolds({ email: who }, [{ productId: mug.id, quantity: 2 }], caps);
+    const { record } = pendingOrderRecord(u.store, { lines: [{ product: mug, quantity: 2 }], expiresAt, now });
+    const error = await refusal(insertOrderReservingStock(u.store, record, holds));
+    expect((error as HoldLimitReached).breaches).toEqual([{ holder: "email", limit: "orders", max: 1, held: 1, requested: 1 }]);
+  });
+
+  it("keeps a per-product counter below the holder's unit cap, and gives it back on cancel", async () => {
+    const mug = await shelf(20);
+    const who = email();
+    const caps = { email: { orders: 5, units: 10, perProduct: 3 } };
+    const first = await placedWithHolds(who, mug, 2, undefined, caps);
+    const productKey = `hold#product#${mug.id}#email#${who}`;
+    expect(first.holds).toEqual([
+      { key: `hold#email#${who}`, units: 2, orders: 1 },
+      { key: productKey, units: 2, orders: 0 },
+    ]);
+    expect(await counterItem(productKey)).toEqual({ id: productKey, units: 2, lapsesAt: expiresAt, expiresAt: expiresAt + HOLD_COUNTER_TTL_MARGIN_SECONDS });
+
+    const holds = planHolds({ email: who }, [{ productId: mug.id, quantity: 2 }], caps);
+    const { record } = pendingOrderRecord(u.store, { lines: [{ product: mug, quantity: 2 }], expiresAt, now });
+    const error = await refusal(insertOrderReservingStock(u.store, record, holds));
+    expect((error as HoldLimitReached).breaches).toEqual([{ holder: "email", limit: "perProduct", productId: mug.id, max: 3, held: 2, requested: 2 }]);
+    expect(await holdCounter(`hold#email#${who}`)).toEqual({ units: 2, orders: 1 });
+
+    await cancelOrder(u.store, first.id, "cancelled_by_shopper", later);
+    expect(await counterItem(productKey)).toMatchObject({ units: 0 });
+    expect(await holdCounter(`hold#email#${who}`)).toEqual({ units: 0, orders: 0 });
+  });
+
+  it("gives back to a counter the TTL already deleted (negative, expiring again)", async () => {
+    const mug = await shelf(20);
+    const who = email();
+    const order = await placedWithHolds(who, mug, 3);
+    await u.store.db.send(new DeleteCommand({ TableName: u.store.tables.rateLimits, Key: { id: `hold#email#${who}` } }));
+    await cancelOrder(u.store, order.id, "reservation_lapsed", later);
+    expect(await counterItem(`hold#email#${who}`)).toEqual({
+      id: `hold#email#${who}`,
+      units: -3,
+      orders: -1,
+      expiresAt: Math.floor(later.getTime() / 1000) + HOLD_COUNTER_TTL_MARGIN_SECONDS,
+    });
   });
 
   it("says sold out rather than over a cap when both refuse", async () => {
