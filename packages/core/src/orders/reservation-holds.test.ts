@@ -24,7 +24,7 @@ describe("parseHolderLimits", () => {
     expect(parseHolderLimits(raw, "X")).toBeUndefined();
   });
 
-  it.each(["3", "orders=3", "orders=3,units=30", "orders=3,units=30,perProduct=10,extra=1", "orders=3,orders=4,units=1", "orders=0,units=30,perProduct=10", "orders=-1,units=30,perProduct=10", "orders=1.5,units=30,perProduct=10", "ORDERS=3,units=30,perProduct=10", "on"])(
+  it.each(["3", "orders=3", "orders=3,units=30", "orders=3,units=30,perProduct=10,extra=1", "orders=3,orders=4,units=1", "orders=0,units=30,perProduct=10", "orders=-1,units=30,perProduct=10", "orders=1.5,units=30,perProduct=10", "ORDERS=3,units=30,perProduct=10", "xorders=3,units=30,perProduct=10", "on"])(
     "refuses %j, naming the setting",
     (raw) => {
       expect(() => parseHolderLimits(raw, "ORDER_HOLDS_PER_EMAIL")).toThrow(/ORDER_HOLDS_PER_EMAIL=.*not valid/);
@@ -43,6 +43,12 @@ describe("parseHolderLimits", () => {
     });
     expect(holdLimitsFrom({})).toEqual({});
     expect(() => holdLimitsFrom({ ORDER_HOLDS_PER_CLIENT: "10/60s" })).toThrow(/ORDER_HOLDS_PER_CLIENT/);
+    expect(() => holdLimitsFrom({ ORDER_HOLDS_PER_EMAIL: "units=1" })).toThrow(/^ORDER_HOLDS_PER_EMAIL=units=1 is not valid/);
+  });
+
+  it("says what a valid setting looks like", () => {
+    expect(() => parseHolderLimits("units:3", "X")).toThrow('X=units:3 is not valid: use "off" or "orders=<n>,units=<n>,perProduct=<n>", e.g. "orders=3,units=30,perProduct=10".');
+    expect(() => parseHolderLimits("orders=0,units=1,perProduct=1", "X")).toThrow(/every number at least 1/);
   });
 });
 
@@ -55,6 +61,8 @@ describe("emailHolder", () => {
     ["J.Ohn@Gmail.com", "john@gmail.com"],
     ["first.last@example.com", "first.last@example.com"],
     ["+only@example.com", "+only@example.com"],
+    ["No-At-Sign ", "no-at-sign"],
+    ["@googlemail.com", "@googlemail.com"],
   ])("keys %j as %j", (email, holder) => {
     expect(emailHolder(email)).toBe(holder);
   });
@@ -71,6 +79,9 @@ describe("clientHolder", () => {
     ["2001:db8:abcd:12::", "2001:db8:abcd:12::/64"],
     ["fe80::1%eth0", "fe80:0:0:0::/64"],
     ["::1", "0:0:0:0::/64"],
+    [" 203.0.113.7 ", "203.0.113.7"],
+    ["1::ffff:102:304", "1:0:0:0::/64"],
+    ["2001:db8::1:2:3:4:5", "2001:db8:0:1::/64"],
   ])("keys %j as %j", (address, holder) => {
     expect(clientHolder(address)).toBe(holder);
   });
