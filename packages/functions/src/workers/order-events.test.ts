@@ -170,4 +170,12 @@ describe("the order-events worker", () => {
       expect.objectContaining({ level: "WARN", failed: [notJson.messageId, notAnEvent.messageId] }),
     ]);
   });
+
+  it("counts and logs a batch in which every record fails, and hands each back for retry", async () => {
+    const lone = record("this is not an event");
+    const response = await run(lone);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: lone.messageId }] });
+    expect(out.metrics()).toEqual({ OrderEventFailures: 1 });
+    expect(out.logged("some order events failed and will be retried")).toEqual([expect.objectContaining({ level: "WARN", failed: [lone.messageId] })]);
+  });
 });

@@ -57,7 +57,13 @@ async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
 
 export const handler = (event: SQSEvent, context: Context) =>
   runInvocation(context, {}, async (log) => {
-    const response = await processPartialResponse(event, (record: SQSRecord) => handleRecord(record, log), processor, { context });
+    // A batch whose every record failed is answered like any other (each record handed back for
+    // retry) instead of thrown, so its failures are counted and logged too: a lone poison message
+    // must show on the OrderEventFailures alarm before it reaches the DLQ.
+    const response = await processPartialResponse(event, (record: SQSRecord) => handleRecord(record, log), processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
     if (response.batchItemFailures.length > 0) {
       countMetric("OrderEventFailures", response.batchItemFailures.length);
       log.warn("some order events failed and will be retried", {
