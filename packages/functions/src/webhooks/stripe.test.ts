@@ -3,6 +3,7 @@
 // what is ignored, and that a handled event is queued once per event id, without its URLs.
 import http from "node:http";
 import { PurgeQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { apiEvent, bodyOf, captureOutput, lambdaContext, startHandlerHarness, WEBHOOK_SECRET, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { checkoutSessionEvent, signatureHeader } from "../../../../test/support/stripe-webhook";
@@ -135,6 +136,20 @@ describe("POST /webhooks/stripe: events", () => {
     delete event.data.object.url;
     expect(body).toEqual(event);
     expect(out.metrics()).toEqual({ WebhooksAccepted: 3 });
+  });
+
+  it("dedupes on the event id alone, for a week: a retry whose delivery fields changed is not queued again", async () => {
+    const event = JSON.parse(completedEvent("ord_retried"));
+    expect((await signed(JSON.stringify({ ...event, pending_webhooks: 2 }))).statusCode).toBe(200);
+    // Stripe's later attempt of the same event: same id, its delivery bookkeeping moved on.
+    expect((await signed(JSON.stringify({ ...event, pending_webhooks: 1 }))).statusCode).toBe(200);
+    expect(await queued()).toHaveLength(1);
+    // The record outlives Stripe's three days of retries.
+    const table = JSON.parse(h.u.handlerEnv.SST_RESOURCE_IdempotencyTable!).name as string;
+    const { Items = [] } = await h.u.store.db.send(new ScanCommand({ TableName: table }));
+    const expiries = Items.map((item) => Number(item.expiration) - Math.floor(Date.now() / 1000));
+    expect(Math.min(...expiries)).toBeGreaterThan(7 * 24 * 3600 - 600);
+    expect(Math.max(...expiries)).toBeLessThanOrEqual(7 * 24 * 3600);
   });
 
   it("queues each event id of the same session (a new event is not a retry)", async () => {
