@@ -14,6 +14,7 @@ describe("page cursors", () => {
       decodeCursor(cursor);
     } catch (error) {
       expect((error as DomainError).code).toBe("VALIDATION_FAILED");
+      expect((error as DomainError).message).toBe("The cursor is not valid; use the nextCursor of a previous page.");
     }
   });
 });

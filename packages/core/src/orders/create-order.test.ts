@@ -337,6 +337,24 @@ describe("createOrder", () => {
     expect((await u.orderRecord(id))?.checkoutSessionId).toBeUndefined();
   });
 
+  it("stamps the order with the current time when no clock is given", async () => {
+    const [mug] = await shelf({ stock: 10 });
+    const before = Date.now();
+    const placed = await createOrder({ store: u.store, checkout: recordingGateway().gateway, settings }, { email: "shopper@example.com", items: [{ productId: mug!.id, quantity: 1 }] });
+    const after = Date.now();
+    for (const stamp of [placed.order.createdAt, placed.order.updatedAt]) {
+      expect(Date.parse(stamp)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(stamp)).toBeLessThanOrEqual(after);
+    }
+
+    const failing = recordingGateway({ failure: new Error("down") });
+    await expect(createOrder({ store: u.store, checkout: failing.gateway, settings }, { email: "shopper@example.com", items: [{ productId: mug!.id, quantity: 1 }] })).rejects.toBeInstanceOf(
+      PaymentProviderUnavailable,
+    );
+    expect(await u.orderRecord(failing.requests[0]!.orderId)).toMatchObject({ status: "CANCELLED", cancellationReason: "payment_provider_unavailable" });
+    expect(await u.stockOf(mug!.id)).toBe(9);
+  });
+
   describe("with hold limits", () => {
     const holdLimits: HoldLimits = { email: { orders: 1, units: 5, perProduct: 5 }, client: { orders: 2, units: 8, perProduct: 8 } };
 

@@ -2,7 +2,7 @@
 // negative, each transition once and only from the status it names, confirm only through the
 // order's own session, refund only for the payment it was confirmed with), so they run on the
 // real conditions, and each refusal is checked for what it reports and for changing nothing.
-import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
@@ -78,6 +78,13 @@ async function placedWithHolds(who: string, product: Product, quantity: number, 
   const withHolds: OrderRecord = { ...record, holds: holds.map(({ key, units, orders }) => ({ key, units, orders })) };
   await insertOrderReservingStock(u.store, withHolds, holds);
   return withHolds;
+}
+
+/** The real store, except that every command of one kind fails with a DynamoDB error that is not a refused condition. */
+function failingOn(kind: typeof UpdateCommand | typeof TransactWriteCommand) {
+  const outage = Object.assign(new Error("Throughput exceeds the current capacity."), { name: "ProvisionedThroughputExceededException" });
+  const db = { send: (command: unknown) => (command instanceof kind ? Promise.reject(outage) : u.store.db.send(command as never)) };
+  return { store: { ...u.store, db: db as unknown as DynamoDBDocumentClient }, outage };
 }
 
 const refusal = (attempt: Promise<unknown>) =>
@@ -368,6 +375,27 @@ describe("cancelOrder", () => {
     }
     expect(await u.orderRecord(record.id)).toEqual(record);
     expect(await u.stockOf(product.id)).toBe(7);
+  });
+});
+
+describe("errors that are not refusals", () => {
+  it("surface as they are from every write, never read as a refused condition", async () => {
+    const { record } = await pendingOrder({ sessionId: "cs_test_e" });
+    const updates = failingOn(UpdateCommand);
+    await expect(attachCheckoutSession(updates.store, record.id, { id: "cs_test_e2", url: "https://x" }, later)).rejects.toBe(updates.outage);
+    await expect(confirmOrder(updates.store, record.id, { sessionId: "cs_test_e", paymentIntentId: "pi_test_e" }, later)).rejects.toBe(updates.outage);
+    await expect(recordPaymentMismatch(updates.store, record.id, { source: "evt_e", at: now.toISOString(), fields: [] })).rejects.toBe(updates.outage);
+    await expect(recordLatePaymentRefund(updates.store, record.id, { paymentIntentId: "pi_test_e", refundId: undefined }, later)).rejects.toBe(updates.outage);
+
+    const transactions = failingOn(TransactWriteCommand);
+    await expect(cancelOrder(transactions.store, record.id, "reservation_lapsed", later)).rejects.toBe(transactions.outage);
+    await expect(insertOrderReservingStock(transactions.store, pendingOrderRecord(u.store, { lines: [{ product: testProduct(), quantity: 1 }], expiresAt }).record)).rejects.toBe(
+      transactions.outage,
+    );
+    expect(await u.orderRecord(record.id)).toEqual(record);
+
+    await confirmOrder(u.store, record.id, { sessionId: "cs_test_e", paymentIntentId: "pi_test_e" }, later);
+    await expect(refundOrder(updates.store, record.id, "pi_test_e", later)).rejects.toBe(updates.outage);
   });
 });
 

@@ -273,6 +273,7 @@ describe("answers the simulator never gives", () => {
     ["requires_payment_method", null, "pending"],
     ["requires_action", null, "pending"],
     ["processing", null, "pending"],
+    ["requires_action", { code: "authentication_required" }, "pending"],
   ] as const)("maps a payment %s (last error %j) to %s", async (status, lastError, expected) => {
     const payment = await stubbed({}, { status, last_payment_error: lastError as never, currency: "USD", metadata: { orderId: "ord_1" } }).getPayment("pi_stub");
     expect(payment).toEqual({ id: "pi_stub", status: expected, orderId: "ord_1", amount: 100, currency: "usd" });

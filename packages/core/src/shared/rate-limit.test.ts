@@ -12,6 +12,8 @@ describe("parseRateLimit", () => {
     expect(parseRateLimit("off", "X")).toBeUndefined();
     expect(parseRateLimit(undefined, "X")).toBeUndefined();
     expect(parseRateLimit("", "X")).toBeUndefined();
+    expect(parseRateLimit("   ", "X")).toBeUndefined();
+    expect(parseRateLimit("1/1s", "X")).toEqual({ limit: 1, windowSeconds: 1 });
   });
 
   it.each(["10", "10/60", "ten/60s", "0/60s", "10/0s", "-1/60s", "10 per minute"])("refuses %s with the setting's name", (raw) => {
