@@ -10,6 +10,7 @@ import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import type { SweepResult } from "@shopwave/core/orders/sweep-lapsed-orders";
 import { createLambdaContext } from "@shopwave/local/aws/lambda-context";
 import { startStripeSimulator, type StripeSimulator } from "@shopwave/local/stripe/stripe-simulator";
+import { captureOutput } from "../../../../test/support/handler-harness";
 import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 
 const STRIPE_KEY = "sk_test_sweep_handler";
@@ -29,34 +30,15 @@ afterAll(async () => {
   await simulator?.stop();
 });
 
-/** What the handler printed: one JSON object per structured line (logs, EMF metrics). */
-let printed: Record<string, any>[] = [];
+/** What the handler printed (logs, EMF metrics), captured afresh for each test. */
+let out: ReturnType<typeof captureOutput>;
 beforeEach(() => {
-  printed = [];
-  const capture = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split("\n")) {
-      try {
-        printed.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // not a structured line
-      }
-    }
-    return true;
-  };
-  // Errors and warnings go to stderr, everything else to stdout.
-  vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture);
+  out = captureOutput();
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** The value of each EMF metric printed, by name. */
-const metricsPrinted = () =>
-  Object.fromEntries(
-    printed
-      .filter((line) => line._aws?.CloudWatchMetrics)
-      .flatMap((line) => line._aws.CloudWatchMetrics.flatMap((m: { Metrics: { Name: string }[] }) => m.Metrics.map((metric) => [metric.Name, line[metric.Name]]))),
-  );
-const logged = (message: string) => printed.find((line) => line.message === message);
+const metricsPrinted = () => out.metrics();
+const logged = (message: string) => out.logged(message)[0];
 
 /** The handler module freshly loaded with the given env, as a cold start would read it. */
 async function loadHandler(env: Record<string, string> = {}) {
