@@ -150,8 +150,9 @@ export function confirmOrder(
   orderId: string,
   payment: { sessionId: string; paymentIntentId: string },
   now: Date,
+  known?: OrderRecord,
 ): Promise<TransitionOutcome> {
-  return leavePending(store, orderId, now, {
+  return leavePending(store, orderId, now, known, {
     to: "CONFIRMED",
     set: "updatedAt = :now, paymentIntentId = :pi",
     condition: "checkoutSessionId = :sessionId",
@@ -176,8 +177,8 @@ export function refundOrder(store: Store, orderId: string, paymentIntentId: stri
 }
 
 /** PENDING_PAYMENT → CANCELLED, with the order's stock back on the shelf and its holds freed, in one transaction. */
-export function cancelOrder(store: Store, orderId: string, reason: CancellationReason, now: Date): Promise<TransitionOutcome> {
-  return leavePending(store, orderId, now, {
+export function cancelOrder(store: Store, orderId: string, reason: CancellationReason, now: Date, known?: OrderRecord): Promise<TransitionOutcome> {
+  return leavePending(store, orderId, now, known, {
     to: "CANCELLED",
     set: "cancellationReason = :reason, updatedAt = :now",
     values: { ":reason": reason },
@@ -190,12 +191,15 @@ export function cancelOrder(store: Store, orderId: string, reason: CancellationR
  * Moves a pending order on, conditional on its still being PENDING_PAYMENT, in one transaction
  * with what leaving that status gives back: its hold counters, and its stock on cancellation.
  * The order is read first for its lines and holds (both fixed once it is written), so whichever
- * of two racing transitions commits first is the only one that gives anything back.
+ * of two racing transitions commits first is the only one that gives anything back. A caller that
+ * has just read the order passes it as `known` to save that read: its status may be stale, which
+ * the write's condition settles (a refused write reports the order as it now is).
  */
 async function leavePending(
   store: Store,
   orderId: string,
   now: Date,
+  known: OrderRecord | undefined,
   change: {
     to: OrderStatus;
     set: string;
@@ -206,7 +210,7 @@ async function leavePending(
     after: (order: OrderRecord) => OrderRecord;
   },
 ): Promise<TransitionOutcome> {
-  const order = await getOrderRecord(store, orderId);
+  const order = known ?? (await getOrderRecord(store, orderId));
   if (!order) return { changed: false, reason: "not_found" };
   if (order.status !== "PENDING_PAYMENT") return { changed: false, reason: "status", order };
   const values = { ...change.values, ":now": now.toISOString() };

@@ -52,7 +52,7 @@ export async function settleFromSession(
     case "open":
       return { outcome: "session_still_payable" };
     case "expired":
-      return { outcome: await cancel(deps.store, order.id, reasonIfExpired, now) };
+      return { outcome: await cancel(deps.store, order, reasonIfExpired, now) };
     case "complete":
       if (session.paymentStatus !== "unpaid") return confirmBoundPayment(deps, order, factsOf(session), `provider:${session.id}`, now);
       // A delayed payment method completes the session before the money moves; only a payment
@@ -60,7 +60,7 @@ export async function settleFromSession(
       if (!session.paymentIntentId) return { outcome: "awaiting_async_payment" };
       switch ((await deps.checkout.getPayment(session.paymentIntentId)).status) {
         case "failed":
-          return { outcome: await cancel(deps.store, order.id, "async_payment_failed", now) };
+          return { outcome: await cancel(deps.store, order, "async_payment_failed", now) };
         case "pending":
         case "succeeded": // the session says paid a moment later; its event confirms
           return { outcome: "awaiting_async_payment" };
@@ -95,7 +95,7 @@ export async function confirmBoundPayment(
     return { outcome: "payment_mismatch", mismatches };
   }
   const paymentIntentId = payment.paymentIntentId!;
-  const outcome = await confirmOrder(deps.store, order.id, { sessionId: payment.sessionId, paymentIntentId }, now);
+  const outcome = await confirmOrder(deps.store, order.id, { sessionId: payment.sessionId, paymentIntentId }, now, order);
   if (outcome.changed) return { outcome: "confirmed" };
   if (outcome.reason === "not_found") return { outcome: "unknown_order" };
   if (outcome.order.status !== "CANCELLED") return { outcome: "duplicate" };
@@ -124,8 +124,8 @@ export async function recordMismatch(
   });
 }
 
-async function cancel(store: Store, orderId: string, reason: CancellationReason, now: Date): Promise<SettlementOutcome> {
-  const outcome = await cancelOrder(store, orderId, reason, now);
+async function cancel(store: Store, order: OrderRecord, reason: CancellationReason, now: Date): Promise<SettlementOutcome> {
+  const outcome = await cancelOrder(store, order.id, reason, now, order);
   if (outcome.changed) return "cancelled";
   if (outcome.reason === "not_found") return "unknown_order";
   return outcome.order.status === "CANCELLED" ? "duplicate" : "late_cancellation_ignored";
