@@ -26,6 +26,10 @@ declare module "sst" {
       "type": "sst.aws.Queue"
       "url": string
     }
+    "OrderTimelineTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
     "OrdersTable": {
       "name": string
       "type": "sst.aws.Dynamo"
@@ -35,6 +39,10 @@ declare module "sst" {
       "type": "sst.aws.Dynamo"
     }
     "RateLimitsTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
+    "SalesCountersTable": {
       "name": string
       "type": "sst.aws.Dynamo"
     }

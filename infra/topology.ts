@@ -20,6 +20,8 @@ export interface TableDeclaration {
   readonly attributes: Readonly<Record<string, AttributeType>>;
   readonly globalIndexes: readonly TableIndex[];
   readonly ttlAttribute?: string;
+  /** What the table's stream carries (DynamoDB Streams); absent: no stream. */
+  readonly stream?: "NEW_AND_OLD_IMAGES" | "NEW_IMAGE" | "OLD_IMAGE" | "KEYS_ONLY";
 }
 
 export const tables = {
@@ -37,6 +39,9 @@ export const tables = {
     // sale's writes over several index partitions instead of one hot key.
     attributes: { id: "S", pendingShard: "S", expiresAt: "N" },
     globalIndexes: [{ name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" }],
+    // The transactional outbox: every committed transition is on the stream with the order
+    // before and after it, and the publisher (streams.orderEvents) derives the domain event from that.
+    stream: "NEW_AND_OLD_IMAGES",
   },
   /**
    * Abuse-control counters, expiring through TTL: fixed-window request counters (order creation
@@ -57,6 +62,31 @@ export const tables = {
     attributes: { id: "S" },
     globalIndexes: [],
     ttlAttribute: "expiration",
+  },
+  /**
+   * Each order's timeline (placed, payment received, confirmed, email sent, …), one item per entry,
+   * keyed by the entry's id so appending the same entry twice is one item. Not in the orders table:
+   * its items would appear on the orders stream.
+   */
+  orderTimeline: {
+    resource: "OrderTimelineTable",
+    hashKey: "orderId",
+    rangeKey: "entryId",
+    attributes: { orderId: "S", entryId: "S" },
+    globalIndexes: [],
+  },
+  /**
+   * Sales per product: one item per product and minute (`minute#<ISO minute>`) and one running
+   * total (`total`), plus one marker per applied event (`event#<id>`, expiring through TTL) written
+   * in the same transaction as the increments, so a redelivered event counts once.
+   */
+  salesCounters: {
+    resource: "SalesCountersTable",
+    hashKey: "pk",
+    rangeKey: "sk",
+    attributes: { pk: "S", sk: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
   },
 } as const satisfies Record<string, TableDeclaration>;
 
