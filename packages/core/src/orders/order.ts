@@ -78,6 +78,12 @@ export const OrderRecord = z.object({
   pendingShard: z.string().optional(),
   /** The hold counters this order charged (reservation-holds.ts), given back when it leaves PENDING_PAYMENT. */
   holds: z.array(HoldCharge).optional(),
+  /**
+   * Which stock shard each unit was reserved from (inventory/stock-shards.ts), so leaving
+   * PENDING_PAYMENT sells or releases exactly those. Absent on orders placed before stock was
+   * sharded: their release goes back to the product item's stock, as it did then.
+   */
+  stockTakes: z.array(z.object({ productId: ProductId, shard: z.number().int().nonnegative(), quantity: z.number().int().positive() })).optional(),
 });
 export type OrderRecord = z.infer<typeof OrderRecord>;
 
