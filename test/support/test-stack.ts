@@ -49,7 +49,7 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
     store: {
       db,
       tables: { products: stack.tableNames.products, orders: stack.tableNames.orders, rateLimits: stack.tableNames.rateLimits },
-      indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT } },
+      indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT }, byEmail: { name: tables.orders.globalIndexes[1].name } },
     },
     stockOf: (productId) => readStock(db, stack.tableNames.products, productId),
     setStock: (productId, stock) => setStock(db, stack.tableNames.products, productId, stock),

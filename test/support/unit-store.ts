@@ -37,7 +37,7 @@ export async function createUnitStore(): Promise<UnitStore> {
   const store: Store = {
     db,
     tables: { products: nameOf(tables.products), orders: nameOf(tables.orders), rateLimits: nameOf(tables.rateLimits) },
-    indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT } },
+    indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT }, byEmail: { name: tables.orders.globalIndexes[1].name } },
   };
   return {
     store,
