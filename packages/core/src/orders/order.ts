@@ -60,6 +60,8 @@ export const OrderRecord = z.object({
   items: z.array(OrderLine).min(1),
   totalCents: z.number().int().nonnegative(),
   currency: Currency,
+  /** The signed-in customer who placed it (absent for a guest order); the email is theirs then. */
+  customerId: z.string().optional(),
   /** SHA-256 of the access token: a leaked table dump does not reveal tokens. */
   accessTokenHash: z.string(),
   checkoutSessionId: z.string().optional(),
