@@ -14,6 +14,11 @@ declare module "sst" {
       "type": "sst.aws.ApiGatewayV2"
       "url": string
     }
+    "Email": {
+      "configSet": string
+      "sender": string
+      "type": "sst.aws.Email"
+    }
     "IdempotencyTable": {
       "name": string
       "type": "sst.aws.Dynamo"
