@@ -162,6 +162,11 @@ export interface RunOptions {
   secrets: Record<string, string>;
   /** Extra deploy-time environment. */
   env?: Record<string, string>;
+  /**
+   * Handlers another branch is writing, built as placeholders instead of failing the run (listed in
+   * the result's rpc.placeholders). Tests only; the deployed program builds every handler for real.
+   */
+  placeholderHandlers?: readonly string[];
 }
 
 export async function runShopwaveProgram(options: RunOptions): Promise<ProgramRun> {
@@ -206,6 +211,7 @@ export default result;`,
         SHOPWAVE_WORK_DIR: workDir,
         SHOPWAVE_PLATFORM_DIR: platformDir,
         SHOPWAVE_STAGE: options.stage,
+        SHOPWAVE_PLACEHOLDER_HANDLERS: JSON.stringify(options.placeholderHandlers ?? []),
         ...Object.fromEntries(Object.entries(options.secrets).map(([name, value]) => [`SST_SECRET_${name}`, value])),
         ...options.env,
       },
