@@ -80,7 +80,9 @@ export function describeParkedMessage(message: Message): ParkedMessage {
     text(event.data?.object?.metadata?.orderId) ??
     text(event.detail?.orderId) ??
     message.MessageAttributes?.orderId?.StringValue;
-  const orderEvent = text(event["detail-type"]) ? { orderEventType: text(event["detail-type"])!, ...(text(event.detail?.id) ? { orderEventId: text(event.detail?.id)! } : {}) } : {};
+  const orderEventType = text(event["detail-type"]);
+  const orderEventId = text(event.detail?.id);
+  const orderEvent: Pick<ParkedMessage, "orderEventType" | "orderEventId"> = orderEventType ? { orderEventType, ...(orderEventId ? { orderEventId } : {}) } : {};
   return {
     messageId: message.MessageId ?? "",
     receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
