@@ -20,7 +20,7 @@ export interface TableDeclaration {
   readonly attributes: Readonly<Record<string, AttributeType>>;
   readonly globalIndexes: readonly TableIndex[];
   readonly ttlAttribute?: string;
-  /** What the table's stream carries (DynamoDB Streams); absent: no stream. */
+  /** A DynamoDB stream on the table (Lambda's stream event source mapping reads it). */
   readonly stream?: "NEW_AND_OLD_IMAGES" | "NEW_IMAGE" | "OLD_IMAGE" | "KEYS_ONLY";
 }
 
@@ -124,7 +124,8 @@ export interface QueueDeclaration {
     readonly timeoutSeconds: number;
     readonly memoryMb: number;
     /** Logical names of the resources the consumer may touch. */
-    readonly link: readonly (TableResource | SecretResource)[];
+    readonly link: readonly (TableResource | SecretResource | EmailResource)[];
+    readonly settings?: readonly FunctionSetting[];
   };
 }
 
@@ -228,8 +229,10 @@ export const eventConsumers = {
       batchWindowSeconds: 1,
       timeoutSeconds: 20,
       memoryMb: 512,
-      // Sends through SES (Email, linked once the mail path lands); appends `email_sent` to the timeline.
-      link: ["OrderTimelineTable", "IdempotencyTable"],
+      // Sends through SES (Email) once per event (IdempotencyTable), with a link to the order page
+      // (a token recorded on the order, STOREFRONT_URL), and appends `email_sent` to the timeline.
+      link: ["Email", "OrdersTable", "OrderTimelineTable", "IdempotencyTable"],
+      settings: ["STOREFRONT_URL"],
     },
   },
   orderTimeline: {
@@ -464,9 +467,18 @@ export type LinkableResource =
   | (typeof eventConsumers)[keyof typeof eventConsumers]["deadLetter"]["resource"]
   | (typeof streams)[keyof typeof streams]["onFailure"]["resource"]
   | BusResource
-  | SecretResource;
+  | SecretResource
+  | EmailResource;
 export type TableResource = (typeof tables)[keyof typeof tables]["resource"];
 export type SecretResource = (typeof secrets)[keyof typeof secrets]["resource"];
+
+/**
+ * The SES identity transactional email is sent from (sst.aws.Email): an address verified per stage,
+ * given to `sst deploy` in EMAIL_SENDER. Handlers read it as `Resource.Email.sender`; locally the
+ * stack supplies `localSender` through the same channel (its SES accepts any sender).
+ */
+export const email = { resource: "Email", senderEnv: "EMAIL_SENDER", localSender: "orders@shopwave.localhost" } as const;
+export type EmailResource = (typeof email)["resource"];
 
 /** Secrets are set per stage with `sst secret set <name> <value>`; locally they come from .env. */
 export const secrets = {

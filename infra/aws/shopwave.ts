@@ -7,6 +7,7 @@ import { createAlarms } from "./alarms";
 import { createApi } from "./api";
 import { createAuth } from "./auth";
 import { createCrons } from "./cron";
+import { createEmail } from "./email";
 import type { Linkables, SettingValues } from "./functions";
 import { scopeLinkPermissions, trustLambdaOnly } from "./permissions";
 import { createOrderEventConsumers, createOrderEventsBus, subscribeOrderEventsPublisher } from "./order-events";
@@ -15,7 +16,7 @@ import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
 import { createStorefront, createStorefrontRouter } from "./web";
-import { eventBus, orderHoldDefaults, queues, storefront, streams, tables } from "../topology";
+import { email, eventBus, orderHoldDefaults, queues, storefront, streams, tables } from "../topology";
 
 /** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
 export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
@@ -33,6 +34,7 @@ export function shopwave() {
     ...createSecrets(),
     [queues.orderEvents.resource]: queue,
     [eventBus.resource]: bus,
+    [email.resource]: createEmail(),
   };
 
   const router = $dev ? undefined : createStorefrontRouter();

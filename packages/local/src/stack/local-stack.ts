@@ -1,12 +1,12 @@
 // The embedded stack behind `npm run dev` and the integration tests: DynamoDB Local, an SQS
-// emulator with a Lambda-style poller, the Stripe simulator and an API Gateway v2 emulator,
-// all created from infra/topology and wired to the real handlers through the same channels
-// they use on AWS (SST `Resource` env, AWS_ENDPOINT_URL_*, Stripe host settings).
+// emulator with a Lambda-style poller, a local SES v2 with an inbox, the Stripe simulator and an
+// API Gateway v2 emulator, all created from infra/topology and wired to the real handlers through
+// the same channels they use on AWS (SST `Resource` env, AWS_ENDPOINT_URL_*, Stripe host settings).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
-import { crons, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
+import { crons, email, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import type { Product } from "@shopwave/core/catalog/product";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { RESERVATION_MINUTES } from "@shopwave/core/orders/reservation-window";
@@ -21,6 +21,7 @@ import { createLocalLog } from "../process/log";
 import { startHttpGateway } from "../aws/api-gateway/http-gateway";
 import { startOrderEventsPoller } from "./order-events-poller";
 import { createQueues, startLocalSqs } from "../aws/sqs-local";
+import { startLocalSes } from "../aws/ses-local";
 import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "../stripe/stripe-simulator";
 
 const log = createLocalLog("dev");
@@ -28,7 +29,7 @@ const log = createLocalLog("dev");
 export interface LocalStackOptions {
   host?: string;
   /** 0 picks a free port (tests); defaults are the documented ones. */
-  ports?: Partial<Record<"api" | "stripe" | "dynamodb" | "sqs", number>>;
+  ports?: Partial<Record<"api" | "stripe" | "dynamodb" | "sqs" | "ses", number>>;
   stripeSecretKey: string;
   stripeWebhookSecret: string;
   /** Where Checkout returns the shopper, and the origin the API allows (CORS). */
@@ -40,6 +41,8 @@ export interface LocalStackOptions {
   /** false: no queue poller runs in this process (a test may run one in another process). */
   startPoller?: boolean;
   pollerConcurrency?: number;
+  /** The address order emails are sent from (the SES identity's sender); defaults to the topology's local one. */
+  emailSender?: string;
   /** Period of the local sweeper; false disables the timer (tests invoke it directly). */
   sweepEveryMs?: number | false;
   webhookRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
@@ -57,7 +60,8 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { api: string; stripe: string | null; dynamodb: string; sqs: string };
+  /** `ses` is the SES v2 endpoint; `inbox` the web inbox of every mail sent (JSON at `${ses}/store`). */
+  urls: { api: string; stripe: string | null; dynamodb: string; sqs: string; ses: string; inbox: string };
   stage: string;
   tableNames: Record<keyof typeof tables, string>;
   queueUrls: { orderEvents: string; orderEventsDlq: string };
@@ -84,7 +88,7 @@ export function queueNameFor(resource: string): string {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const host = options.host ?? "127.0.0.1";
-  const ports = { api: 3001, stripe: 12111, dynamodb: 8000, sqs: 9324, ...options.ports };
+  const ports = { api: 3001, stripe: 12111, dynamodb: 8000, sqs: 9324, ses: 8005, ...options.ports };
   const stoppers: (() => Promise<void>)[] = [];
   const progress = (step: string, since: number) => options.onProgress?.(step, Date.now() - since);
   const stopAll = async () => {
@@ -105,6 +109,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       progress(`SQS ready at ${s.endpoint}`, t0);
       return s;
     });
+    const ses = await startLocalSes({ host, port: ports.ses });
+    stoppers.push(() => ses.stop());
+    progress(`SES ready at ${ses.endpoint} (inbox ${ses.inboxUrl})`, t0);
     // The gateway needs no backing service to listen; handlers load on first use, after env is set.
     let handlersReady!: () => void;
     const handlersReadyPromise = new Promise<void>((resolve) => (handlersReady = resolve));
@@ -183,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDbFaults?.endpoint ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       STRIPE_API_BASE_URL: stripeApiBaseUrl,
       STOREFRONT_URL: options.storefrontUrl,
       ORDER_RESERVATION_MINUTES: String(options.reservationMinutes ?? RESERVATION_MINUTES.default),
@@ -191,6 +199,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         tableName: tableNameFor,
         queueUrls: createdQueues,
         secretValues: { StripeSecretKey: options.stripeSecretKey, StripeWebhookSecret: options.stripeWebhookSecret },
+        emailSender: options.emailSender ?? email.localSender,
       }),
       ...options.handlerEnv,
     };
@@ -234,7 +243,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     return {
-      urls: { api: gateway.url, stripe: stripe?.url ?? null, dynamodb: dynamo.endpoint, sqs: sqs.endpoint },
+      urls: { api: gateway.url, stripe: stripe?.url ?? null, dynamodb: dynamo.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, inbox: ses.inboxUrl },
       stage: STAGE,
       tableNames,
       queueUrls: { orderEvents: orderEvents.url, orderEventsDlq: orderEventsDlq.url },
