@@ -202,6 +202,16 @@ export const routes = [
   },
   {
     method: "POST",
+    path: "/orders/{id}/fulfil",
+    handler: `${api}/fulfil-order.handler`,
+    // Reads the order's own Checkout Session back from Stripe and settles from it as the worker does.
+    // RateLimitsTable: provider look-ups per order are capped, and settling frees the order's holds.
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
+  },
+  {
+    method: "POST",
     path: "/webhooks/stripe",
     handler: "packages/functions/src/webhooks/stripe.handler",
     timeoutSeconds: 10,
