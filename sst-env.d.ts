@@ -6,12 +6,20 @@
 
 declare module "sst" {
   export interface Resource {
+    "AccountsTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
     "Alarms": {
       "arn": string
       "type": "sst.aws.SnsTopic"
     }
     "Api": {
       "type": "sst.aws.ApiGatewayV2"
+      "url": string
+    }
+    "Auth": {
+      "type": "sst.aws.Auth"
       "url": string
     }
     "IdempotencyTable": {

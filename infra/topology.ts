@@ -37,11 +37,29 @@ export const tables = {
     // `pendingShard` exists only while an order is PENDING_PAYMENT, so this index is sparse:
     // the sweeper reads just the open orders, oldest expiry first. Sharding spreads a flash
     // sale's writes over several index partitions instead of one hot key.
-    attributes: { id: "S", pendingShard: "S", expiresAt: "N" },
-    globalIndexes: [{ name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" }],
+    // `byEmail`: a shopper's orders newest first, by the normalized (lower-case) email they were
+    // placed with: a signed-in customer's history includes the guest orders of the email they
+    // verified (GET /me/orders), and operators search by email.
+    attributes: { id: "S", pendingShard: "S", expiresAt: "N", email: "S", createdAt: "S" },
+    globalIndexes: [
+      { name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" },
+      { name: "byEmail", hashKey: "email", rangeKey: "createdAt" },
+    ],
     // The transactional outbox: every committed transition is on the stream with the order
     // before and after it, and the publisher (streams.orderEvents) derives the domain event from that.
     stream: "NEW_AND_OLD_IMAGES",
+  },
+  /**
+   * Customer accounts: `customer#<email>` → the customer id minted on the first verified sign-in,
+   * and `code#<email>` → the pending sign-in code (a hash, its expiry and failed attempts),
+   * deleted when used and expiring through TTL.
+   */
+  accounts: {
+    resource: "AccountsTable",
+    hashKey: "id",
+    attributes: { id: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
   },
   /**
    * Abuse-control counters, expiring through TTL: fixed-window request counters (order creation
@@ -141,7 +159,9 @@ export type FunctionSetting =
   | "ORDER_RATE_LIMIT"
   | "ORDER_HOLDS_PER_EMAIL"
   | "ORDER_HOLDS_PER_CLIENT"
-  | "SWEEP_GRACE_SECONDS";
+  | "SWEEP_GRACE_SECONDS"
+  | "AUTH_ISSUER_URL"
+  | "OPERATOR_EMAILS";
 
 /**
  * What one shopper (email) and one client address (an IPv4 address, an IPv6 /64) may keep reserved
@@ -188,7 +208,8 @@ export const routes = [
     // expiry; ORDER_RATE_LIMIT (e.g. 10/60s) limits orders per client IP; ORDER_HOLDS_PER_EMAIL
     // and ORDER_HOLDS_PER_CLIENT (e.g. orders=3,units=30,perProduct=10) cap what one shopper or
     // client address keeps reserved in unpaid orders.
-    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "ORDER_HOLDS_PER_EMAIL", "ORDER_HOLDS_PER_CLIENT"],
+    // AUTH_ISSUER_URL: a signed-in shopper's order records their customer id (optional token).
+    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "ORDER_HOLDS_PER_EMAIL", "ORDER_HOLDS_PER_CLIENT", "AUTH_ISSUER_URL"],
   },
   { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
   {
@@ -200,6 +221,10 @@ export const routes = [
     memoryMb: 512,
     link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
   },
+  // The signed-in customer and their order history (the issuer's access token, verified here).
+  { method: "GET", path: "/me", handler: `${api}/get-me.handler`, timeoutSeconds: 5, memoryMb: 512, link: [], settings: ["AUTH_ISSUER_URL"] },
+  { method: "GET", path: "/me/orders", handler: `${api}/list-my-orders.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"], settings: ["AUTH_ISSUER_URL"] },
+  { method: "GET", path: "/me/orders/{id}", handler: `${api}/get-my-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"], settings: ["AUTH_ISSUER_URL"] },
   {
     method: "POST",
     path: "/orders/{id}/fulfil",
@@ -244,6 +269,44 @@ export const crons = {
 } as const satisfies Record<string, CronDeclaration>;
 
 /**
+ * The customer sign-in issuer: an OpenAuth issuer (email code, passwordless), run by `sst.aws.Auth`
+ * on AWS (which keeps OpenAuth's storage, signing keys included, in a DynamoDB table of its own)
+ * and by the local stack on its own port with `storage` as that table. API functions verify its
+ * access tokens against AUTH_ISSUER_URL; tokens minted for any client id but `clientId` are refused.
+ */
+export const auth = {
+  resource: "Auth",
+  /** The storefront's OAuth client id: the only client, so the only audience accepted. */
+  clientId: "storefront",
+  /** The storefront route that receives the authorization code (the only redirect URI allowed). */
+  callbackPath: "/auth/callback",
+  issuer: {
+    handler: "packages/functions/src/auth/issuer.handler",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // AccountsTable: customers and sign-in codes; RateLimitsTable: code requests and attempts.
+    link: ["AccountsTable", "RateLimitsTable"],
+    // STOREFRONT_URL pins the redirect URI; OPERATOR_EMAILS adds the "operator" role at mint.
+    settings: ["STOREFRONT_URL", "OPERATOR_EMAILS"],
+  },
+  /** OpenAuth's storage as `sst.aws.Auth` creates it (pk/sk, TTL on `expiry`); the local stack creates this one. */
+  storage: {
+    resource: "AuthStorageTable",
+    hashKey: "pk",
+    rangeKey: "sk",
+    attributes: { pk: "S", sk: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiry",
+  },
+} as const satisfies {
+  resource: string;
+  clientId: string;
+  callbackPath: string;
+  issuer: { handler: string; timeoutSeconds: number; memoryMb: number; link: readonly LinkableResource[]; settings: readonly FunctionSetting[] };
+  storage: TableDeclaration;
+};
+
+/**
  * The HTTP API in front of `routes`. Browsers may call it from the storefront's origin only (the
  * origin is known per stage: the storefront's URL on AWS, STOREFRONT_URL locally).
  */
@@ -263,6 +326,8 @@ export const storefront = {
   path: "web",
   /** The storefront's server reads the API's base URL from this variable at run time and hands it to the browser, so one build serves any stage. */
   apiUrlEnv: "NEXT_PUBLIC_API_URL",
+  /** The sign-in issuer's URL, for the storefront's server (redirect to sign in, code exchange, refresh). */
+  authUrlEnv: "AUTH_ISSUER_URL",
   /** Where `next dev` listens under `sst dev`, so the API lets it in. */
   devUrl: "http://localhost:3000",
 } as const;

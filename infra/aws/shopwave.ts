@@ -4,6 +4,7 @@
 // the sweeper, the alarms over them, and finally the storefront, built with the API's URL.
 import { createAlarms } from "./alarms";
 import { createApi } from "./api";
+import { createAuth } from "./auth";
 import { createCrons } from "./cron";
 import type { Linkables, SettingValues } from "./functions";
 import { scopeLinkPermissions, trustLambdaOnly } from "./permissions";
@@ -31,7 +32,7 @@ export function shopwave() {
 
   const router = $dev ? undefined : createStorefrontRouter();
   const storefrontUrl = router ? router.url : storefront.devUrl;
-  const settings: SettingValues = {
+  const settings: { -readonly [K in keyof SettingValues]: SettingValues[K] } = {
     STOREFRONT_URL: storefrontUrl,
     // Optional deploy-time overrides (e.g. in .env.<stage>); the handlers' defaults apply otherwise.
     ...deployTimeSetting("ORDER_RESERVATION_MINUTES"),
@@ -41,7 +42,12 @@ export function shopwave() {
     ORDER_HOLDS_PER_EMAIL: process.env.ORDER_HOLDS_PER_EMAIL?.trim() || orderHoldDefaults.ORDER_HOLDS_PER_EMAIL,
     ORDER_HOLDS_PER_CLIENT: process.env.ORDER_HOLDS_PER_CLIENT?.trim() || orderHoldDefaults.ORDER_HOLDS_PER_CLIENT,
     ...deployTimeSetting("SWEEP_GRACE_SECONDS"),
+    // The stage's operator allowlist (comma-separated emails): their tokens carry the "operator" role.
+    OPERATOR_EMAILS: process.env.OPERATOR_EMAILS?.trim() ?? "",
   };
+  // The sign-in issuer first: the API verifies its tokens against its URL (the token's `iss`).
+  const authIssuer = createAuth(linkables, settings);
+  settings.AUTH_ISSUER_URL = authIssuer.url;
 
   const { api, functionNames: routeFunctions } = createApi({ linkables, settings, storefrontOrigin: storefrontUrl });
   const worker = subscribeOrderEventsWorker(queue, linkables, settings);
@@ -57,11 +63,12 @@ export function shopwave() {
         ],
       })
     : undefined;
-  const site = createStorefront({ apiUrl: api.url, router });
+  const site = createStorefront({ apiUrl: api.url, authUrl: authIssuer.url, router });
 
   return {
     api: api.url,
     storefront: router ? site.url : storefront.devUrl,
+    auth: authIssuer.url,
     stripeWebhookUrl: $interpolate`${api.url}/webhooks/stripe`,
     orderEventsDeadLetterQueue: deadLetter.url,
     ...(alarmsTopic ? { alarmsTopic: alarmsTopic.arn } : {}),

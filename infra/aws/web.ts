@@ -8,12 +8,13 @@ export function createStorefrontRouter(): sst.aws.Router {
   return new sst.aws.Router(storefront.router);
 }
 
-export function createStorefront(options: { apiUrl: $util.Input<string>; router: sst.aws.Router | undefined }): sst.aws.Nextjs {
+export function createStorefront(options: { apiUrl: $util.Input<string>; authUrl: $util.Input<string>; router: sst.aws.Router | undefined }): sst.aws.Nextjs {
   return new sst.aws.Nextjs(storefront.resource, {
     path: storefront.path,
     ...(options.router ? { router: { instance: options.router } } : {}),
     // Passed to `next build` (inlined into the browser bundle) and to the server function.
-    environment: { [storefront.apiUrlEnv]: options.apiUrl },
+    // The issuer's URL is read by the storefront's server only (sign-in redirect, code exchange).
+    environment: { [storefront.apiUrlEnv]: options.apiUrl, [storefront.authUrlEnv]: options.authUrl },
     server: { runtime: lambdaRuntime.runtime, architecture: lambdaRuntime.architecture },
     dev: { url: storefront.devUrl },
   });

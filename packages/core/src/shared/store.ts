@@ -17,5 +17,7 @@ export interface Store {
   };
   readonly indexes: {
     readonly pendingByExpiry: { readonly name: string; readonly shardCount: number };
+    /** A shopper's orders by normalized email, newest first (customer history, operator search). */
+    readonly byEmail: { readonly name: string };
   };
 }

@@ -5,6 +5,7 @@ import { ZodError } from "zod";
 import { clientHolder } from "@shopwave/core/orders/reservation-holds";
 import { HoldLimitReached, OutOfStock, RateLimited, ValidationFailed } from "@shopwave/core/shared/domain-error";
 import { consumeRateLimit } from "@shopwave/core/shared/rate-limit";
+import { optionalPrincipal } from "../http/authenticate";
 import { HttpError } from "../http/http-error";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
@@ -42,10 +43,14 @@ export const handler = httpHandler("POST /orders", async (event, log) => {
     // counts by its /64, as for the holds, or it could rotate through 2^64 addresses.
     const sourceIp = event.requestContext.http.sourceIp;
     if (rateLimit) await consumeRateLimit(store, "orders", clientHolder(sourceIp) ?? sourceIp, rateLimit);
+    // A token is optional (guests check out too), but one that came must be valid: never a guest by accident.
+    const customer = await optionalPrincipal(event);
     const input = parseJsonBody(event, CreateOrderInput, { maxBytes: 16 * 1024 });
     const placed = await createOrder({ store, checkout: checkoutGateway, settings: orderSettings, holdLimits }, input, {
       clientAddress: sourceIp,
+      ...(customer ? { customer } : {}),
     });
+    if (customer) log.appendKeys({ customerId: customer.customerId });
     log.appendKeys({ orderId: placed.order.id });
     log.info("order created", { totalCents: placed.order.totalCents, lines: placed.order.items.length });
     countMetric("OrdersCreated");

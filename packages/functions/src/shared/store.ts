@@ -25,6 +25,6 @@ export const store: Store = {
     },
   },
   indexes: {
-    pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },
+    pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT }, byEmail: { name: tables.orders.globalIndexes[1].name },
   },
 };
