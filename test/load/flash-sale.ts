@@ -24,6 +24,8 @@ export interface FlashSaleOptions {
   cardNumber?: string;
   pollMs?: number;
   settleTimeoutMs?: number;
+  /** false: shoppers wait for the webhook only, never settling their order from the success redirect (default true). */
+  fulfilOnReturn?: boolean;
   /** Tags shopper emails so a run's orders can be told apart in the table. */
   runId: string;
   /** The client address shopper `index` orders from (X-Forwarded-For), for a stack that trusts it. */
@@ -130,6 +132,7 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
         cardNumber: options.cardNumber ?? "4242 4242 4242 4242",
         pollMs: options.pollMs ?? 1000,
         settleTimeoutMs: options.settleTimeoutMs ?? 60_000,
+        fulfilOnReturn: options.fulfilOnReturn ?? true,
         maxUnavailableRetries: 3,
         clock,
         record: (sample) => samples.push(sample),

@@ -40,6 +40,8 @@ const usage = `npm run load -- [options]
   --poller-concurrency P  local stack only: queue pollers (default: the stack's own default)
   --poll-ms MS          how often shoppers poll their order page (default 1000, as the storefront)
   --settle-timeout S    seconds a shopper waits for its paid order to settle (default 60)
+  --webhook-only        shoppers wait for the webhook to confirm, never settling from the success redirect
+                        (the storefront's order page does; compare the confirmation latency with and without)
   --hoarders H          local stack only: H scripted hoarders try to keep the item reserved (fresh email per
                         order, one IPv6 /64) while the shoppers buy; each shopper gets its own client address.
                         The stack runs with a deployed stage's hold limits (ORDER_HOLDS_PER_EMAIL / _CLIENT in
@@ -80,6 +82,7 @@ async function main(): Promise<number> {
       "poller-concurrency": { type: "string" },
       "poll-ms": { type: "string" },
       "settle-timeout": { type: "string" },
+      "webhook-only": { type: "boolean" },
       "check-since": { type: "string" },
       hoarders: { type: "string" },
       "hoard-quantity": { type: "string" },
@@ -194,6 +197,7 @@ async function main(): Promise<number> {
       ...(hoarding ? { clientAddressOf: (index: number) => `198.18.${(index >> 8) & 255}.${index & 255}` } : {}),
       ...(values["poll-ms"] ? { pollMs: positiveInt("poll-ms", values["poll-ms"]) } : {}),
       ...(values["settle-timeout"] ? { settleTimeoutMs: positiveInt("settle-timeout", values["settle-timeout"]) * 1000 } : {}),
+      ...(values["webhook-only"] ? { fulfilOnReturn: false } : {}),
       onProgress: bar.update,
     }).finally(bar.stop);
     // The sale is over when its shoppers are done: the hoarders stop before the verdict is read.

@@ -42,6 +42,11 @@ export interface ShopperOptions {
   productId: string;
   email: string;
   cardNumber: string;
+  /**
+   * Back from paying, ask the API to settle the order from the success URL's session id first
+   * (POST /orders/{id}/fulfil, what the storefront's order page does); false: wait for the webhook only.
+   */
+  fulfilOnReturn?: boolean;
   /** How often the order page is polled while waiting for the webhook to land (the storefront's page: 1 s). */
   pollMs: number;
   /** Give up watching an order this long after paying (the order then counts as unsettled). */
@@ -138,8 +143,10 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
   const orderId = placed.order.id;
   if (needsBrowserToPay(placed.checkoutUrl)) throw new RealStripeCheckoutError(placed.checkoutUrl);
   let paidAt: number;
+  let paymentLocation: string | null = null;
   try {
     const payment = await timed("payment", () => payOnCheckoutPage(placed.checkoutUrl, options.cardNumber), (r) => r.status === 303);
+    paymentLocation = payment.location;
     if (payment.status !== 303) {
       options.onError(`payment ${payment.status}${payment.alert ? `: ${payment.alert}` : ""}`);
       return { outcome: "declined", ordered, orderId, paid: false, errorKind: `payment ${payment.status}`, arrivedAtMs: started, paidAtMs: null };
@@ -150,10 +157,15 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
   }
 
   const path = `/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(placed.accessToken)}`;
-  for (;;) {
+  // The success URL the payment page redirected to carries the session id, as it does for a browser.
+  const sessionId = options.fulfilOnReturn === false ? null : successSessionId(paymentLocation);
+  for (let first = true; ; first = false) {
     let status: string | undefined;
     try {
-      const response = await api.get(path);
+      const response =
+        first && sessionId
+          ? await api.post(`/orders/${encodeURIComponent(orderId)}/fulfil`, { sessionId }, { authorization: `Bearer ${placed.accessToken}` })
+          : await api.get(path);
       if (response.status === 200) status = response.body?.status;
       else options.onError(`GET /orders/{id} ${response.status}`);
     } catch (error) {
@@ -170,6 +182,15 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
       return { outcome: "unsettled", ordered, orderId, paid: true, errorKind: "order not settled in time", arrivedAtMs: started, paidAtMs: paidAt };
     }
     await sleep(options.pollMs);
+  }
+}
+
+function successSessionId(location: string | null): string | null {
+  if (!location) return null;
+  try {
+    return new URL(location).searchParams.get("session_id");
+  } catch {
+    return null;
   }
 }
 

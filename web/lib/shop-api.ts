@@ -14,6 +14,13 @@ export interface Product {
 
 export type OrderStatus = "PENDING_PAYMENT" | "CONFIRMED" | "CANCELLED" | "REFUNDED";
 
+/** One step in an order's history (GET /orders/{id} `timeline`, oldest first). */
+export interface TimelineEntry {
+  kind: "placed" | "payment_received" | "confirmed" | "email_sent" | "cancelled" | "refunded";
+  at: string;
+  detail?: Record<string, string | number | boolean>;
+}
+
 export interface Order {
   id: string;
   status: OrderStatus;
@@ -25,6 +32,8 @@ export interface Order {
   cancellationReason: string | null;
   createdAt: string;
   expiresAt: string;
+  /** Absent from an API that does not report it yet. */
+  timeline?: TimelineEntry[];
 }
 
 export interface PlacedOrder {

@@ -2,7 +2,7 @@
 // order look the same (404), so the API does not reveal which order ids exist.
 import { NotFound } from "../shared/domain-error";
 import type { Store } from "../shared/store";
-import { accessTokenMatches } from "./access-token";
+import { opensOrder } from "./access-token";
 import { OrderId, toOrderView, type OrderView } from "./order";
 import { getOrderRecord } from "./order-store";
 import { readTimeline, type TimelineView } from "../order-events/order-timeline";
@@ -10,7 +10,7 @@ import { readTimeline, type TimelineView } from "../order-events/order-timeline"
 export async function readOrder(store: Store, orderId: string, accessToken: string): Promise<OrderView> {
   if (!OrderId.safeParse(orderId).success) throw new NotFound("Order");
   const record = await getOrderRecord(store, orderId);
-  if (!record || !accessTokenMatches(accessToken, record.accessTokenHash)) throw new NotFound("Order");
+  if (!record || !opensOrder(accessToken, record)) throw new NotFound("Order");
   return toOrderView(record);
 }
 
