@@ -25,7 +25,7 @@ export function pendingShardFor(orderId: string, shardCount: number): string {
 }
 
 /** How often a reservation is planned again after a shard refused it, before giving up. */
-const MAX_RESERVATION_ATTEMPTS = 4;
+const MAX_RESERVATION_ATTEMPTS = 8;
 
 /**
  * Writes a new PENDING_PAYMENT order, reserves its stock and charges its hold counters, all or
