@@ -11,6 +11,7 @@ import { cancelOrder, confirmOrder, getOrderRecord, insertOrderReservingStock } 
 import type { OrderRecord } from "../orders/order";
 import { ConcurrencyLimit, OutOfStock } from "../shared/domain-error";
 import { adjustStock, readStockLevels } from "./adjust-stock";
+import { reshardStock } from "./reshard-stock";
 import { planReservation, stockItemsOf } from "./stock-shards";
 
 let u: UnitStore;
@@ -134,6 +135,27 @@ describe("reservations across shards", () => {
     const orders = await Promise.all([place(product, 1), place(product, 1), place(product, 1)]);
     expect(orders.map((o) => o.stockTakes![0]!.shard).sort()).toEqual([0, 1, 2]);
     await expect(place(product, 1)).rejects.toBeInstanceOf(OutOfStock);
+  });
+});
+
+describe("reshardStock", () => {
+  it("turns a single counter into N shards while orders reserve from it, losing and inventing nothing", async () => {
+    const product = await shelf(40, 1);
+    const orders = Array.from({ length: 20 }, (_, i) =>
+      // Orders placed before the reshard commits know of one shard; later ones may know of four.
+      new Promise((resolve) => setTimeout(resolve, i * 5)).then(() => place(i % 2 === 0 ? product : { ...product, stockShards: 4 }, 1).catch((e: unknown) => e)),
+    );
+    const [resharded, ...placed] = await Promise.all([reshardStock(u.store, product.id, 4), ...orders]);
+    expect(resharded).toEqual({ before: 1, after: 4 });
+    const failures = placed.filter((p) => p instanceof Error);
+    // An order that guessed a shard not created yet probes the real ones; none may fail for stock.
+    expect(failures.filter((f) => !(f instanceof ConcurrencyLimit))).toEqual([]);
+    const levels = await readStockLevels(u.store, product.id);
+    expect(levels.shards).toHaveLength(4);
+    expect(levels.available + levels.reserved).toBe(40);
+    expect(levels.reserved).toBe(placed.length - failures.length);
+    expect((await getProduct(u.store, product.id)).stockShards).toBe(4);
+    await expect(reshardStock(u.store, product.id, 2)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
   });
 });
 
