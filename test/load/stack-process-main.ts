@@ -27,6 +27,7 @@ const stack = await startLocalStack({
   ...(options.pollerConcurrency === undefined ? {} : { pollerConcurrency: options.pollerConcurrency }),
   ...(options.handlerEnv ? { handlerEnv: options.handlerEnv } : {}),
   ...(options.trustForwardedFor ? { trustForwardedFor: true } : {}),
+  ...(options.partitionWriteLimit ? { partitionWriteLimit: options.partitionWriteLimit } : {}),
 }).catch((error: unknown) => {
   send({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exit(1);

@@ -13,6 +13,8 @@ export interface StackProcessOptions {
   handlerEnv?: Record<string, string>;
   /** The gateway takes each request's client address from X-Forwarded-For (one generator, many clients). */
   trustForwardedFor?: boolean;
+  /** DynamoDB's per-partition write rate, enforced in front of DynamoDB Local (scaled; see BENCHMARKS.md). */
+  partitionWriteLimit?: { writeUnitsPerSecond: number; burstUnits?: number };
   /** Extra Node flags for the stack's process, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile it. */
   nodeOptions?: string[];
 }
@@ -54,6 +56,7 @@ export async function startStackProcess(options: StackProcessOptions & { logFile
         pollerConcurrency: options.pollerConcurrency,
         handlerEnv: options.handlerEnv,
         trustForwardedFor: options.trustForwardedFor,
+        partitionWriteLimit: options.partitionWriteLimit,
       } satisfies StackProcessOptions),
     },
     stdio: ["ignore", log, log, "ipc"],
