@@ -11,8 +11,8 @@ import { createOrderEventsQueues, subscribeOrderEventsWorker } from "./queues";
 import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
-import { createStorefront, createStorefrontRouter } from "./web";
-import { orderHoldDefaults, queues, storefront } from "../topology";
+import { createStorefront, createStorefrontRouter, routeCatalogThroughRouter } from "./web";
+import { catalogCaching, orderHoldDefaults, queues, storefront } from "../topology";
 
 /** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
 export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
@@ -58,11 +58,13 @@ export function shopwave() {
       })
     : undefined;
   const site = createStorefront({ apiUrl: api.url, router });
+  if (router) routeCatalogThroughRouter(router, api.url);
 
   return {
     api: api.url,
     storefront: router ? site.url : storefront.devUrl,
     stripeWebhookUrl: $interpolate`${api.url}/webhooks/stripe`,
+    ...(router ? { catalogApi: $interpolate`${router.url}${catalogCaching.catalogPath}` } : {}),
     orderEventsDeadLetterQueue: deadLetter.url,
     ...(alarmsTopic ? { alarmsTopic: alarmsTopic.arn } : {}),
   };
