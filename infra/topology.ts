@@ -439,6 +439,20 @@ export const httpApi = {
   },
 } as const;
 
+/**
+ * How long the catalog routes (GET /products, GET /products/{id}) may be cached: browsers for
+ * `maxAgeSeconds`, the CDN in front of the API (the storefront router's `catalogPath` on AWS) for
+ * `sharedMaxAgeSeconds`, then served stale for up to `staleWhileRevalidateSeconds` more while it
+ * fetches a fresh copy. Stock shown is a display, seconds old; the reservation decides.
+ */
+export const catalogCaching = {
+  maxAgeSeconds: 5,
+  sharedMaxAgeSeconds: 5,
+  staleWhileRevalidateSeconds: 10,
+  /** Where the storefront's router serves the catalog routes through its cache, on AWS. */
+  catalogPath: "/api/products",
+} as const;
+
 /** The Next.js storefront (web/), served through a CloudFront router on AWS. */
 export const storefront = {
   resource: "Storefront",

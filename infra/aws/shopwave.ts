@@ -15,8 +15,8 @@ import { createOrderEventsQueues, subscribeOrderEventsWorker } from "./queues";
 import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
-import { createStorefront, createStorefrontRouter } from "./web";
-import { email, eventBus, orderHoldDefaults, queues, storefront, streams, tables } from "../topology";
+import { createStorefront, createStorefrontRouter, routeCatalogThroughRouter } from "./web";
+import { catalogCaching, email, eventBus, orderHoldDefaults, queues, storefront, streams, tables } from "../topology";
 
 /** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
 export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
@@ -84,12 +84,14 @@ export function shopwave() {
       })
     : undefined;
   const site = createStorefront({ apiUrl: api.url, authUrl: authIssuer.url, router });
+  if (router) routeCatalogThroughRouter(router, api.url);
 
   return {
     api: api.url,
     storefront: router ? site.url : storefront.devUrl,
     auth: authIssuer.url,
     stripeWebhookUrl: $interpolate`${api.url}/webhooks/stripe`,
+    ...(router ? { catalogApi: $interpolate`${router.url}${catalogCaching.catalogPath}` } : {}),
     orderEventsDeadLetterQueue: deadLetter.url,
     orderEventsBus: bus.name,
     ...(alarmsTopic ? { alarmsTopic: alarmsTopic.arn } : {}),

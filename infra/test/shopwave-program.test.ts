@@ -9,6 +9,7 @@ import { alarms } from "../alarms";
 import { busPublishActions, emailSendActions, queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
 import {
+  catalogCaching,
   crons,
   email,
   eventBus,
@@ -561,6 +562,29 @@ describe("the storefront", () => {
     );
     expect(routerDistribution).toHaveLength(1);
     expect(developer.outputs.storefront).toBe(`https://${String(routerDistribution[0]!.state.domainName)}`);
+  });
+});
+
+describe("the catalog behind the CDN", () => {
+  it("routes the catalog paths of the storefront router to the API, through a cache policy that takes TTLs from the API", () => {
+    const route = component(developer, "sst:aws:RouterUrlRoute", `${storefront.router}Route${catalogCaching.catalogPath}`);
+    const inside = within(developer, route);
+    const key = inside.find((r) => r.name.endsWith("RouteKey"));
+    const metadata = JSON.parse(String((key?.inputs.entries as Record<string, string> | undefined)?.metadata)) as { host: string; rewrite: { regex: string; to: string } };
+    expect(metadata.host).toBe(new URL(String(developer.outputs.api)).host);
+    expect("/api/products/enamel-camp-mug?x=1".replace(new RegExp(metadata.rewrite.regex), metadata.rewrite.to)).toBe("/products/enamel-camp-mug?x=1");
+    const update = inside.find((r) => r.name.endsWith("RoutesUpdate"));
+    expect(String(update?.inputs.entry)).toContain(`,${catalogCaching.catalogPath}`);
+
+    const policies = within(developer, component(developer, "sst:aws:Router", storefront.router)).filter((r) => r.type === "aws:cloudfront/cachePolicy:CachePolicy");
+    expect(policies).toHaveLength(1);
+    const policy = policies[0]!.inputs as { minTtl: number; defaultTtl: number; maxTtl: number; parametersInCacheKeyAndForwardedToOrigin: { queryStringsConfig: { queryStringBehavior: string } } };
+    // Origin Cache-Control decides (s-maxage, stale-while-revalidate); nothing is cached the API did not allow.
+    expect(policy.minTtl).toBe(0);
+    expect(policy.defaultTtl).toBe(0);
+    expect(policy.maxTtl).toBeGreaterThanOrEqual(catalogCaching.sharedMaxAgeSeconds);
+    expect(policy.parametersInCacheKeyAndForwardedToOrigin.queryStringsConfig.queryStringBehavior).toBe("all");
+    expect(developer.outputs.catalogApi).toBe(`${String(developer.outputs.storefront)}${catalogCaching.catalogPath}`);
   });
 });
 

@@ -27,6 +27,8 @@ import { formatHoardingReport, startHoarders, unitsHeldBy, type Hoarding, type H
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { formatHotSkuComparison, runHotSkuComparison } from "./hot-sku";
 import { orderHoldDefaults } from "@shopwave/infra/topology";
+import { buildCostReport, formatCostReport, type CostReport } from "./cost/cost-report";
+import { catalogReads, formatCatalogReads, routeFunctions, type CatalogReads } from "./cost/catalog-reads";
 
 const usage = `npm run load -- [options]
   --shoppers N          shoppers in the sale (default 1000)
@@ -218,9 +220,12 @@ async function main(): Promise<number> {
       cleanup.push(async () => void (await started.stop()));
       await hoarding.saturated(10_000);
     }
+    // Metering starts with the sale: the set-up and the warm-up purchase are not the shoppers'.
+    if (stack) await stack.usage({ reset: true });
     const bar = createProgressBar(shoppers);
     const run = await runFlashSale({
       apiUrl: target,
+      ...(stack ? { catalogUrl: stack.catalogUrl } : {}),
       productId,
       shoppers,
       concurrency,
@@ -235,6 +240,7 @@ async function main(): Promise<number> {
     }).finally(bar.stop);
     // The sale is over when its shoppers are done: the hoarders stop before the verdict is read.
     const hoarded = hoarding ? await hoarding.stop() : undefined;
+    const metered = stack ? await stack.usage() : undefined;
 
     let database: DatabaseReading | null = null;
     if (tables.products && tables.orders && stockAtStart !== null) {
@@ -253,6 +259,20 @@ async function main(): Promise<number> {
       notChecked,
     });
     console.log(`\n${formatLoadReport(report)}\n`);
+    let metering: { catalogReads: CatalogReads; cost: CostReport } | undefined;
+    if (metered) {
+      const views = run.samples.filter((sample) => sample.step === "productRead").length;
+      metering = {
+        catalogReads: catalogReads(metered.usage, views, metered.cdn),
+        cost: buildCostReport({
+          usage: metered.usage,
+          confirmedOrders: report.ordersConfirmed,
+          routeFunctions,
+          cdn: { requests: metered.cdn.hit + metered.cdn.stale + metered.cdn.miss, bytesOut: metered.cdn.bytesOut },
+        }),
+      };
+      console.log(`${formatCatalogReads(metering.catalogReads)}\n\n${formatCostReport(metering.cost)}\n`);
+    }
     let hoardingReport: HoardingReport | undefined;
     if (hoarded && holdSettings && tables.orders) {
       const result = hoarded;
@@ -271,7 +291,7 @@ async function main(): Promise<number> {
       };
       console.log(`${formatHoardingReport(hoardingReport)}\n`);
     }
-    writeReports(report, values.json, reportFile, hoardingReport);
+    writeReports(metering ? { ...report, ...metering } : report, values.json, reportFile, hoardingReport);
     if (hoardingReport?.withinCap === false) return 1;
     return report.verdict === "pass" ? 0 : report.verdict === "fail" ? 1 : 2;
   } finally {
