@@ -34,6 +34,10 @@ declare module "sst" {
       "type": "sst.aws.Queue"
       "url": string
     }
+    "OrderTimelineTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
     "OrdersTable": {
       "name": string
       "type": "sst.aws.Dynamo"
@@ -43,6 +47,10 @@ declare module "sst" {
       "type": "sst.aws.Dynamo"
     }
     "RateLimitsTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
+    "SalesCountersTable": {
       "name": string
       "type": "sst.aws.Dynamo"
     }

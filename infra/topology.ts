@@ -20,6 +20,8 @@ export interface TableDeclaration {
   readonly attributes: Readonly<Record<string, AttributeType>>;
   readonly globalIndexes: readonly TableIndex[];
   readonly ttlAttribute?: string;
+  /** What the table's stream carries (DynamoDB Streams); absent: no stream. */
+  readonly stream?: "NEW_AND_OLD_IMAGES" | "NEW_IMAGE" | "OLD_IMAGE" | "KEYS_ONLY";
 }
 
 export const tables = {
@@ -43,6 +45,9 @@ export const tables = {
       { name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" },
       { name: "byEmail", hashKey: "email", rangeKey: "createdAt" },
     ],
+    // The transactional outbox: every committed transition is on the stream with the order
+    // before and after it, and the publisher (streams.orderEvents) derives the domain event from that.
+    stream: "NEW_AND_OLD_IMAGES",
   },
   /**
    * Customer accounts: `customer#<email>` → the customer id minted on the first verified sign-in,
@@ -75,6 +80,31 @@ export const tables = {
     attributes: { id: "S" },
     globalIndexes: [],
     ttlAttribute: "expiration",
+  },
+  /**
+   * Each order's timeline (placed, payment received, confirmed, email sent, …), one item per entry,
+   * keyed by the entry's id so appending the same entry twice is one item. Not in the orders table:
+   * its items would appear on the orders stream.
+   */
+  orderTimeline: {
+    resource: "OrderTimelineTable",
+    hashKey: "orderId",
+    rangeKey: "entryId",
+    attributes: { orderId: "S", entryId: "S" },
+    globalIndexes: [],
+  },
+  /**
+   * Sales per product: one item per product and minute (`minute#<ISO minute>`) and one running
+   * total (`total`), plus one marker per applied event (`event#<id>`, expiring through TTL) written
+   * in the same transaction as the increments, so a redelivered event counts once.
+   */
+  salesCounters: {
+    resource: "SalesCountersTable",
+    hashKey: "pk",
+    rangeKey: "sk",
+    attributes: { pk: "S", sk: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
   },
 } as const satisfies Record<string, TableDeclaration>;
 
@@ -195,6 +225,16 @@ export const routes = [
   { method: "GET", path: "/me", handler: `${api}/get-me.handler`, timeoutSeconds: 5, memoryMb: 512, link: [], settings: ["AUTH_ISSUER_URL"] },
   { method: "GET", path: "/me/orders", handler: `${api}/list-my-orders.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"], settings: ["AUTH_ISSUER_URL"] },
   { method: "GET", path: "/me/orders/{id}", handler: `${api}/get-my-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"], settings: ["AUTH_ISSUER_URL"] },
+  {
+    method: "POST",
+    path: "/orders/{id}/fulfil",
+    handler: `${api}/fulfil-order.handler`,
+    // Reads the order's own Checkout Session back from Stripe and settles from it as the worker does.
+    // RateLimitsTable: provider look-ups per order are capped, and settling frees the order's holds.
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
+  },
   {
     method: "POST",
     path: "/webhooks/stripe",

@@ -48,7 +48,13 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
     sqs,
     store: {
       db,
-      tables: { products: stack.tableNames.products, orders: stack.tableNames.orders, rateLimits: stack.tableNames.rateLimits },
+      tables: {
+        products: stack.tableNames.products,
+        orders: stack.tableNames.orders,
+        rateLimits: stack.tableNames.rateLimits,
+        orderTimeline: stack.tableNames.orderTimeline,
+        salesCounters: stack.tableNames.salesCounters,
+      },
       indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT }, byEmail: { name: tables.orders.globalIndexes[1].name } },
     },
     stockOf: (productId) => readStock(db, stack.tableNames.products, productId),

@@ -150,6 +150,19 @@ export function cancelOrder(baseUrl: string, id: string, token: string): Promise
   return request<Order>(baseUrl, `/orders/${encodeURIComponent(id)}/cancel`, { method: "POST", token });
 }
 
+/**
+ * Back from Checkout: asks the API to settle the order from its own Checkout Session now rather
+ * than when the webhook lands. Answers the order as it is afterwards, or null (unknown order or token).
+ */
+export async function fulfilOrder(baseUrl: string, id: string, token: string, sessionId: string): Promise<Order | null> {
+  try {
+    return await request<Order>(baseUrl, `/orders/${encodeURIComponent(id)}/fulfil`, { method: "POST", token, body: { sessionId } });
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
 export function placeOrder(baseUrl: string, input: { email: string; items: { productId: string; quantity: number }[] }): Promise<PlacedOrder> {
   return request<PlacedOrder>(baseUrl, "/orders", { method: "POST", body: input });
 }
