@@ -8,7 +8,7 @@ import { repoRoot } from "../../scripts/sst-platform";
 import { alarms } from "../alarms";
 import { queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
-import { crons, httpApi, lambdaRuntime, observability, orderHoldDefaults, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
+import { auth, crons, httpApi, lambdaRuntime, observability, orderHoldDefaults, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { linksOf, renderSstEnv } from "./sst-env-file";
 import { runShopwaveProgram, type ProgramRun, type RecordedResource } from "./sst-program";
@@ -25,7 +25,7 @@ beforeAll(async () => {
   developer = await runShopwaveProgram({
     stage: "alice",
     secrets: secretValues,
-    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", ORDER_HOLDS_PER_CLIENT: "off", SHOPWAVE_ALARMS: "on" },
+    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", ORDER_HOLDS_PER_CLIENT: "off", SHOPWAVE_ALARMS: "on", OPERATOR_EMAILS: "ops@example.com" },
   });
   production = await runShopwaveProgram({ stage: "production", secrets: secretValues });
   live = await runShopwaveProgram({ stage: "bob", dev: true, secrets: secretValues });
@@ -107,6 +107,7 @@ const declaredFunctions = [
   ...routes.map((route) => ({ what: `${route.method} ${route.path}`, ...route })),
   { what: "order-events worker", ...queues.orderEvents.consumer },
   ...Object.values(crons).map((cron) => ({ what: cron.resource, ...cron })),
+  { what: "sign-in issuer", ...auth.issuer },
 ];
 
 const tableDeclarations: readonly TableDeclaration[] = Object.values(tables);
@@ -379,6 +380,28 @@ describe("the sweeper", () => {
     expect(schedule.inputs.scheduleExpression).toBe(`rate(${sweeper.everyMinutes} minutes)`);
     expect(schedule.inputs.state).toBe("ENABLED");
     expect((schedule.inputs.target as { arn: string }).arn).toBe(fn.state.arn);
+  });
+});
+
+describe("the sign-in issuer (sst.aws.Auth)", () => {
+  it("runs the issuer with its own OpenAuth storage table (pk/sk, TTL on expiry) wired through OPENAUTH_STORAGE", () => {
+    const authComponent = component(developer, "sst:aws:Auth", auth.resource);
+    const [table, ...others] = within(developer, authComponent).filter((r) => r.type === "aws:dynamodb/table:Table");
+    expect(others).toEqual([]);
+    expect(table!.inputs).toMatchObject({ hashKey: auth.storage.hashKey, rangeKey: auth.storage.rangeKey, ttl: { attributeName: auth.storage.ttlAttribute, enabled: true } });
+    const issuer = functionFor(developer, auth.issuer.handler);
+    expect(JSON.parse(env(issuer).OPENAUTH_STORAGE!)).toEqual({ type: "dynamo", options: { table: table!.state.name ?? table!.inputs.name } });
+  });
+
+  it("gives the issuer the stage's operator allowlist and storefront, and every token-checking function the issuer's URL", () => {
+    const issuerEnv = env(functionFor(developer, auth.issuer.handler));
+    expect(issuerEnv).toMatchObject({ OPERATOR_EMAILS: "ops@example.com", STOREFRONT_URL: developer.outputs.storefront });
+    expect(developer.outputs.auth).toEqual(expect.stringMatching(/^https:\/\//));
+    const checking = routes.filter((route) => "settings" in route && (route.settings as readonly string[]).includes("AUTH_ISSUER_URL"));
+    expect(checking.map((route) => route.path)).toEqual(expect.arrayContaining(["/me", "/me/orders", "/me/orders/{id}", "/orders"]));
+    for (const route of checking) expect(env(functionFor(developer, route.handler)).AUTH_ISSUER_URL, route.path).toBe(developer.outputs.auth);
+    const server = one(developer, "aws:lambda/function:Function", (fn) => fn.name.startsWith(`${storefront.resource}Server`));
+    expect(env(server)[storefront.authUrlEnv]).toBe(developer.outputs.auth);
   });
 });
 
