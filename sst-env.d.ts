@@ -22,6 +22,11 @@ declare module "sst" {
       "type": "sst.aws.Auth"
       "url": string
     }
+    "Email": {
+      "configSet": string
+      "sender": string
+      "type": "sst.aws.Email"
+    }
     "IdempotencyTable": {
       "name": string
       "type": "sst.aws.Dynamo"

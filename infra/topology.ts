@@ -20,7 +20,7 @@ export interface TableDeclaration {
   readonly attributes: Readonly<Record<string, AttributeType>>;
   readonly globalIndexes: readonly TableIndex[];
   readonly ttlAttribute?: string;
-  /** What the table's stream carries (DynamoDB Streams); absent: no stream. */
+  /** A DynamoDB stream on the table (Lambda's stream event source mapping reads it). */
   readonly stream?: "NEW_AND_OLD_IMAGES" | "NEW_IMAGE" | "OLD_IMAGE" | "KEYS_ONLY";
 }
 
@@ -343,9 +343,18 @@ export type LinkableResource =
   | TableResource
   | (typeof queues)[keyof typeof queues]["resource"]
   | (typeof queues)[keyof typeof queues]["deadLetter"]["resource"]
-  | SecretResource;
+  | SecretResource
+  | EmailResource;
 export type TableResource = (typeof tables)[keyof typeof tables]["resource"];
 export type SecretResource = (typeof secrets)[keyof typeof secrets]["resource"];
+
+/**
+ * The SES identity transactional email is sent from (sst.aws.Email): an address verified per stage,
+ * given to `sst deploy` in EMAIL_SENDER. Handlers read it as `Resource.Email.sender`; locally the
+ * stack supplies `localSender` through the same channel (its SES accepts any sender).
+ */
+export const email = { resource: "Email", senderEnv: "EMAIL_SENDER", localSender: "orders@shopwave.localhost" } as const;
+export type EmailResource = (typeof email)["resource"];
 
 /** Secrets are set per stage with `sst secret set <name> <value>`; locally they come from .env. */
 export const secrets = {

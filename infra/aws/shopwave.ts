@@ -6,6 +6,7 @@ import { createAlarms } from "./alarms";
 import { createApi } from "./api";
 import { createAuth } from "./auth";
 import { createCrons } from "./cron";
+import { createEmail } from "./email";
 import type { Linkables, SettingValues } from "./functions";
 import { scopeLinkPermissions, trustLambdaOnly } from "./permissions";
 import { createOrderEventsQueues, subscribeOrderEventsWorker } from "./queues";
@@ -13,7 +14,7 @@ import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
 import { createStorefront, createStorefrontRouter } from "./web";
-import { orderHoldDefaults, queues, storefront } from "../topology";
+import { email, orderHoldDefaults, queues, storefront } from "../topology";
 
 /** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
 export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
@@ -28,6 +29,7 @@ export function shopwave() {
     ...createTables({ production: rules.production }),
     ...createSecrets(),
     [queues.orderEvents.resource]: queue,
+    [email.resource]: createEmail(),
   };
 
   const router = $dev ? undefined : createStorefrontRouter();

@@ -53,6 +53,10 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
       return { domainName: `${name.toLowerCase()}.cloudfront.net`, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${name}` };
     case "aws:sns/topic:Topic":
       return { name: physical, arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${physical}` };
+    case "aws:sesv2/emailIdentity:EmailIdentity":
+      return { arn: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:identity/${inputs.emailIdentity}` };
+    case "aws:sesv2/configurationSet:ConfigurationSet":
+      return { arn: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:configuration-set/${inputs.configurationSetName}` };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { name: physical, arn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${physical}` };
     case "aws:s3/bucketV2:BucketV2":

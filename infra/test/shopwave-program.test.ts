@@ -6,12 +6,12 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/sst-platform";
 import { alarms } from "../alarms";
-import { queueSendActions, tableDataActions } from "../link-actions";
+import { emailSendActions, queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
-import { auth, crons, httpApi, lambdaRuntime, observability, orderHoldDefaults, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
+import { auth, crons, email, httpApi, lambdaRuntime, observability, orderHoldDefaults, queues, routes, secrets, storefront, tables, type TableDeclaration } from "../topology";
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { linksOf, renderSstEnv } from "./sst-env-file";
-import { runShopwaveProgram, type ProgramRun, type RecordedResource } from "./sst-program";
+import { runShopwaveProgram, TEST_EMAIL_SENDER, type ProgramRun, type RecordedResource } from "./sst-program";
 
 const secretValues = { StripeSecretKey: "sk_test_sentinel_4a1f9c", StripeWebhookSecret: "whsec_sentinel_77d2e0" };
 
@@ -95,6 +95,7 @@ interface Statement {
   Effect: string;
   Action: string[];
   Resource: string[];
+  Condition?: Record<string, Record<string, string[]>>;
 }
 
 function inlineStatements(role: RecordedResource): Statement[] {
@@ -342,12 +343,14 @@ describe("every Shopwave function", () => {
       expect(trust.Statement, declared.what).toEqual([expect.objectContaining({ Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } })]);
 
       const expected: Statement[] = [];
-      for (const name of declared.link) {
+      for (const name of declared.link as readonly string[]) {
         if (tableResourceNames.has(name)) {
           const arn = String(tableOf(developer, tableDeclarations.find((t) => t.resource === name)!).state.arn);
           expected.push({ Effect: "Allow", Action: [...tableDataActions], Resource: [arn, `${arn}/index/*`] });
         } else if (name === queues.orderEvents.resource) {
           expected.push({ Effect: "Allow", Action: [...queueSendActions], Resource: [String(queue.state.arn)] });
+        } else if (name === email.resource) {
+          expected.push(emailSendStatement(developer));
         } else {
           expect(secretNames.has(name), `${declared.what} links unknown ${name}`).toBe(true);
         }
@@ -371,6 +374,40 @@ describe("every Shopwave function", () => {
     }
   });
 });
+
+describe("the email identity", () => {
+  it("is an SES identity for the stage's sender (EMAIL_SENDER), sending through its own configuration set", () => {
+    for (const run of [developer, production, live]) {
+      const inside = within(run, component(run, "sst:aws:Email", email.resource));
+      const [identity, ...otherIdentities] = inside.filter((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity");
+      const [configurationSet, ...otherSets] = inside.filter((r) => r.type === "aws:sesv2/configurationSet:ConfigurationSet");
+      expect([otherIdentities, otherSets]).toEqual([[], []]);
+      expect(identity!.inputs.emailIdentity).toBe(TEST_EMAIL_SENDER);
+      expect(identity!.inputs.configurationSetName).toBe(configurationSet!.inputs.configurationSetName);
+      expect(String(configurationSet!.inputs.configurationSetName)).not.toBe("");
+    }
+  });
+
+  it("lets a linked function send from that sender alone: ses:SendEmail, From pinned, no other SES action", () => {
+    const statement = emailSendStatement(developer);
+    expect(statement.Action).toEqual(["ses:SendEmail"]);
+    expect(statement.Resource.every((arn) => arn.startsWith("arn:aws:ses:"))).toBe(true);
+    expect(statement.Condition).toEqual({ StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } });
+  });
+});
+
+/** The IAM statement a function linked to the email identity gets. */
+function emailSendStatement(run: ProgramRun): Statement {
+  const inside = within(run, component(run, "sst:aws:Email", email.resource));
+  const identity = inside.find((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity")!;
+  const configurationSet = inside.find((r) => r.type === "aws:sesv2/configurationSet:ConfigurationSet")!;
+  return {
+    Effect: "Allow",
+    Action: [...emailSendActions],
+    Resource: [String(identity.state.arn).replace(/:identity\/.*$/, ":identity/*"), String(configurationSet.state.arn)],
+    Condition: { StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } },
+  };
+}
 
 describe("the sweeper", () => {
   it("runs on the declared schedule, invoking its function", () => {

@@ -4,7 +4,7 @@
 import { styleText } from "node:util";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { reservationMinutesFrom } from "@shopwave/core/orders/reservation-window";
-import { installDevConsole } from "./dev-console";
+import { addressRows, installDevConsole } from "./dev-console";
 import { loadLocalEnv, portFrom } from "./local-env";
 import { startLocalStack } from "./local-stack";
 import { createLocalLog } from "../process/log";
@@ -42,8 +42,10 @@ async function main() {
       stripe: portFrom(env, "STRIPE_SIMULATOR_PORT", 12111),
       dynamodb: portFrom(env, "DYNAMODB_PORT", 8000),
       sqs: portFrom(env, "SQS_PORT", 9324),
+      ses: portFrom(env, "SES_PORT", 8005),
       auth: authPort,
     },
+    ...(env.EMAIL_SENDER ? { emailSender: env.EMAIL_SENDER } : {}),
     ...(env.OPERATOR_EMAILS ? { operatorEmails: env.OPERATOR_EMAILS } : {}),
     stripeSecretKey,
     stripeWebhookSecret,
@@ -123,17 +125,11 @@ async function main() {
     })
     .catch((error: unknown) => log.warn(`the home page did not compile in time: ${String(error)}`));
   const readyMs = Date.now() - started;
-  const row = (name: string, url: string) => `  ${name.padEnd(18)} ${styleText("cyan", url)}`;
   console.log(
     [
       "",
       styleText("bold", `Shopwave is ready in ${(readyMs / 1000).toFixed(1)} s`),
-      row("Storefront", web.url),
-      row("API", stack.urls.api),
-      row("sign-in issuer", `${stack.urls.auth} ${styleText("gray", "(OpenAuth; codes arrive in the local inbox)")}`),
-      row("Stripe simulator", stack.urls.stripe ?? "real Stripe (forward webhooks with `stripe listen`)"),
-      row("DynamoDB", stack.urls.dynamodb),
-      row("SQS", stack.urls.sqs),
+      ...addressRows({ storefront: web.url, ...stack.urls }),
       "",
       `Open ${styleText("cyan", web.url)} and buy something with the test card 4242 4242 4242 4242.`,
       "",
