@@ -9,6 +9,7 @@ import { alarms } from "../alarms";
 import { busPublishActions, emailSendActions, queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
 import {
+  auth,
   catalogCaching,
   crons,
   email,
@@ -52,7 +53,7 @@ beforeAll(async () => {
   developer = await runShopwaveProgram({
     stage: "alice",
     secrets: secretValues,
-    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", ORDER_HOLDS_PER_CLIENT: "off", SHOPWAVE_ALARMS: "on" },
+    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", ORDER_HOLDS_PER_CLIENT: "off", SHOPWAVE_ALARMS: "on", OPERATOR_EMAILS: "ops@example.com" },
     placeholderHandlers: pendingHandlers,
   });
   production = await runShopwaveProgram({ stage: "production", secrets: secretValues, placeholderHandlers: pendingHandlers });
@@ -138,6 +139,7 @@ const declaredFunctions = [
   ...Object.values(crons).map((cron) => ({ what: cron.resource, ...cron })),
   ...Object.values(streams).map((stream) => ({ what: `${stream.table} stream publisher`, ...stream })),
   ...Object.values(eventConsumers).map((consumer) => ({ what: `${consumer.resource} consumer`, ...consumer.consumer })),
+  { what: "sign-in issuer", ...auth.issuer },
 ];
 
 const tableDeclarations: readonly TableDeclaration[] = Object.values(tables);
@@ -546,6 +548,28 @@ describe("the sweeper", () => {
     expect(schedule.inputs.scheduleExpression).toBe(`rate(${sweeper.everyMinutes} minutes)`);
     expect(schedule.inputs.state).toBe("ENABLED");
     expect((schedule.inputs.target as { arn: string }).arn).toBe(fn.state.arn);
+  });
+});
+
+describe("the sign-in issuer (sst.aws.Auth)", () => {
+  it("runs the issuer with its own OpenAuth storage table (pk/sk, TTL on expiry) wired through OPENAUTH_STORAGE", () => {
+    const authComponent = component(developer, "sst:aws:Auth", auth.resource);
+    const [table, ...others] = within(developer, authComponent).filter((r) => r.type === "aws:dynamodb/table:Table");
+    expect(others).toEqual([]);
+    expect(table!.inputs).toMatchObject({ hashKey: auth.storage.hashKey, rangeKey: auth.storage.rangeKey, ttl: { attributeName: auth.storage.ttlAttribute, enabled: true } });
+    const issuer = functionFor(developer, auth.issuer.handler);
+    expect(JSON.parse(env(issuer).OPENAUTH_STORAGE!)).toEqual({ type: "dynamo", options: { table: table!.state.name ?? table!.inputs.name } });
+  });
+
+  it("gives the issuer the stage's operator allowlist and storefront, and every token-checking function the issuer's URL", () => {
+    const issuerEnv = env(functionFor(developer, auth.issuer.handler));
+    expect(issuerEnv).toMatchObject({ OPERATOR_EMAILS: "ops@example.com", STOREFRONT_URL: developer.outputs.storefront });
+    expect(developer.outputs.auth).toEqual(expect.stringMatching(/^https:\/\//));
+    const checking = routes.filter((route) => "settings" in route && (route.settings as readonly string[]).includes("AUTH_ISSUER_URL"));
+    expect(checking.map((route) => route.path)).toEqual(expect.arrayContaining(["/me", "/me/orders", "/me/orders/{id}", "/orders"]));
+    for (const route of checking) expect(env(functionFor(developer, route.handler)).AUTH_ISSUER_URL, route.path).toBe(developer.outputs.auth);
+    const server = one(developer, "aws:lambda/function:Function", (fn) => fn.name.startsWith(`${storefront.resource}Server`));
+    expect(env(server)[storefront.authUrlEnv]).toBe(developer.outputs.auth);
   });
 });
 
