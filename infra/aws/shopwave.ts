@@ -28,6 +28,8 @@ export function shopwave() {
     ...createTables({ production: rules.production }),
     ...createSecrets(),
     [queues.orderEvents.resource]: queue,
+    // The console's dead-letter routes link the DLQ (its URL; SQS actions per route in the topology).
+    [queues.orderEvents.deadLetter.resource]: deadLetter,
   };
 
   const router = $dev ? undefined : createStorefrontRouter();
