@@ -4,14 +4,13 @@
 // one Stripe refund, and the full refund makes the order REFUNDED through the webhook; an operator
 // cancel takes the shopper's path; every action is in the audit log. (Dead letters:
 // admin-dead-letters.test.ts.)
-import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routes } from "@shopwave/infra/topology";
 import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { payOnCheckoutPage } from "../support/checkout-page-client";
 import { untilEventsProcessed } from "../support/queues";
-import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, type TestStack } from "../support/test-stack";
+import { orderStatus, placeOrder, startTestStack, type TestStack } from "../support/test-stack";
 import { startTestIssuer, type TestIssuer } from "../support/token-signer";
 
 let t: TestStack;
@@ -24,7 +23,7 @@ beforeAll(async () => {
   issuer = await startTestIssuer();
   t = await startTestStack({ handlerEnv: { AUTH_ISSUER_URL: issuer.url } });
   operatorToken = await issuer.sign(operator);
-  customerToken = await issuer.sign({ customerId: "cus_000000000000000000000cust", email: "shopper@example.com", roles: ["customer"] });
+  customerToken = await issuer.sign({ customerId: "cus_0000000000000000000000cust", email: "shopper@example.com", roles: ["customer"] });
 });
 afterAll(async () => {
   await t?.stop();
@@ -73,17 +72,15 @@ describe("refunds", () => {
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 201]);
     expect(new Set(answers.map((answer) => answer.body.refund.refundId)).size).toBe(1);
 
-    const stripe = new Stripe(TEST_STRIPE_KEY, { host: new URL(t.stack.urls.stripe!).hostname, port: Number(new URL(t.stack.urls.stripe!).port), protocol: "http" });
     const detail = await t.api.get(`/admin/orders/${placed.order.id}`, bearer(operatorToken));
     expect(detail.status).toBe(200);
-    const paymentIntentId = detail.body.order.paymentIntentId as string;
-    const charges = await stripe.refunds.list({ payment_intent: paymentIntentId }).catch(() => undefined);
-    if (charges) expect(charges.data).toHaveLength(1);
+    expect(detail.body.stripe.payment).toMatchObject({ status: "succeeded", amount: placed.order.totalCents });
     expect(detail.body.order).toMatchObject({ status: "CONFIRMED", refundedCents: 100, refunds: [expect.objectContaining({ amountCents: 100, operatorId: operator.customerId })] });
 
     // A partial refund leaves it confirmed; the rest refunds it in full.
     await untilEventsProcessed(t);
     expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CONFIRMED");
+    // Stripe refunds the rest only if it refunded 100 once: a second 100 would make this too much.
     const rest = await t.api.post(`/admin/orders/${placed.order.id}/refunds`, { requestId: "req_the_rest_000001", reason: "requested_by_customer", note: "Returned" }, bearer(operatorToken));
     expect(rest.status).toBe(201);
     expect(rest.body).toMatchObject({ remainingCents: 0, refund: { amountCents: placed.order.totalCents - 100 } });
