@@ -55,7 +55,10 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
         orderTimeline: stack.tableNames.orderTimeline,
         salesCounters: stack.tableNames.salesCounters,
       },
-      indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT }, byEmail: { name: tables.orders.globalIndexes[1].name } },
+      indexes: {
+        pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },
+        byEmail: { name: tables.orders.globalIndexes[1].name },
+      },
     },
     stockOf: (productId) => readStock(db, stack.tableNames.products, productId),
     setStock: (productId, stock) => setStock(db, stack.tableNames.products, productId, stock),

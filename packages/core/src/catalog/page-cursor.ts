@@ -3,7 +3,8 @@
 import * as z from "zod";
 import { ValidationFailed } from "../shared/domain-error";
 
-const ProductsPageKey = z.object({ id: z.string().min(1).max(64) }).strict();
+// A page can end on a stock shard's item (`<product id>#stock#<k>`, inventory/stock-shards.ts), whose id is longer than a product's.
+const ProductsPageKey = z.object({ id: z.string().min(1).max(64 + 16) }).strict();
 export type ProductsPageKey = z.infer<typeof ProductsPageKey>;
 
 export function encodeCursor(key: ProductsPageKey | Record<string, string | number>): string {

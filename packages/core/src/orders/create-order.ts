@@ -4,6 +4,7 @@
 import * as z from "zod";
 import { normalizeEmail, type Principal } from "../accounts/principal";
 import { getProducts } from "../catalog/get-product";
+import { shardCountOf } from "../inventory/stock-shards";
 import { ProductId } from "../catalog/product";
 import { OutOfStock, PaymentProviderUnavailable, ValidationFailed } from "../shared/domain-error";
 import type { Store } from "../shared/store";
@@ -107,8 +108,8 @@ export async function createOrder(
   if (currencies.size > 1) throw new ValidationFailed("All items of an order must share one currency.");
   const currency = [...currencies][0]!;
 
-  // A cheap read-side check rejects a sold-out item without a write; the conditional write
-  // below remains the guarantee against overselling.
+  // A cheap read-side check (stock summed over the shards) rejects a sold-out item without a
+  // write; the conditional writes below remain the guarantee against overselling.
   const short = lines.filter((line) => products.get(line.productId)!.stock < line.quantity);
   if (short.length > 0) {
     throw new OutOfStock(
@@ -149,7 +150,9 @@ export async function createOrder(
     pendingShard: pendingShardFor(id, deps.store.indexes.pendingByExpiry.shardCount),
     ...(holds.length > 0 ? { holds: holds.map(({ key, units, orders }) => ({ key, units, orders })) } : {}),
   };
-  await insertOrderReservingStock(deps.store, record, holds);
+  const placed = await insertOrderReservingStock(deps.store, record, holds, {
+    shardCounts: new Map(lines.map((line) => [line.productId, shardCountOf(products.get(line.productId)!)])),
+  });
 
   let session;
   try {
@@ -171,7 +174,7 @@ export async function createOrder(
 
   const withSession = await attachCheckoutSession(deps.store, id, session, deps.now?.() ?? new Date());
   return {
-    order: toOrderView(withSession ?? { ...record, checkoutSessionId: session.id, checkoutUrl: session.url }),
+    order: toOrderView(withSession ?? { ...placed, checkoutSessionId: session.id, checkoutUrl: session.url }),
     checkoutUrl: session.url,
     accessToken: token.token,
   };

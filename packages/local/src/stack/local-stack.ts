@@ -55,6 +55,11 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** Puts a fault-injecting proxy between the handlers and DynamoDB Local (`stack.dynamoDbFaults`). */
   dynamoDbFaults?: boolean;
+  /**
+   * Enforce DynamoDB's per-partition write rate between the handlers and DynamoDB Local (scaled:
+   * e.g. 50 units/s for AWS's 1,000); the proxy is then `stack.dynamoDbFaults` too.
+   */
+  partitionWriteLimit?: { writeUnitsPerSecond: number; burstUnits?: number };
   /** Tests only: the gateway takes each request's client address from X-Forwarded-For (see http-gateway.ts). */
   trustForwardedFor?: boolean;
   /** Extra env for the handlers (e.g. a shorter STRIPE_TIMEOUT_MS in tests). */
@@ -70,7 +75,7 @@ export interface LocalStack {
   queueUrls: { orderEvents: string; orderEventsDlq: string };
   queueArns: { orderEvents: string; orderEventsDlq: string };
   stripe: StripeSimulator | null;
-  /** The handlers' path to DynamoDB goes through this when `dynamoDbFaults` was asked for. */
+  /** The handlers' path to DynamoDB goes through this when `dynamoDbFaults` or `partitionWriteLimit` was asked for. */
   dynamoDbFaults: DynamoDbFaultProxy | null;
   /** Env that makes another process (CLI, poller, test) see this stack as the handlers do. */
   handlerEnv: Record<string, string>;
@@ -157,7 +162,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const [dynamo, sqs] = await Promise.all([dynamoPromise, sqsPromise]);
     stoppers.push(() => dynamo.stop(), () => sqs.stop());
-    const dynamoDbFaults = options.dynamoDbFaults ? await startDynamoDbFaultProxy({ target: dynamo.endpoint, host }) : null;
+    const partitionWriteLimit = options.partitionWriteLimit && {
+      ...options.partitionWriteLimit,
+      hashKeys: Object.fromEntries((Object.values(tables) as TableDeclaration[]).map((table) => [tableNameFor(table), table.hashKey])),
+    };
+    const dynamoDbFaults =
+      options.dynamoDbFaults || partitionWriteLimit
+        ? await startDynamoDbFaultProxy({ target: dynamo.endpoint, host, ...(partitionWriteLimit ? { partitionWriteLimit } : {}) })
+        : null;
     if (dynamoDbFaults) stoppers.push(() => dynamoDbFaults.stop());
 
     const credentials = { accessKeyId: "local", secretAccessKey: "local" };
