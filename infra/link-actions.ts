@@ -18,5 +18,8 @@ export const tableDataActions = [
 /** Producing to a queue. Consuming is granted to the worker by its subscription, not by a link. */
 export const queueSendActions = ["sqs:SendMessage"] as const;
 
+/** Publishing to the linked event bus. Rules and targets are the program's, not the functions'. */
+export const busPublishActions = ["events:PutEvents"] as const;
+
 /** Sending email from the linked SES identity (SES v2 SendEmail authorizes as `ses:SendEmail`). */
 export const emailSendActions = ["ses:SendEmail"] as const;

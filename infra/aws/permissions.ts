@@ -1,6 +1,6 @@
 // IAM hygiene applied to the whole program: links grant only the actions in infra/link-actions.ts,
 // on the linked resource alone, and function roles trust Lambda alone.
-import { emailSendActions, queueSendActions, tableDataActions } from "../link-actions";
+import { busPublishActions, emailSendActions, queueSendActions, tableDataActions } from "../link-actions";
 
 export function scopeLinkPermissions(): void {
   sst.Linkable.wrap(sst.aws.Dynamo, (table) => ({
@@ -16,6 +16,10 @@ export function scopeLinkPermissions(): void {
   sst.Linkable.wrap(sst.aws.Queue, (queue) => ({
     properties: { url: queue.url },
     include: [sst.aws.permission({ actions: [...queueSendActions], resources: [queue.arn] })],
+  }));
+  sst.Linkable.wrap(sst.aws.Bus, (bus) => ({
+    properties: { name: bus.name, arn: bus.arn },
+    include: [sst.aws.permission({ actions: [...busPublishActions], resources: [bus.arn] })],
   }));
   sst.Linkable.wrap(sst.aws.Email, (email) => ({
     properties: { sender: email.sender, configSet: email.configSet },

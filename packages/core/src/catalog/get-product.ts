@@ -3,14 +3,19 @@ import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { NotFound } from "../shared/domain-error";
 import type { Store } from "../shared/store";
 import { Product } from "./product";
+import { withStockTotals } from "../inventory/stock-shards";
 
 export async function getProduct(store: Store, id: string): Promise<Product> {
   const result = await store.db.send(new GetCommand({ TableName: store.tables.products, Key: { id } }));
   if (!result.Item) throw new NotFound(`Product ${id}`);
-  return Product.parse(result.Item);
+  const [product] = await withStockTotals(store, [Product.parse(result.Item)], { consistent: false });
+  return product!;
 }
 
-/** Products by id; ids that do not exist are simply absent from the map. Reads are strongly consistent so prices and stock are current. */
+/**
+ * Products by id; ids that do not exist are simply absent from the map. Reads are strongly
+ * consistent so prices and stock (summed over a sharded product's shards) are current.
+ */
 export async function getProducts(store: Store, ids: readonly string[]): Promise<Map<string, Product>> {
   const found = new Map<string, Product>();
   let pending: Record<string, unknown>[] = [...new Set(ids)].map((id) => ({ id }));
@@ -27,5 +32,6 @@ export async function getProducts(store: Store, ids: readonly string[]): Promise
     }
     pending = (result.UnprocessedKeys?.[store.tables.products]?.Keys as Record<string, unknown>[] | undefined) ?? [];
   }
-  return found;
+  const totals = await withStockTotals(store, [...found.values()], { consistent: true });
+  return new Map(totals.map((product) => [product.id, product]));
 }

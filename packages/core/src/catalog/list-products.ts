@@ -4,6 +4,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Store } from "../shared/store";
 import { decodeCursor, encodeCursor } from "./page-cursor";
 import { Product } from "./product";
+import { SHARD_OF_ATTRIBUTE, withStockTotals } from "../inventory/stock-shards";
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -19,9 +20,16 @@ export async function listProducts(store: Store, page: { limit: number; cursor?:
       TableName: store.tables.products,
       Limit: Math.min(page.limit, MAX_PAGE_SIZE),
       ExclusiveStartKey: exclusiveStartKey,
+      // A sharded product's extra stock shards live in this table too; they are not products.
+      FilterExpression: "attribute_not_exists(#shardOf)",
+      ExpressionAttributeNames: { "#shardOf": SHARD_OF_ATTRIBUTE },
     }),
   );
-  const items = (result.Items ?? []).map((item) => Product.parse(item));
+  const items = await withStockTotals(
+    store,
+    (result.Items ?? []).map((item) => Product.parse(item)),
+    { consistent: false },
+  );
   const last = result.LastEvaluatedKey;
   return last ? { items, nextCursor: encodeCursor({ id: String(last.id) }) } : { items };
 }

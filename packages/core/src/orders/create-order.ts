@@ -2,7 +2,9 @@
 // reserve stock and write the order atomically, then open a Checkout Session for it. If the
 // payment provider cannot be reached, the reservation is released before the error surfaces.
 import * as z from "zod";
+import { normalizeEmail, type Principal } from "../accounts/principal";
 import { getProducts } from "../catalog/get-product";
+import { shardCountOf } from "../inventory/stock-shards";
 import { ProductId } from "../catalog/product";
 import { OutOfStock, PaymentProviderUnavailable, ValidationFailed } from "../shared/domain-error";
 import type { Store } from "../shared/store";
@@ -70,10 +72,21 @@ export async function createOrder(
     now?: () => Date;
   },
   input: CreateOrderInput,
-  /** Who is asking, as far as the holds are concerned: the client's address (API Gateway's sourceIp). */
-  caller: { clientAddress?: string } = {},
+  /**
+   * Who is asking: the client's address (API Gateway's sourceIp) for the holds, and the signed-in
+   * customer when a valid token came with the order (it is then recorded, and the order's email
+   * must be the one they verified).
+   */
+  caller: { clientAddress?: string; customer?: Principal } = {},
 ): Promise<PlacedOrder> {
   const now = deps.now?.() ?? new Date();
+  // One spelling, so the byEmail index finds every order of an address however it was typed.
+  const email = normalizeEmail(input.email);
+  if (caller.customer && normalizeEmail(caller.customer.email) !== email) {
+    throw new ValidationFailed("Signed in, an order uses your account's email address.", [
+      { path: "email", message: "must be the signed-in customer's email" },
+    ]);
+  }
   const requested = mergeLines(input.items);
   const overLimit = requested.filter((line) => line.quantity > MAX_QUANTITY_PER_LINE);
   if (overLimit.length > 0) {
@@ -95,8 +108,8 @@ export async function createOrder(
   if (currencies.size > 1) throw new ValidationFailed("All items of an order must share one currency.");
   const currency = [...currencies][0]!;
 
-  // A cheap read-side check rejects a sold-out item without a write; the conditional write
-  // below remains the guarantee against overselling.
+  // A cheap read-side check (stock summed over the shards) rejects a sold-out item without a
+  // write; the conditional writes below remain the guarantee against overselling.
   const short = lines.filter((line) => products.get(line.productId)!.stock < line.quantity);
   if (short.length > 0) {
     throw new OutOfStock(
@@ -125,7 +138,8 @@ export async function createOrder(
   const record: OrderRecord = {
     id,
     status: "PENDING_PAYMENT",
-    email: input.email,
+    email,
+    ...(caller.customer ? { customerId: caller.customer.customerId } : {}),
     items: lines,
     totalCents: lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0),
     currency,
@@ -136,13 +150,15 @@ export async function createOrder(
     pendingShard: pendingShardFor(id, deps.store.indexes.pendingByExpiry.shardCount),
     ...(holds.length > 0 ? { holds: holds.map(({ key, units, orders }) => ({ key, units, orders })) } : {}),
   };
-  await insertOrderReservingStock(deps.store, record, holds);
+  const placed = await insertOrderReservingStock(deps.store, record, holds, {
+    shardCounts: new Map(lines.map((line) => [line.productId, shardCountOf(products.get(line.productId)!)])),
+  });
 
   let session;
   try {
     session = await deps.checkout.createSession({
       orderId: id,
-      email: input.email,
+      email,
       currency,
       lines,
       expiresAt,
@@ -158,7 +174,7 @@ export async function createOrder(
 
   const withSession = await attachCheckoutSession(deps.store, id, session, deps.now?.() ?? new Date());
   return {
-    order: toOrderView(withSession ?? { ...record, checkoutSessionId: session.id, checkoutUrl: session.url }),
+    order: toOrderView(withSession ?? { ...placed, checkoutSessionId: session.id, checkoutUrl: session.url }),
     checkoutUrl: session.url,
     accessToken: token.token,
   };

@@ -76,8 +76,7 @@ async function placedWithHolds(who: string, product: Product, quantity: number, 
   const holds = planHolds({ email: who }, [{ productId: product.id, quantity }], caps);
   const { record } = pendingOrderRecord(u.store, { lines: [{ product, quantity }], expiresAt, now, ...(sessionId ? { checkoutSessionId: sessionId } : {}) });
   const withHolds: OrderRecord = { ...record, holds: holds.map(({ key, units, orders }) => ({ key, units, orders })) };
-  await insertOrderReservingStock(u.store, withHolds, holds);
-  return withHolds;
+  return insertOrderReservingStock(u.store, withHolds, holds);
 }
 
 /** The real store, except that every command of one kind fails with a DynamoDB error that is not a refused condition. */
@@ -114,9 +113,17 @@ describe("insertOrderReservingStock", () => {
     const mug = await shelf(5);
     const lamp = await shelf(2);
     const { record } = pendingOrderRecord(u.store, { lines: [{ product: mug, quantity: 5 }, { product: lamp, quantity: 1 }], expiresAt });
-    await insertOrderReservingStock(u.store, record);
+    const placed = await insertOrderReservingStock(u.store, record);
     expect([await u.stockOf(mug.id), await u.stockOf(lamp.id)]).toEqual([0, 1]);
-    expect(await u.orderRecord(record.id)).toEqual(record);
+    // The order keeps which shard each unit came from (one-shard products: the product item).
+    expect(placed).toEqual({
+      ...record,
+      stockTakes: [
+        { productId: mug.id, shard: 0, quantity: 5 },
+        { productId: lamp.id, shard: 0, quantity: 1 },
+      ],
+    });
+    expect(await u.orderRecord(record.id)).toEqual(placed);
   });
 
   it("reports each short line with what is left (a missing product has none) and writes nothing", async () => {

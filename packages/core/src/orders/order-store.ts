@@ -4,10 +4,11 @@
 // change, so it happens exactly once however often it is attempted).
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed, transactionCancellationReasons } from "../shared/dynamodb-errors";
-import { OutOfStock, type StockShortfall } from "../shared/domain-error";
+import { ConcurrencyLimit, OutOfStock, type StockShortfall } from "../shared/domain-error";
 import type { Store } from "../shared/store";
 import { transactWrite } from "../shared/transact-write";
-import { releaseStockItem, reserveStockItem } from "../inventory/stock-writes";
+import { releaseStockItem, releaseUntrackedStockItem, reserveStockItem, sellStockItem } from "../inventory/stock-writes";
+import { planReservation, randomShard, readShardLevels, type ShardLevel, type ShardTake } from "../inventory/stock-shards";
 import { canTransition, OrderRecord, type CancellationReason, type OrderStatus, type PaymentMismatchRecord } from "./order";
 import { chargeHoldItem, holdLimitRefusal, releaseHoldItem, type PlannedHold } from "./reservation-holds";
 
@@ -23,43 +24,97 @@ export function pendingShardFor(orderId: string, shardCount: number): string {
   return `pending#${hash % shardCount}`;
 }
 
+/** How often a reservation is planned again after a shard refused it, before giving up. */
+const MAX_RESERVATION_ATTEMPTS = 8;
+
 /**
  * Writes a new PENDING_PAYMENT order, reserves its stock and charges its hold counters, all or
- * nothing: the caps are checked atomically with the reservation they limit.
+ * nothing: the caps are checked atomically with the reservation they limit. Each line is first
+ * reserved from one shard chosen at random; when a shard refuses, that product's shards are read
+ * and the line planned again (another shard, or spread over several in the same transaction),
+ * until it fits or the shards together hold too little (OutOfStock). Returns the order as
+ * written, with the shards it took from.
  */
-export async function insertOrderReservingStock(store: Store, order: OrderRecord, holds: readonly PlannedHold[] = []): Promise<void> {
-  const reservations = order.items.map((line) => reserveStockItem(store.tables.products, line));
-  const charges = holds.map((hold) => chargeHoldItem(store.tables.rateLimits, hold, order.expiresAt));
-  try {
-    await transactWrite(store.db, [
-      ...reservations,
-      { Put: { TableName: store.tables.orders, Item: order, ConditionExpression: "attribute_not_exists(id)" } },
-      ...charges,
-    ]);
-  } catch (error) {
-    const reasons = transactionCancellationReasons(error);
-    if (!reasons) throw error;
-    const shortfalls: StockShortfall[] = [];
-    order.items.forEach((line, index) => {
-      const reason = reasons[index];
-      if (reason?.Code !== "ConditionalCheckFailed") return;
-      const stock = reason.Item?.stock?.N;
-      shortfalls.push({
-        productId: line.productId,
-        name: line.name,
-        requested: line.quantity,
-        available: stock === undefined ? 0 : Math.max(0, Number(stock)),
-      });
-    });
-    // Sold out says more than "you hold too much": waiting for one's own holds would not help.
-    if (shortfalls.length > 0) throw new OutOfStock(shortfalls);
-    const overCap = holds
-      .map((hold, index) => ({ hold, reason: reasons[reservations.length + 1 + index] }))
-      .filter(({ reason }) => reason?.Code === "ConditionalCheckFailed")
-      .map(({ hold, reason }) => ({ hold, item: reason!.Item }));
-    if (overCap.length > 0) throw holdLimitRefusal(overCap, new Date(order.createdAt));
-    throw error;
+export async function insertOrderReservingStock(
+  store: Store,
+  order: OrderRecord,
+  holds: readonly PlannedHold[] = [],
+  options: { shardCounts?: ReadonlyMap<string, number>; random?: () => number } = {},
+): Promise<OrderRecord> {
+  const random = options.random ?? Math.random;
+  const plans = new Map<string, ShardTake[]>(
+    order.items.map((line) => [
+      line.productId,
+      [{ productId: line.productId, shard: randomShard(options.shardCounts?.get(line.productId) ?? 1, random), quantity: line.quantity }],
+    ]),
+  );
+  for (let attempt = 1; ; attempt++) {
+    const takes = order.items.flatMap((line) => plans.get(line.productId)!);
+    const record: OrderRecord = { ...order, stockTakes: takes };
+    const charges = holds.map((hold) => chargeHoldItem(store.tables.rateLimits, hold, order.expiresAt));
+    try {
+      await transactWrite(store.db, [
+        ...takes.map((take) => reserveStockItem(store.tables.products, take)),
+        { Put: { TableName: store.tables.orders, Item: record, ConditionExpression: "attribute_not_exists(id)" } },
+        ...charges,
+      ]);
+      return record;
+    } catch (error) {
+      const reasons = transactionCancellationReasons(error);
+      if (!reasons) throw error;
+      const refusedProducts = new Set(takes.filter((_, index) => reasons[index]?.Code === "ConditionalCheckFailed").map((take) => take.productId));
+      if (refusedProducts.size > 0) {
+        // Probe: read every shard of the refused products and plan those lines again.
+        const refusedLines = order.items.filter((line) => refusedProducts.has(line.productId));
+        // A one-shard product's refusal already carries its item (ALL_OLD), no read needed, unless
+        // that item says the product has been resharded since the caller looked.
+        const knownSingle = new Map<string, ShardLevel[]>();
+        takes.forEach((take, index) => {
+          const reason = reasons[index];
+          if (reason?.Code !== "ConditionalCheckFailed" || (options.shardCounts?.get(take.productId) ?? 1) !== 1) return;
+          const item = reason.Item;
+          if (!item) knownSingle.set(take.productId, []);
+          else if ((item.stockShards?.N ?? "1") === "1") knownSingle.set(take.productId, [{ shard: 0, available: Number(item.stock?.N ?? 0), reserved: 0, sold: 0 }]);
+        });
+        const levels = await readLevelsOf(store, refusedLines.map((line) => line.productId).filter((id) => !knownSingle.has(id)));
+        for (const [productId, single] of knownSingle) levels.set(productId, single);
+        const shortfalls: StockShortfall[] = [];
+        for (const line of refusedLines) {
+          const available = (levels.get(line.productId) ?? []).map((shard) => shard.available);
+          const plan = attempt < MAX_RESERVATION_ATTEMPTS ? planReservation(line.productId, available, line.quantity, random) : undefined;
+          if (plan) plans.set(line.productId, plan);
+          else {
+            const total = available.reduce((sum, a) => sum + Math.max(0, a), 0);
+            if (total >= line.quantity) {
+              throw new ConcurrencyLimit("The stock of an item kept changing while it was reserved; please retry.", 1, error);
+            }
+            shortfalls.push({ productId: line.productId, name: line.name, requested: line.quantity, available: total });
+          }
+        }
+        // Sold out says more than "you hold too much": waiting for one's own holds would not help.
+        if (shortfalls.length > 0) throw new OutOfStock(shortfalls);
+        continue;
+      }
+      const overCap = holds
+        .map((hold, index) => ({ hold, reason: reasons[takes.length + 1 + index] }))
+        .filter(({ reason }) => reason?.Code === "ConditionalCheckFailed")
+        .map(({ hold, reason }) => ({ hold, item: reason!.Item }));
+      if (overCap.length > 0) throw holdLimitRefusal(overCap, new Date(order.createdAt));
+      throw error;
+    }
   }
+}
+
+/** Every shard's level of each product, read consistently (a product that is gone has none). */
+async function readLevelsOf(store: Store, productIds: readonly string[]) {
+  const items = await Promise.all(
+    productIds.map(async (id) => (await store.db.send(new GetCommand({ TableName: store.tables.products, Key: { id }, ConsistentRead: true }))).Item),
+  );
+  return readShardLevels(
+    store,
+    items.filter((item): item is Record<string, unknown> => item !== undefined),
+    { consistent: true },
+  );
 }
 
 export async function getOrderRecord(store: Store, id: string): Promise<OrderRecord | undefined> {
@@ -214,8 +269,15 @@ async function leavePending(
   if (!order) return { changed: false, reason: "not_found" };
   if (order.status !== "PENDING_PAYMENT") return { changed: false, reason: "status", order };
   const values = { ...change.values, ":now": now.toISOString() };
-  // Nothing to give back (a confirmation of an order placed with the caps off): one conditional update does.
-  if (!change.releasesStock && !order.holds?.length) {
+  // What the order's stock becomes: released to, or sold from, the shards it was taken from. An
+  // order placed before stock was sharded records no shards: it never counted in `reserved`.
+  const stockWrites = order.stockTakes
+    ? order.stockTakes.map((take) => (change.releasesStock ? releaseStockItem : sellStockItem)(store.tables.products, take))
+    : change.releasesStock
+      ? order.items.map((line) => releaseUntrackedStockItem(store.tables.products, line))
+      : [];
+  // Nothing else to write (a confirmation of an untracked order placed with the caps off): one conditional update does.
+  if (stockWrites.length === 0 && !order.holds?.length) {
     return transition(store, orderId, { ...change, from: "PENDING_PAYMENT", remove: "pendingShard", values });
   }
   const status = statusChange("PENDING_PAYMENT", change.to, change.condition);
@@ -231,7 +293,7 @@ async function leavePending(
           ExpressionAttributeValues: { ...values, ...status.values },
         },
       },
-      ...(change.releasesStock ? order.items.map((line) => releaseStockItem(store.tables.products, line)) : []),
+      ...stockWrites,
       ...(order.holds ?? []).map((charge) => releaseHoldItem(store.tables.rateLimits, charge, now)),
     ]);
   } catch (error) {

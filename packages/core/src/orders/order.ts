@@ -60,8 +60,12 @@ export const OrderRecord = z.object({
   items: z.array(OrderLine).min(1),
   totalCents: z.number().int().nonnegative(),
   currency: Currency,
+  /** The signed-in customer who placed it (absent for a guest order); the email is theirs then. */
+  customerId: z.string().optional(),
   /** SHA-256 of the access token: a leaked table dump does not reveal tokens. */
   accessTokenHash: z.string(),
+  /** SHA-256 of each token issued for a link the shop sent (order-link.ts), oldest first. */
+  linkTokenHashes: z.array(z.string()).optional(),
   checkoutSessionId: z.string().optional(),
   checkoutUrl: z.string().optional(),
   paymentIntentId: z.string().optional(),
@@ -78,6 +82,12 @@ export const OrderRecord = z.object({
   pendingShard: z.string().optional(),
   /** The hold counters this order charged (reservation-holds.ts), given back when it leaves PENDING_PAYMENT. */
   holds: z.array(HoldCharge).optional(),
+  /**
+   * Which stock shard each unit was reserved from (inventory/stock-shards.ts), so leaving
+   * PENDING_PAYMENT sells or releases exactly those. Absent on orders placed before stock was
+   * sharded: their release goes back to the product item's stock, as it did then.
+   */
+  stockTakes: z.array(z.object({ productId: ProductId, shard: z.number().int().nonnegative(), quantity: z.number().int().positive() })).optional(),
 });
 export type OrderRecord = z.infer<typeof OrderRecord>;
 

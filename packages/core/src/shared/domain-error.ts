@@ -9,7 +9,8 @@ export type DomainErrorCode =
   | "CONCURRENCY_LIMIT"
   | "RATE_LIMITED"
   | "HOLD_LIMIT_REACHED"
-  | "ORDER_NOT_CANCELLABLE";
+  | "ORDER_NOT_CANCELLABLE"
+  | "STOCK_ADJUSTMENT_REFUSED";
 
 export class DomainError extends Error {
   constructor(
@@ -109,6 +110,23 @@ export class HoldLimitReached extends DomainError {
         ? "This order is larger than one customer may hold at once."
         : "You already hold as much stock in unpaid orders as one customer may. Pay for or cancel a pending order, or try again once it lapses.",
       { limits: breaches },
+    );
+  }
+}
+
+/** An operator's stock change that would leave fewer than zero units available (some are reserved or were just ordered). */
+export class StockAdjustmentRefused extends DomainError {
+  constructor(
+    readonly productId: string,
+    readonly levels: { available: number; reserved: number },
+    readonly requested: { set: number } | { add: number },
+  ) {
+    super(
+      "STOCK_ADJUSTMENT_REFUSED",
+      "set" in requested
+        ? `Cannot set ${productId} to ${requested.set} on hand: ${levels.reserved} are reserved by unpaid orders.`
+        : `Cannot remove ${-requested.add} of ${productId}: only ${levels.available} are available.`,
+      { productId, available: levels.available, reserved: levels.reserved, requested },
     );
   }
 }

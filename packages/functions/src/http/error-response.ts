@@ -16,6 +16,7 @@ const statusByCode: Record<DomainErrorCode, number> = {
   // Too much held at once by one customer: like a rate limit, it passes (pay, cancel or wait).
   HOLD_LIMIT_REACHED: 429,
   ORDER_NOT_CANCELLABLE: 409,
+  STOCK_ADJUSTMENT_REFUSED: 409,
 };
 
 /** Throttling that outlasted the SDK's retries: a capacity problem, not a bug, so 503 + Retry-After. */

@@ -46,6 +46,15 @@ describe("createTables on DynamoDB Local", () => {
         Projection: { ProjectionType: "ALL" },
         IndexStatus: "ACTIVE",
       }),
+      expect.objectContaining({
+        IndexName: "byEmail",
+        KeySchema: [
+          { AttributeName: "email", KeyType: "HASH" },
+          { AttributeName: "createdAt", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+        IndexStatus: "ACTIVE",
+      }),
     ]);
     for (const declaration of Object.values(tables)) {
       const described = await client.send(new DescribeTableCommand({ TableName: nameOf(declaration) }));

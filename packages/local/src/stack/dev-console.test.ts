@@ -56,6 +56,7 @@ describe("addressRows", () => {
     dynamodb: "http://127.0.0.1:8000",
     sqs: "http://127.0.0.1:9324",
     inbox: "http://127.0.0.1:8005/",
+    auth: "http://127.0.0.1:3002",
   };
 
   it("lists every part with its address, the local SES inbox among them", () => {
@@ -66,6 +67,7 @@ describe("addressRows", () => {
       "  DynamoDB           http://127.0.0.1:8000",
       "  SQS                http://127.0.0.1:9324",
       "  Inbox (SES)        http://127.0.0.1:8005/",
+      "  Sign-in issuer     http://127.0.0.1:3002",
     ]);
   });
 

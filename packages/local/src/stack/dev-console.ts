@@ -150,6 +150,8 @@ export interface DevAddresses {
   sqs: string;
   /** The local SES's web inbox: every mail the handlers sent. */
   inbox: string;
+  /** The sign-in issuer. */
+  auth: string;
 }
 
 /** The "where is everything" rows `npm run dev` prints once it is ready. */
@@ -162,5 +164,6 @@ export function addressRows(urls: DevAddresses): string[] {
     row("DynamoDB", urls.dynamodb),
     row("SQS", urls.sqs),
     row("Inbox (SES)", urls.inbox),
+    row("Sign-in issuer", urls.auth),
   ];
 }

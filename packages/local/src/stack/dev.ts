@@ -26,6 +26,7 @@ async function main() {
   process.env.POWERTOOLS_METRICS_DISABLED ??= "false";
   const webPort = portFrom(env, "WEB_PORT", 3000) || (await findFreePort());
   const apiPort = portFrom(env, "API_PORT", 3001);
+  const authPort = portFrom(env, "AUTH_PORT", 3002);
   const storefrontUrl = env.STOREFRONT_URL || `http://localhost:${webPort}`;
   const stripeSecretKey = env.STRIPE_SECRET_KEY;
   const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET;
@@ -42,8 +43,10 @@ async function main() {
       dynamodb: portFrom(env, "DYNAMODB_PORT", 8000),
       sqs: portFrom(env, "SQS_PORT", 9324),
       ses: portFrom(env, "SES_PORT", 8005),
+      auth: authPort,
     },
     ...(env.EMAIL_SENDER ? { emailSender: env.EMAIL_SENDER } : {}),
+    ...(env.OPERATOR_EMAILS ? { operatorEmails: env.OPERATOR_EMAILS } : {}),
     stripeSecretKey,
     stripeWebhookSecret,
     storefrontUrl,
@@ -53,11 +56,16 @@ async function main() {
     onProgress: (step, ms) => log.info(`✓ ${step} ${styleText("gray", `(${ms} ms)`)}`),
   });
   // The storefront needs only the API's address: with a fixed API port it starts alongside the stack.
-  const webStarting = (apiPort ? Promise.resolve(`http://127.0.0.1:${apiPort}`) : stackStarting.then((stack) => stack.urls.api)).then((apiUrl) =>
+  const addresses =
+    apiPort && authPort
+      ? Promise.resolve({ api: `http://127.0.0.1:${apiPort}`, auth: `http://127.0.0.1:${authPort}` })
+      : stackStarting.then((stack) => stack.urls);
+  const webStarting = addresses.then(({ api: apiUrl, auth: authUrl }) =>
     startStorefront({
       mode: "dev",
       port: webPort,
       apiUrl,
+      authUrl,
       // Next's banner repeats what we print below; its warnings and errors are what matter.
       onOutput: (line) => {
         if (!/^\s*(▲ Next\.js|- Local:|- Network:|- Environments:|✓ Starting|✓ Ready)/.test(line)) webLog.info(line.trim());

@@ -7,6 +7,7 @@
 // stock load tests reset.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Product } from "@shopwave/core/catalog/product";
+import { stockItemsOf } from "@shopwave/core/inventory/stock-shards";
 
 /** The product the flash-sale load test hammers; its stock is reset before each run. */
 export const FLASH_SALE_PRODUCT_ID = "flash-sale-lantern";
@@ -133,11 +134,15 @@ export const seedProducts: readonly Product[] = [
   },
 ];
 
-/** Puts the products into the table, 25 per batch, retrying what DynamoDB leaves unprocessed. */
+/** Puts the products (and their stock shards) into the table, 25 items per batch, retrying what DynamoDB leaves unprocessed. */
 export async function seedCatalog(db: DynamoDBDocumentClient, tableName: string, products: readonly Product[]): Promise<void> {
-  for (let i = 0; i < products.length; i += 25) {
-    const chunk = products.slice(i, i + 25);
-    let request: Record<string, unknown>[] | undefined = chunk.map((product) => ({ PutRequest: { Item: product } }));
+  // A sharded product is written as its item plus one item per further stock shard.
+  const items = products.flatMap((product) => {
+    const { product: item, shards } = stockItemsOf(product);
+    return [item, ...shards];
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    let request: Record<string, unknown>[] | undefined = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: item } }));
     while (request && request.length > 0) {
       const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: request as never } }));
       request = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
