@@ -10,7 +10,7 @@ export interface E2eEnvironment {
   storefrontApiUrl: string;
   /** Switches the pass-through the storefront reaches the API by (see switchable-proxy.ts). */
   proxyControlUrl: string;
-  /** The local SES inbox (sign-in codes arrive there). */
+  /** The local SES inbox: sign-in codes and order emails arrive there (test/support/inbox.ts reads it). */
   inboxUrl: string;
 }
 

@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamApiRecord,
+} from "@aws-sdk/client-dynamodb-streams";
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { TableDeclaration } from "@shopwave/infra/topology";
@@ -289,4 +296,102 @@ describe("interpretStreamResponse", () => {
       expect(interpretStreamResponse(response, records).kind).toBe("failure");
     },
   );
+});
+
+/**
+ * The Streams API over shards a test lays out (DynamoDB Local keeps one open shard per stream, so
+ * splits cannot be provoked there): DescribeStream paginated one shard per page, iterators by
+ * position, closed shards ending with no NextShardIterator, and an iterator that expires once.
+ */
+class ShardedStreamApi {
+  readonly shards: { id: string; parentId?: string; closed: boolean; records: StreamApiRecord[] }[] = [];
+  expireNextRead = false;
+
+  record(id: string, sequenceNumber: string): StreamApiRecord {
+    return {
+      eventID: `e${sequenceNumber}`,
+      eventName: "INSERT",
+      eventVersion: "1.1",
+      eventSource: "aws:dynamodb",
+      awsRegion: "ddblocal",
+      dynamodb: { ApproximateCreationDateTime: new Date(), Keys: { id: { S: id } }, NewImage: { id: { S: id } }, SequenceNumber: sequenceNumber, SizeBytes: 10, StreamViewType: "NEW_AND_OLD_IMAGES" },
+    };
+  }
+
+  client(): DynamoDBStreamsClient {
+    return { send: async (command: unknown) => this.answer(command) } as unknown as DynamoDBStreamsClient;
+  }
+
+  private answer(command: unknown): unknown {
+    if (command instanceof DescribeStreamCommand) {
+      const start = command.input.ExclusiveStartShardId ? this.shards.findIndex((shard) => shard.id === command.input.ExclusiveStartShardId) + 1 : 0;
+      const shard = this.shards[start];
+      return {
+        StreamDescription: {
+          Shards: shard
+            ? [{ ShardId: shard.id, ParentShardId: shard.parentId, SequenceNumberRange: { StartingSequenceNumber: "0", ...(shard.closed ? { EndingSequenceNumber: "9" } : {}) } }]
+            : [],
+          ...(start + 1 < this.shards.length ? { LastEvaluatedShardId: shard!.id } : {}),
+        },
+      };
+    }
+    if (command instanceof GetShardIteratorCommand) {
+      const shard = this.shards.find((candidate) => candidate.id === command.input.ShardId)!;
+      const type = command.input.ShardIteratorType;
+      const position =
+        type === "TRIM_HORIZON"
+          ? 0
+          : type === "LATEST"
+            ? shard.records.length
+            : shard.records.findIndex((record) => record.dynamodb!.SequenceNumber === command.input.SequenceNumber) + (type === "AFTER_SEQUENCE_NUMBER" ? 1 : 0);
+      return { ShardIterator: `${shard.id}@${position}` };
+    }
+    if (command instanceof GetRecordsCommand) {
+      if (this.expireNextRead) {
+        this.expireNextRead = false;
+        throw new ExpiredIteratorException({ message: "Iterator expired", $metadata: {} });
+      }
+      const [id, at] = command.input.ShardIterator!.split("@");
+      const shard = this.shards.find((candidate) => candidate.id === id)!;
+      const position = Number(at);
+      const records = shard.records.slice(position, position + 2); // small pages: several reads per batch
+      const next = position + records.length;
+      return { Records: records, NextShardIterator: shard.closed && next >= shard.records.length ? undefined : `${id}@${next}` };
+    }
+    throw new Error(`unexpected command ${String(command)}`);
+  }
+}
+
+describe("the DynamoDB stream poller across shards", () => {
+  it("reads a closed parent to its end before its child, pages through DescribeStream, and resumes after an expired iterator without loss or repeat", async () => {
+    const api = new ShardedStreamApi();
+    // The child is listed first: order must come from the lineage, not the listing.
+    api.shards.push(
+      { id: "child", parentId: "parent", closed: false, records: [api.record("c1", "400"), api.record("c2", "500")] },
+      { id: "parent", closed: true, records: [api.record("p1", "100"), api.record("p2", "200"), api.record("p3", "300")] },
+    );
+    api.expireNextRead = true;
+    const calls: DynamoDBRecord[][] = [];
+    const poller = startDynamoDbStreamPoller({
+      client: api.client(),
+      streamArn: "arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/2026-11-30T00:00:00.000",
+      functionName: "sharded",
+      timeoutSeconds: 5,
+      memoryMb: 128,
+      pollIntervalMs: 10,
+      batchSize: 10,
+      handler: async (event) => {
+        calls.push(event.Records);
+      },
+    });
+    pollers.push(poller);
+    await poller.whenIdle();
+    expect(calls.flat().map((record) => record.dynamodb?.Keys?.id?.S)).toEqual(["p1", "p2", "p3", "c1", "c2"]);
+    // DynamoDB Local's "ddblocal" region is replaced by the function's, as records on AWS carry it.
+    expect(calls[0]![0]!.awsRegion).toBe(process.env.AWS_REGION ?? "us-east-1");
+
+    api.shards[0]!.records.push(api.record("c3", "600"));
+    await poller.whenIdle();
+    expect(calls.flat().map((record) => record.dynamodb?.Keys?.id?.S)).toEqual(["p1", "p2", "p3", "c1", "c2", "c3"]);
+  });
 });
