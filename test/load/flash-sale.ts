@@ -17,6 +17,8 @@ export type Arrival =
 
 export interface FlashSaleOptions {
   apiUrl: string;
+  /** Where shoppers read the catalog (the CDN in front of the API); apiUrl when absent. */
+  catalogUrl?: string;
   productId: string;
   shoppers: number;
   concurrency: number;
@@ -95,6 +97,7 @@ export async function warmUp(apiUrl: string, productId: string): Promise<void> {
 
 export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSaleRun> {
   const api = createApiClient(options.apiUrl.replace(/\/$/, ""));
+  const catalog = options.catalogUrl ? createApiClient(options.catalogUrl.replace(/\/$/, "")) : api;
   const startedAt = new Date();
   const t0 = performance.now();
   const clock = () => performance.now() - t0;
@@ -126,6 +129,7 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
     try {
       results[index] = await runShopper({
         api,
+        catalog,
         productId: options.productId,
         email: `shopper-${index}@${options.runId}.load.example`,
         ...(options.clientAddressOf ? { clientAddress: options.clientAddressOf(index) } : {}),

@@ -39,6 +39,8 @@ export interface ShopperResult {
 
 export interface ShopperOptions {
   api: ApiClient;
+  /** Where the catalog is read (a CDN in front of the API); the API itself when absent. */
+  catalog?: ApiClient;
   productId: string;
   email: string;
   cardNumber: string;
@@ -99,9 +101,10 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
   };
 
   try {
-    const list = await timed("productRead", () => api.get("/products?limit=100"), (r) => r.status === 200);
+    const catalog = options.catalog ?? api;
+    const list = await timed("productRead", () => catalog.get("/products?limit=100"), (r) => r.status === 200);
     if (list.status !== 200) return fail(`GET /products ${list.status}`);
-    const product = await timed("productRead", () => api.get(`/products/${encodeURIComponent(options.productId)}`), (r) => r.status === 200);
+    const product = await timed("productRead", () => catalog.get(`/products/${encodeURIComponent(options.productId)}`), (r) => r.status === 200);
     if (product.status !== 200) return fail(`GET /products/{id} ${product.status}`);
   } catch (error) {
     return fail(`catalog: ${networkErrorKind(error)}`);
