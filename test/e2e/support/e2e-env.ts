@@ -10,6 +10,8 @@ export interface E2eEnvironment {
   storefrontApiUrl: string;
   /** Switches the pass-through the storefront reaches the API by (see switchable-proxy.ts). */
   proxyControlUrl: string;
+  /** The local SES (its mails as JSON at /store, read with test/support/inbox.ts). */
+  inboxUrl: string;
 }
 
 const VARIABLE = "SHOPWAVE_E2E";

@@ -41,7 +41,7 @@ export default async function globalSetup() {
     const web = await startStorefront({ mode: "production", port: webPort, apiUrl: proxy.url });
     stoppers.push(() => web.stop());
     progress(`storefront (next start) at ${web.url}, API through ${proxy.url}`);
-    publishE2eEnvironment({ storefrontUrl, apiUrl: testStack.stack.urls.api, storefrontApiUrl: proxy.url, proxyControlUrl: proxy.controlUrl });
+    publishE2eEnvironment({ storefrontUrl, apiUrl: testStack.stack.urls.api, storefrontApiUrl: proxy.url, proxyControlUrl: proxy.controlUrl, inboxUrl: testStack.stack.urls.ses });
   } catch (error) {
     await building.catch(() => undefined);
     await teardown();
