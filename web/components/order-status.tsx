@@ -2,13 +2,14 @@
 // The order page's live part: shows the order's status and history and keeps asking the API
 // until it settles (CONFIRMED, CANCELLED, REFUNDED) and, for up to a minute more, until its
 // history shows the email that follows, so the shopper back from Checkout sees the
-// confirmation and the receipt arrive without reloading. Polls quickly at first (the webhook usually lands
-// within a second or two), then less often, and pauses while the tab is hidden.
+// confirmation and the receipt arrive without reloading. Polls quickly at first (the webhook
+// usually lands within a second or two), then less often, and pauses while the tab is hidden.
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { clearCart } from "../lib/cart-store";
 import { formatMoney } from "../lib/money";
 import { forgetPendingCheckout, readPendingCheckout } from "../lib/pending-checkout";
+import { awaitingHistory } from "../lib/order-history";
 import { getOrder, type Order } from "../lib/shop-api";
 import { useApiUrl } from "./api-url-provider";
 import { OrderTimeline } from "./order-timeline";
@@ -17,14 +18,6 @@ const settled = (order: Order) => order.status !== "PENDING_PAYMENT";
 
 /** How long the page keeps reading a settled order for the rest of its history (the email). */
 const HISTORY_WAIT_MS = 60_000;
-const statusKinds = new Set(["confirmed", "cancelled", "refunded"]);
-
-/** Settled, but its history does not yet show the email that follows the latest status change. */
-function awaitingHistory(order: Order): boolean {
-  if (!settled(order) || order.timeline === undefined) return false;
-  const lastStatus = order.timeline.findLastIndex((entry) => statusKinds.has(entry.kind));
-  return lastStatus === -1 || !order.timeline.slice(lastStatus + 1).some((entry) => entry.kind === "email_sent");
-}
 
 /** Whether the page should keep asking: until the order settles, then briefly for its history. */
 function stillChanging(order: Order, settledSeenAt: number | undefined): boolean {

@@ -1,0 +1,175 @@
+// The order-email consumer on SQS batches as Lambda delivers them, against DynamoDB Local (orders,
+// timeline, idempotency claims) and the local SES: one receipt whose link opens the order, one
+// cancellation naming its reason, and exactly one email per event however the event is
+// redelivered, duplicated within a batch or delivered concurrently; an SES failure is retried
+// into one email; nothing logged carries the link's token.
+import { randomUUID } from "node:crypto";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { cancellationReasonText } from "@shopwave/core/order-events/order-emails";
+import { orderEventId, type OrderEvent } from "@shopwave/core/order-events/order-event";
+import { readTimeline } from "@shopwave/core/order-events/order-timeline";
+import { readOrder } from "@shopwave/core/orders/read-order";
+import { captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
+import { readEmails } from "../../../../test/support/inbox";
+import { pendingOrderRecord, testProduct } from "../../../../test/support/unit-store";
+
+const sesEndpoint = inject("sesEndpoint");
+const STOREFRONT = "http://shop.unit.test";
+const env = { AWS_ENDPOINT_URL_SESV2: sesEndpoint, STOREFRONT_URL: STOREFRONT, SST_RESOURCE_Email: JSON.stringify({ sender: "orders@shopwave.test", type: "sst.aws.Email" }) };
+
+let h: HandlerHarness;
+let out: ReturnType<typeof captureOutput>;
+let consumer: (typeof import("./order-email"))["handler"];
+beforeAll(async () => {
+  h = await startHandlerHarness();
+  ({ handler: consumer } = await h.load(() => import("./order-email"), env));
+});
+afterAll(() => h?.stop());
+beforeEach(() => {
+  out = captureOutput();
+});
+afterEach(() => vi.restoreAllMocks());
+
+let messages = 0;
+function record(event: OrderEvent, receiveCount = 1): SQSRecord {
+  messages++;
+  // The EventBridge envelope, as the bus delivers it to an SQS target.
+  const body = JSON.stringify({
+    version: "0",
+    id: randomUUID(),
+    "detail-type": event.type,
+    source: "shopwave.orders",
+    account: "000000000000",
+    time: event.occurredAt,
+    region: "us-east-1",
+    resources: [],
+    detail: event,
+  });
+  return {
+    messageId: `msg-${messages}`,
+    receiptHandle: `rh-${messages}`,
+    body,
+    attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(Date.now()), SenderId: "unit", ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:order-email",
+    awsRegion: "us-east-1",
+  };
+}
+const run = (records: SQSRecord[], handler = consumer) => handler({ Records: records } satisfies SQSEvent, lambdaContext("order-email"));
+
+/** An order on the table (links are issued for stored orders only) and an event about it, to its own address. */
+async function orderEvent<T extends OrderEvent["type"]>(type: T, extra: Record<string, unknown> = {}) {
+  const product = testProduct({ name: "Enamel Camp Mug", priceCents: 1800 });
+  const { record: order, token } = pendingOrderRecord(h.u.store, { lines: [{ product, quantity: 2 }], expiresAt: Math.floor(Date.now() / 1000) + 1800 });
+  const email = `shopper-${randomUUID().slice(0, 8)}@example.com`;
+  await h.u.putOrder({ ...order, email });
+  const event = {
+    id: orderEventId(order.id, type),
+    version: 1,
+    type,
+    occurredAt: new Date().toISOString(),
+    orderId: order.id,
+    email,
+    items: order.items,
+    totalCents: order.totalCents,
+    currency: order.currency,
+    ...extra,
+  } as OrderEvent;
+  return { event, order, token, email };
+}
+
+const confirmedExtra = { paymentIntentId: "pi_unit", checkoutSessionId: "cs_test_unit" };
+const tokenIn = (text: string) => /#token=([A-Za-z0-9_-]+)/.exec(text)?.[1];
+
+describe("the receipt", () => {
+  it("emails one receipt with the total and a link that opens the order, and records it on the timeline", async () => {
+    const { event, order, email } = await orderEvent("OrderConfirmed", confirmedExtra);
+    const response = await run([record(event)]);
+    expect(response.batchItemFailures).toEqual([]);
+
+    const mails = await readEmails(sesEndpoint, { to: email });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ from: "orders@shopwave.test", subject: `Your receipt for order ${order.id}` });
+    expect(mails[0]!.text).toContain("Total: $36.00");
+    const link = new URL(/View your order: (\S+)/.exec(mails[0]!.text)![1]!);
+    expect(`${link.origin}${link.pathname}`).toBe(`${STOREFRONT}/orders/${order.id}`);
+    const token = tokenIn(mails[0]!.text)!;
+    expect((await readOrder(h.u.store, order.id, token)).id).toBe(order.id);
+
+    expect(await readTimeline(h.u.store, order.id)).toEqual([{ kind: "email_sent", at: expect.any(String), detail: { email: "receipt" } }]);
+    expect(out.metrics()).toEqual({ OrderEmailsSent: 1 });
+    expect(out.logged("order email sent")).toEqual([expect.objectContaining({ orderId: order.id, orderEventId: event.id, email: "receipt" })]);
+    // The link's token is in the mail and nowhere else.
+    expect(JSON.stringify(out.printed)).not.toContain(token);
+    expect(JSON.stringify(out.printed)).not.toContain("#token=");
+  });
+});
+
+describe("the other emails", () => {
+  it("names the cancellation's reason in words", async () => {
+    const { event, email } = await orderEvent("OrderCancelled", { reason: "async_payment_failed" });
+    expect((await run([record(event)])).batchItemFailures).toEqual([]);
+    const mails = await readEmails(sesEndpoint, { to: email });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain(`Why: ${cancellationReasonText.async_payment_failed}`);
+  });
+
+  it("says the refund", async () => {
+    const { event, email, order } = await orderEvent("OrderRefunded", { paymentIntentId: "pi_unit" });
+    expect((await run([record(event)])).batchItemFailures).toEqual([]);
+    expect((await readEmails(sesEndpoint, { to: email })).map((mail) => mail.subject)).toEqual([`Your refund for order ${order.id}`]);
+    expect(await readTimeline(h.u.store, order.id)).toEqual([expect.objectContaining({ kind: "email_sent", detail: { email: "refund" } })]);
+  });
+
+  it("sends nothing for OrderPlaced, and issues no link", async () => {
+    const { event, email, order } = await orderEvent("OrderPlaced");
+    expect((await run([record(event)])).batchItemFailures).toEqual([]);
+    expect(await readEmails(sesEndpoint, { to: email })).toEqual([]);
+    expect((await h.u.orderRecord(order.id))?.linkTokenHashes).toBeUndefined();
+  });
+});
+
+describe("exactly one email per event", () => {
+  it("sends once when the event is redelivered, duplicated in a batch and delivered concurrently", async () => {
+    const { event, email, order } = await orderEvent("OrderConfirmed", confirmedExtra);
+    // Concurrent: three invocations at once, one holding the event twice.
+    const first = await Promise.all([run([record(event), record(event)]), run([record(event)]), run([record(event)])]);
+    const failed = first.flatMap((response) => response.batchItemFailures);
+    // The deliveries that found the claim held fail and are redelivered later, as SQS would.
+    const later = await run(failed.map(() => record(event, 2)));
+    expect(later.batchItemFailures).toEqual([]);
+    // And once more, long after.
+    expect((await run([record(event, 3)])).batchItemFailures).toEqual([]);
+
+    expect(await readEmails(sesEndpoint, { to: email })).toHaveLength(1);
+    expect(await readTimeline(h.u.store, order.id)).toHaveLength(1);
+    expect(out.metrics().OrderEmailsSent).toBe(1);
+    expect(out.metrics().OrderEmailsDuplicate).toBeGreaterThanOrEqual(2);
+  });
+
+  it("sends one email after SES failed on the first attempt (the claim is given back)", async () => {
+    const { event, email } = await orderEvent("OrderConfirmed", confirmedExtra);
+    // A cold start whose SES endpoint refuses connections.
+    const { handler: broken } = await h.load(() => import("./order-email"), { ...env, AWS_ENDPOINT_URL_SESV2: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" });
+    const failed = await run([record(event)], broken);
+    expect(failed.batchItemFailures).toHaveLength(1);
+    expect(await readEmails(sesEndpoint, { to: email })).toEqual([]);
+
+    const { handler: healthy } = await h.load(() => import("./order-email"), env);
+    expect((await run([record(event, 2)], healthy)).batchItemFailures).toEqual([]);
+    expect((await run([record(event, 3)], healthy)).batchItemFailures).toEqual([]);
+    expect(await readEmails(sesEndpoint, { to: email })).toHaveLength(1);
+  });
+
+  it("fails a malformed record alone and sends the rest", async () => {
+    const { event, email } = await orderEvent("OrderConfirmed", confirmedExtra);
+    const poison = { ...record(event), body: JSON.stringify({ source: "shopwave.orders", "detail-type": "OrderConfirmed", detail: { id: "x" } }) };
+    const response = await run([poison, record(event)]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+    expect(await readEmails(sesEndpoint, { to: email })).toHaveLength(1);
+    expect(out.metrics().OrderEmailFailures).toBe(1);
+  });
+});
