@@ -2,7 +2,7 @@
 // reserve stock and write the order atomically, then open a Checkout Session for it. If the
 // payment provider cannot be reached, the reservation is released before the error surfaces.
 import * as z from "zod";
-import { getProducts } from "../catalog/get-product";
+import { getProductsWithShards } from "../catalog/get-product";
 import { shardCountOf } from "../inventory/stock-shards";
 import { ProductId } from "../catalog/product";
 import { OutOfStock, PaymentProviderUnavailable, ValidationFailed } from "../shared/domain-error";
@@ -83,7 +83,7 @@ export async function createOrder(
     });
   }
 
-  const products = await getProducts(deps.store, requested.map((line) => line.productId));
+  const { products, availableByShard } = await getProductsWithShards(deps.store, requested.map((line) => line.productId));
   const unknown = requested.filter((line) => !products.has(line.productId)).map((line) => line.productId);
   if (unknown.length > 0) {
     throw new ValidationFailed(`Unknown product: ${unknown.join(", ")}.`, { unknownProductIds: unknown });
@@ -139,6 +139,7 @@ export async function createOrder(
   };
   const placed = await insertOrderReservingStock(deps.store, record, holds, {
     shardCounts: new Map(lines.map((line) => [line.productId, shardCountOf(products.get(line.productId)!)])),
+    availableByShard,
   });
 
   let session;
