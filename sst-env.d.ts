@@ -6,6 +6,10 @@
 
 declare module "sst" {
   export interface Resource {
+    "AccountsTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
     "Alarms": {
       "arn": string
       "type": "sst.aws.SnsTopic"
@@ -14,17 +18,55 @@ declare module "sst" {
       "type": "sst.aws.ApiGatewayV2"
       "url": string
     }
+    "Auth": {
+      "type": "sst.aws.Auth"
+      "url": string
+    }
+    "Email": {
+      "configSet": string
+      "sender": string
+      "type": "sst.aws.Email"
+    }
     "IdempotencyTable": {
       "name": string
       "type": "sst.aws.Dynamo"
     }
+    "OrderEmailDlq": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderEmailQueue": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderEventsBus": {
+      "arn": string
+      "name": string
+      "type": "sst.aws.Bus"
+    }
     "OrderEventsDlq": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderEventsPublishFailures": {
       "type": "sst.aws.Queue"
       "url": string
     }
     "OrderEventsQueue": {
       "type": "sst.aws.Queue"
       "url": string
+    }
+    "OrderTimelineDlq": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderTimelineQueue": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderTimelineTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
     }
     "OrdersTable": {
       "name": string
@@ -35,6 +77,18 @@ declare module "sst" {
       "type": "sst.aws.Dynamo"
     }
     "RateLimitsTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
+    "SalesCountersDlq": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "SalesCountersQueue": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "SalesCountersTable": {
       "name": string
       "type": "sst.aws.Dynamo"
     }

@@ -20,6 +20,8 @@ export interface TableDeclaration {
   readonly attributes: Readonly<Record<string, AttributeType>>;
   readonly globalIndexes: readonly TableIndex[];
   readonly ttlAttribute?: string;
+  /** What the table's stream carries (DynamoDB Streams); absent: no stream. */
+  readonly stream?: "NEW_AND_OLD_IMAGES" | "NEW_IMAGE" | "OLD_IMAGE" | "KEYS_ONLY";
 }
 
 export const tables = {
@@ -35,8 +37,29 @@ export const tables = {
     // `pendingShard` exists only while an order is PENDING_PAYMENT, so this index is sparse:
     // the sweeper reads just the open orders, oldest expiry first. Sharding spreads a flash
     // sale's writes over several index partitions instead of one hot key.
-    attributes: { id: "S", pendingShard: "S", expiresAt: "N" },
-    globalIndexes: [{ name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" }],
+    // `byEmail`: a shopper's orders newest first, by the normalized (lower-case) email they were
+    // placed with: a signed-in customer's history includes the guest orders of the email they
+    // verified (GET /me/orders), and operators search by email.
+    attributes: { id: "S", pendingShard: "S", expiresAt: "N", email: "S", createdAt: "S" },
+    globalIndexes: [
+      { name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" },
+      { name: "byEmail", hashKey: "email", rangeKey: "createdAt" },
+    ],
+    // The transactional outbox: every committed transition is on the stream with the order
+    // before and after it, and the publisher (streams.orderEvents) derives the domain event from that.
+    stream: "NEW_AND_OLD_IMAGES",
+  },
+  /**
+   * Customer accounts: `customer#<email>` → the customer id minted on the first verified sign-in,
+   * and `code#<email>` → the pending sign-in code (a hash, its expiry and failed attempts),
+   * deleted when used and expiring through TTL.
+   */
+  accounts: {
+    resource: "AccountsTable",
+    hashKey: "id",
+    attributes: { id: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
   },
   /**
    * Abuse-control counters, expiring through TTL: fixed-window request counters (order creation
@@ -58,6 +81,31 @@ export const tables = {
     globalIndexes: [],
     ttlAttribute: "expiration",
   },
+  /**
+   * Each order's timeline (placed, payment received, confirmed, email sent, …), one item per entry,
+   * keyed by the entry's id so appending the same entry twice is one item. Not in the orders table:
+   * its items would appear on the orders stream.
+   */
+  orderTimeline: {
+    resource: "OrderTimelineTable",
+    hashKey: "orderId",
+    rangeKey: "entryId",
+    attributes: { orderId: "S", entryId: "S" },
+    globalIndexes: [],
+  },
+  /**
+   * Sales per product: one item per product and minute (`minute#<ISO minute>`) and one running
+   * total (`total`), plus one marker per applied event (`event#<id>`, expiring through TTL) written
+   * in the same transaction as the increments, so a redelivered event counts once.
+   */
+  salesCounters: {
+    resource: "SalesCountersTable",
+    hashKey: "pk",
+    rangeKey: "sk",
+    attributes: { pk: "S", sk: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
+  },
 } as const satisfies Record<string, TableDeclaration>;
 
 /** How many shards the sparse pending-orders index is spread over. */
@@ -76,7 +124,8 @@ export interface QueueDeclaration {
     readonly timeoutSeconds: number;
     readonly memoryMb: number;
     /** Logical names of the resources the consumer may touch. */
-    readonly link: readonly (TableResource | SecretResource)[];
+    readonly link: readonly (TableResource | SecretResource | EmailResource)[];
+    readonly settings?: readonly FunctionSetting[];
   };
 }
 
@@ -99,6 +148,125 @@ export const queues = {
   },
 } as const satisfies Record<string, QueueDeclaration>;
 
+/**
+ * The order events bus (EventBridge, one per stage): the publisher puts every order's domain event
+ * on it (core/order-events/order-event.ts: `source` below, detail-type = the event's type), and each
+ * of `eventConsumers` receives the ones its rule's pattern matches in its own queue.
+ */
+export const eventBus = { resource: "OrderEventsBus", source: "shopwave.orders" } as const;
+export type BusResource = (typeof eventBus)["resource"];
+
+export interface StreamConsumerDeclaration {
+  /** The table whose stream is read (its declaration must have `stream`). */
+  readonly table: TableResource;
+  readonly handler: string;
+  /** Records per invocation (Lambda's BatchSize for a stream). */
+  readonly batchSize: number;
+  readonly batchWindowSeconds: number;
+  /** Retries of a failing batch before its records go to `onFailure` (bisecting on each error). */
+  readonly maximumRetryAttempts: number;
+  /** Split a failing batch in two and retry the halves, so one bad record does not hold back the rest. */
+  readonly bisectOnError: boolean;
+  /** Where the metadata of records that exhausted their retries goes (an SQS queue kept 14 days). */
+  readonly onFailure: { readonly resource: string };
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly link: readonly (BusResource | TableResource)[];
+}
+
+/**
+ * The transactional outbox's publisher: Lambda's stream event source mapping on the orders table
+ * invokes it with batches of changes; it derives each transition's event and puts it on the bus,
+ * reporting the records it could not publish (partial batch response by sequence number), which
+ * Lambda retries from there; after `maximumRetryAttempts` their place in the stream is sent to the
+ * failure queue, and the OrderEventsPublisherFailures alarm fires.
+ */
+export const streams = {
+  orderEvents: {
+    table: "OrdersTable",
+    handler: "packages/functions/src/workers/publish-order-events.handler",
+    batchSize: 100,
+    batchWindowSeconds: 0,
+    maximumRetryAttempts: 10,
+    bisectOnError: true,
+    onFailure: { resource: "OrderEventsPublishFailures" },
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    link: ["OrderEventsBus"],
+  },
+} as const satisfies Record<string, StreamConsumerDeclaration>;
+
+/** An EventBridge event pattern, in the bus's own JSON (EventBridge matches it on the event envelope). */
+export interface EventPattern {
+  readonly source: readonly string[];
+  readonly "detail-type": readonly string[];
+}
+
+export interface EventConsumerDeclaration extends QueueDeclaration {
+  /** The bus rule that routes matching events to this consumer's queue. */
+  readonly rule: { readonly resource: string; readonly pattern: EventPattern };
+}
+
+const orderEventTypes = {
+  all: ["OrderPlaced", "OrderConfirmed", "OrderCancelled", "OrderRefunded"],
+  shopperNotified: ["OrderConfirmed", "OrderCancelled", "OrderRefunded"],
+  sales: ["OrderConfirmed", "OrderRefunded"],
+} as const;
+
+/**
+ * The bus's consumers: each its own queue (with a DLQ) fed by a rule, and a function consuming it
+ * with partial batch responses, idempotent per event id (a bus and a queue each deliver at least once).
+ */
+export const eventConsumers = {
+  orderEmail: {
+    resource: "OrderEmailQueue",
+    visibilityTimeoutSeconds: 120,
+    deadLetter: { resource: "OrderEmailDlq", maxReceiveCount: 5 },
+    rule: { resource: "OrderEmailRule", pattern: { source: [eventBus.source], "detail-type": orderEventTypes.shopperNotified } },
+    consumer: {
+      handler: "packages/functions/src/workers/order-email.handler",
+      batchSize: 10,
+      batchWindowSeconds: 1,
+      timeoutSeconds: 20,
+      memoryMb: 512,
+      // Sends through SES (Email) once per event (IdempotencyTable), with a link to the order page
+      // (a token recorded on the order, STOREFRONT_URL), and appends `email_sent` to the timeline.
+      link: ["Email", "OrdersTable", "OrderTimelineTable", "IdempotencyTable"],
+      settings: ["STOREFRONT_URL"],
+    },
+  },
+  orderTimeline: {
+    resource: "OrderTimelineQueue",
+    visibilityTimeoutSeconds: 60,
+    deadLetter: { resource: "OrderTimelineDlq", maxReceiveCount: 5 },
+    rule: { resource: "OrderTimelineRule", pattern: { source: [eventBus.source], "detail-type": orderEventTypes.all } },
+    consumer: {
+      handler: "packages/functions/src/workers/order-timeline.handler",
+      batchSize: 10,
+      batchWindowSeconds: 1,
+      timeoutSeconds: 10,
+      memoryMb: 256,
+      link: ["OrderTimelineTable"],
+    },
+  },
+  salesCounters: {
+    resource: "SalesCountersQueue",
+    visibilityTimeoutSeconds: 60,
+    deadLetter: { resource: "SalesCountersDlq", maxReceiveCount: 5 },
+    rule: { resource: "SalesCountersRule", pattern: { source: [eventBus.source], "detail-type": orderEventTypes.sales } },
+    consumer: {
+      handler: "packages/functions/src/workers/sales-counters.handler",
+      // Every confirmation of a hot product updates the same counters: small batches, processed one
+      // record at a time, keep the transactions from colliding with each other.
+      batchSize: 10,
+      batchWindowSeconds: 1,
+      timeoutSeconds: 10,
+      memoryMb: 256,
+      link: ["SalesCountersTable"],
+    },
+  },
+} as const satisfies Record<string, EventConsumerDeclaration>;
+
 export type HttpMethod = "GET" | "POST";
 
 /**
@@ -111,7 +279,9 @@ export type FunctionSetting =
   | "ORDER_RATE_LIMIT"
   | "ORDER_HOLDS_PER_EMAIL"
   | "ORDER_HOLDS_PER_CLIENT"
-  | "SWEEP_GRACE_SECONDS";
+  | "SWEEP_GRACE_SECONDS"
+  | "AUTH_ISSUER_URL"
+  | "OPERATOR_EMAILS";
 
 /**
  * What one shopper (email) and one client address (an IPv4 address, an IPv6 /64) may keep reserved
@@ -158,14 +328,29 @@ export const routes = [
     // expiry; ORDER_RATE_LIMIT (e.g. 10/60s) limits orders per client IP; ORDER_HOLDS_PER_EMAIL
     // and ORDER_HOLDS_PER_CLIENT (e.g. orders=3,units=30,perProduct=10) cap what one shopper or
     // client address keeps reserved in unpaid orders.
-    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "ORDER_HOLDS_PER_EMAIL", "ORDER_HOLDS_PER_CLIENT"],
+    // AUTH_ISSUER_URL: a signed-in shopper's order records their customer id (optional token).
+    settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "ORDER_HOLDS_PER_EMAIL", "ORDER_HOLDS_PER_CLIENT", "AUTH_ISSUER_URL"],
   },
-  { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
+  { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable", "OrderTimelineTable"] },
   {
     method: "POST",
     path: "/orders/{id}/cancel",
     handler: `${api}/cancel-order.handler`,
     // Expires the Checkout Session (Stripe, up to 3 attempts) before releasing the stock and holds.
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
+  },
+  // The signed-in customer and their order history (the issuer's access token, verified here).
+  { method: "GET", path: "/me", handler: `${api}/get-me.handler`, timeoutSeconds: 5, memoryMb: 512, link: [], settings: ["AUTH_ISSUER_URL"] },
+  { method: "GET", path: "/me/orders", handler: `${api}/list-my-orders.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"], settings: ["AUTH_ISSUER_URL"] },
+  { method: "GET", path: "/me/orders/{id}", handler: `${api}/get-my-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"], settings: ["AUTH_ISSUER_URL"] },
+  {
+    method: "POST",
+    path: "/orders/{id}/fulfil",
+    handler: `${api}/fulfil-order.handler`,
+    // Reads the order's own Checkout Session back from Stripe and settles from it as the worker does.
+    // RateLimitsTable: provider look-ups per order are capped, and settling frees the order's holds.
     timeoutSeconds: 20,
     memoryMb: 512,
     link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
@@ -204,6 +389,44 @@ export const crons = {
 } as const satisfies Record<string, CronDeclaration>;
 
 /**
+ * The customer sign-in issuer: an OpenAuth issuer (email code, passwordless), run by `sst.aws.Auth`
+ * on AWS (which keeps OpenAuth's storage, signing keys included, in a DynamoDB table of its own)
+ * and by the local stack on its own port with `storage` as that table. API functions verify its
+ * access tokens against AUTH_ISSUER_URL; tokens minted for any client id but `clientId` are refused.
+ */
+export const auth = {
+  resource: "Auth",
+  /** The storefront's OAuth client id: the only client, so the only audience accepted. */
+  clientId: "storefront",
+  /** The storefront route that receives the authorization code (the only redirect URI allowed). */
+  callbackPath: "/auth/callback",
+  issuer: {
+    handler: "packages/functions/src/auth/issuer.handler",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // AccountsTable: customers and sign-in codes; RateLimitsTable: code requests and attempts.
+    link: ["AccountsTable", "RateLimitsTable"],
+    // STOREFRONT_URL pins the redirect URI; OPERATOR_EMAILS adds the "operator" role at mint.
+    settings: ["STOREFRONT_URL", "OPERATOR_EMAILS"],
+  },
+  /** OpenAuth's storage as `sst.aws.Auth` creates it (pk/sk, TTL on `expiry`); the local stack creates this one. */
+  storage: {
+    resource: "AuthStorageTable",
+    hashKey: "pk",
+    rangeKey: "sk",
+    attributes: { pk: "S", sk: "S" },
+    globalIndexes: [],
+    ttlAttribute: "expiry",
+  },
+} as const satisfies {
+  resource: string;
+  clientId: string;
+  callbackPath: string;
+  issuer: { handler: string; timeoutSeconds: number; memoryMb: number; link: readonly LinkableResource[]; settings: readonly FunctionSetting[] };
+  storage: TableDeclaration;
+};
+
+/**
  * The HTTP API in front of `routes`. Browsers may call it from the storefront's origin only (the
  * origin is known per stage: the storefront's URL on AWS, STOREFRONT_URL locally).
  */
@@ -216,6 +439,20 @@ export const httpApi = {
   },
 } as const;
 
+/**
+ * How long the catalog routes (GET /products, GET /products/{id}) may be cached: browsers for
+ * `maxAgeSeconds`, the CDN in front of the API (the storefront router's `catalogPath` on AWS) for
+ * `sharedMaxAgeSeconds`, then served stale for up to `staleWhileRevalidateSeconds` more while it
+ * fetches a fresh copy. Stock shown is a display, seconds old; the reservation decides.
+ */
+export const catalogCaching = {
+  maxAgeSeconds: 5,
+  sharedMaxAgeSeconds: 5,
+  staleWhileRevalidateSeconds: 10,
+  /** Where the storefront's router serves the catalog routes through its cache, on AWS. */
+  catalogPath: "/api/products",
+} as const;
+
 /** The Next.js storefront (web/), served through a CloudFront router on AWS. */
 export const storefront = {
   resource: "Storefront",
@@ -223,6 +460,8 @@ export const storefront = {
   path: "web",
   /** The storefront's server reads the API's base URL from this variable at run time and hands it to the browser, so one build serves any stage. */
   apiUrlEnv: "NEXT_PUBLIC_API_URL",
+  /** The sign-in issuer's URL, for the storefront's server (redirect to sign in, code exchange, refresh). */
+  authUrlEnv: "AUTH_ISSUER_URL",
   /** Where `next dev` listens under `sst dev`, so the API lets it in. */
   devUrl: "http://localhost:3000",
 } as const;
@@ -238,9 +477,22 @@ export type LinkableResource =
   | TableResource
   | (typeof queues)[keyof typeof queues]["resource"]
   | (typeof queues)[keyof typeof queues]["deadLetter"]["resource"]
-  | SecretResource;
+  | (typeof eventConsumers)[keyof typeof eventConsumers]["resource"]
+  | (typeof eventConsumers)[keyof typeof eventConsumers]["deadLetter"]["resource"]
+  | (typeof streams)[keyof typeof streams]["onFailure"]["resource"]
+  | BusResource
+  | SecretResource
+  | EmailResource;
 export type TableResource = (typeof tables)[keyof typeof tables]["resource"];
 export type SecretResource = (typeof secrets)[keyof typeof secrets]["resource"];
+
+/**
+ * The SES identity transactional email is sent from (sst.aws.Email): an address verified per stage,
+ * given to `sst deploy` in EMAIL_SENDER. Handlers read it as `Resource.Email.sender`; locally the
+ * stack supplies `localSender` through the same channel (its SES accepts any sender).
+ */
+export const email = { resource: "Email", senderEnv: "EMAIL_SENDER", localSender: "orders@shopwave.localhost" } as const;
+export type EmailResource = (typeof email)["resource"];
 
 /** Secrets are set per stage with `sst secret set <name> <value>`; locally they come from .env. */
 export const secrets = {

@@ -4,6 +4,12 @@
 import { tables, type AttributeType, type TableDeclaration } from "../topology";
 
 const fieldType: Record<AttributeType, "string" | "number"> = { S: "string", N: "number" };
+const streamView = {
+  NEW_AND_OLD_IMAGES: "new-and-old-images",
+  NEW_IMAGE: "new-image",
+  OLD_IMAGE: "old-image",
+  KEYS_ONLY: "keys-only",
+} as const satisfies Record<NonNullable<TableDeclaration["stream"]>, string>;
 
 export function createTables(options: { production: boolean }): Record<string, sst.aws.Dynamo> {
   const declarations: readonly TableDeclaration[] = Object.values(tables);
@@ -18,6 +24,7 @@ function createTable(declaration: TableDeclaration, { production }: { production
       declaration.globalIndexes.map((index) => [index.name, { hashKey: index.hashKey, ...(index.rangeKey ? { rangeKey: index.rangeKey } : {}) }]),
     ),
     ...(declaration.ttlAttribute ? { ttl: declaration.ttlAttribute } : {}),
+    ...(declaration.stream ? { stream: streamView[declaration.stream] } : {}),
     deletionProtection: production,
     transform: {
       table: (args) => {

@@ -27,6 +27,8 @@ import { formatHoardingReport, startHoarders, unitsHeldBy, type Hoarding, type H
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { formatHotSkuComparison, runHotSkuComparison } from "./hot-sku";
 import { orderHoldDefaults } from "@shopwave/infra/topology";
+import { buildCostReport, formatCostReport, type CostReport } from "./cost/cost-report";
+import { catalogReads, formatCatalogReads, routeFunctions, type CatalogReads } from "./cost/catalog-reads";
 
 const usage = `npm run load -- [options]
   --shoppers N          shoppers in the sale (default 1000)
@@ -42,6 +44,8 @@ const usage = `npm run load -- [options]
   --poller-concurrency P  local stack only: queue pollers (default: the stack's own default)
   --poll-ms MS          how often shoppers poll their order page (default 1000, as the storefront)
   --settle-timeout S    seconds a shopper waits for its paid order to settle (default 60)
+  --webhook-only        shoppers wait for the webhook to confirm, never settling from the success redirect
+                        (the storefront's order page does; compare the confirmation latency with and without)
   --hoarders H          local stack only: H scripted hoarders try to keep the item reserved (fresh email per
                         order, one IPv6 /64) while the shoppers buy; each shopper gets its own client address.
                         The stack runs with a deployed stage's hold limits (ORDER_HOLDS_PER_EMAIL / _CLIENT in
@@ -88,6 +92,7 @@ async function main(): Promise<number> {
       "poller-concurrency": { type: "string" },
       "poll-ms": { type: "string" },
       "settle-timeout": { type: "string" },
+      "webhook-only": { type: "boolean" },
       "check-since": { type: "string" },
       hoarders: { type: "string" },
       "hoard-quantity": { type: "string" },
@@ -215,9 +220,12 @@ async function main(): Promise<number> {
       cleanup.push(async () => void (await started.stop()));
       await hoarding.saturated(10_000);
     }
+    // Metering starts with the sale: the set-up and the warm-up purchase are not the shoppers'.
+    if (stack) await stack.usage({ reset: true });
     const bar = createProgressBar(shoppers);
     const run = await runFlashSale({
       apiUrl: target,
+      ...(stack ? { catalogUrl: stack.catalogUrl } : {}),
       productId,
       shoppers,
       concurrency,
@@ -227,10 +235,12 @@ async function main(): Promise<number> {
       ...(hoarding ? { clientAddressOf: (index: number) => `198.18.${(index >> 8) & 255}.${index & 255}` } : {}),
       ...(values["poll-ms"] ? { pollMs: positiveInt("poll-ms", values["poll-ms"]) } : {}),
       ...(values["settle-timeout"] ? { settleTimeoutMs: positiveInt("settle-timeout", values["settle-timeout"]) * 1000 } : {}),
+      ...(values["webhook-only"] ? { fulfilOnReturn: false } : {}),
       onProgress: bar.update,
     }).finally(bar.stop);
     // The sale is over when its shoppers are done: the hoarders stop before the verdict is read.
     const hoarded = hoarding ? await hoarding.stop() : undefined;
+    const metered = stack ? await stack.usage() : undefined;
 
     let database: DatabaseReading | null = null;
     if (tables.products && tables.orders && stockAtStart !== null) {
@@ -249,6 +259,20 @@ async function main(): Promise<number> {
       notChecked,
     });
     console.log(`\n${formatLoadReport(report)}\n`);
+    let metering: { catalogReads: CatalogReads; cost: CostReport } | undefined;
+    if (metered) {
+      const views = run.samples.filter((sample) => sample.step === "productRead").length;
+      metering = {
+        catalogReads: catalogReads(metered.usage, views, metered.cdn),
+        cost: buildCostReport({
+          usage: metered.usage,
+          confirmedOrders: report.ordersConfirmed,
+          routeFunctions,
+          cdn: { requests: metered.cdn.hit + metered.cdn.stale + metered.cdn.miss, bytesOut: metered.cdn.bytesOut },
+        }),
+      };
+      console.log(`${formatCatalogReads(metering.catalogReads)}\n\n${formatCostReport(metering.cost)}\n`);
+    }
     let hoardingReport: HoardingReport | undefined;
     if (hoarded && holdSettings && tables.orders) {
       const result = hoarded;
@@ -267,7 +291,7 @@ async function main(): Promise<number> {
       };
       console.log(`${formatHoardingReport(hoardingReport)}\n`);
     }
-    writeReports(report, values.json, reportFile, hoardingReport);
+    writeReports(metering ? { ...report, ...metering } : report, values.json, reportFile, hoardingReport);
     if (hoardingReport?.withinCap === false) return 1;
     return report.verdict === "pass" ? 0 : report.verdict === "fail" ? 1 : 2;
   } finally {

@@ -176,6 +176,23 @@ describe("fuzzed requests", () => {
     expect(await stockLevels()).toEqual(stockBefore);
   });
 
+  it("POST /orders/{id}/fulfil: without the order's own token every attempt is a 4xx, and nothing changes", async () => {
+    const ordersBefore = await countOrders();
+    const stockBefore = await stockLevels();
+    const sessionBody = fc.stringMatching(/^cs_[A-Za-z0-9_]{1,40}$/).map((sessionId) => JSON.stringify({ sessionId }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.stringMatching(/^ord_[0-9a-z]{26}$/), fc.string({ minLength: 1 })), fc.oneof(fc.string(), fc.base64String()), fc.option(fc.oneof(fc.json(), sessionBody)), async (id, token, body) => {
+        casesRun["POST /orders/{id}/fulfil"] = (casesRun["POST /orders/{id}/fulfil"] ?? 0) + 1;
+        const headers: Record<string, string> = { authorization: `Bearer ${token.replace(/[\r\n\s]/g, "") || "x"}` };
+        if (body !== null) headers["content-type"] = "application/json";
+        expectWellFormed(await send("POST", `/orders/${encodeURIComponent(id)}/fulfil`, body ?? undefined, headers), [400, 404, 413, 415]);
+      }),
+      { numRuns: 150 },
+    );
+    expect(await countOrders()).toBe(ordersBefore);
+    expect(await stockLevels()).toEqual(stockBefore);
+  });
+
   it("POST /webhooks/stripe: unsigned, forged or malformed deliveries are refused and nothing is enqueued", async () => {
     const depthBefore = await queueDepth(t);
     const payload = fc.oneof(

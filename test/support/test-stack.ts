@@ -27,7 +27,7 @@ export interface TestStack {
 
 export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   const stack = await startLocalStack({
-    ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0 },
+    ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0, ses: 0, auth: 0 },
     stripeSecretKey: TEST_STRIPE_KEY,
     stripeWebhookSecret: TEST_WEBHOOK_SECRET,
     storefrontUrl: "http://localhost:3999",
@@ -48,8 +48,17 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
     sqs,
     store: {
       db,
-      tables: { products: stack.tableNames.products, orders: stack.tableNames.orders, rateLimits: stack.tableNames.rateLimits },
-      indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT } },
+      tables: {
+        products: stack.tableNames.products,
+        orders: stack.tableNames.orders,
+        rateLimits: stack.tableNames.rateLimits,
+        orderTimeline: stack.tableNames.orderTimeline,
+        salesCounters: stack.tableNames.salesCounters,
+      },
+      indexes: {
+        pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },
+        byEmail: { name: tables.orders.globalIndexes[1].name },
+      },
     },
     stockOf: (productId) => readStock(db, stack.tableNames.products, productId),
     setStock: (productId, stock) => setStock(db, stack.tableNames.products, productId, stock),

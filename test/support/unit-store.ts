@@ -36,8 +36,17 @@ export async function createUnitStore(): Promise<UnitStore> {
   await createTables(client, Object.values(tables), nameOf);
   const store: Store = {
     db,
-    tables: { products: nameOf(tables.products), orders: nameOf(tables.orders), rateLimits: nameOf(tables.rateLimits) },
-    indexes: { pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT } },
+    tables: {
+      products: nameOf(tables.products),
+      orders: nameOf(tables.orders),
+      rateLimits: nameOf(tables.rateLimits),
+      orderTimeline: nameOf(tables.orderTimeline),
+      salesCounters: nameOf(tables.salesCounters),
+    },
+    indexes: {
+      pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },
+      byEmail: { name: tables.orders.globalIndexes[1].name },
+    },
   };
   return {
     store,

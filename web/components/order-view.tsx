@@ -1,13 +1,15 @@
 "use client";
 // The order page's content, read in the browser with the order's access token: from the link's
 // fragment (#token=…, moved into this browser's store and off the address bar) or from the
-// store, where the cart put it when it placed the order. Without one (another browser, a
+// store, where the cart put it when it placed the order. Back from Checkout (?session_id=…),
+// it asks the API to settle the order from that session at once (the webhook may come later)
+// and takes the session id off the address bar, so it is not copied, shared or sent on. Without one (another browser, a
 // forwarded link) the shopper is told where the order opens; a wrong or malformed token is
 // "not found", as the API does not say which; an unreachable API offers "Try again".
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { forgetOrderToken, rememberedOrderToken, rememberOrderToken, tokenFromFragment } from "../lib/order-access";
-import { getOrder, type Order } from "../lib/shop-api";
+import { fulfilOrder, getOrder, type Order } from "../lib/shop-api";
 import { useApiUrl } from "./api-url-provider";
 import { OrderNotFound } from "./order-not-found";
 import { OrderStatus } from "./order-status";
@@ -18,6 +20,32 @@ type View =
   | { kind: "not-found" }
   | { kind: "unreachable" }
   | { kind: "order"; order: Order; token: string };
+
+/** Checkout's session id from success_url, taken off the address bar (read once per arrival). */
+function takeCheckoutSessionId(): string | null {
+  const url = new URL(window.location.href);
+  const sessionId = url.searchParams.get("session_id");
+  if (sessionId === null) return null;
+  url.searchParams.delete("session_id");
+  window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+  return /^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId) ? sessionId : null;
+}
+
+/**
+ * The order, settled from the session first when the shopper just came back from paying. The
+ * fulfilment call is a shortcut: if it fails (busy, unreachable) the order is read as usual and
+ * the page keeps polling until the webhook confirms it.
+ */
+async function loadOrder(apiUrl: string, orderId: string, token: string, sessionId: string | null): Promise<Order | null> {
+  if (sessionId !== null) {
+    try {
+      return await fulfilOrder(apiUrl, orderId, token, sessionId);
+    } catch {
+      // fall through to a plain read
+    }
+  }
+  return getOrder(apiUrl, orderId, token);
+}
 
 /** The order's token in this browser, and whether it came with the link (null: none at all). */
 function resolveToken(orderId: string): string | "malformed" | null {
@@ -46,6 +74,7 @@ export function OrderView({ orderId }: { orderId: string }) {
   useEffect(() => {
     let stopped = false;
     setView({ kind: "loading" });
+    const sessionId = takeCheckoutSessionId();
     const token = resolveToken(orderId);
     if (token === null) {
       setView({ kind: "elsewhere" });
@@ -55,7 +84,7 @@ export function OrderView({ orderId }: { orderId: string }) {
       setView({ kind: "not-found" });
       return;
     }
-    getOrder(apiUrl, orderId, token).then(
+    loadOrder(apiUrl, orderId, token, sessionId).then(
       (order) => {
         if (stopped) return;
         if (order) {

@@ -7,18 +7,21 @@ import { ValidationFailed } from "../shared/domain-error";
 const ProductsPageKey = z.object({ id: z.string().min(1).max(64 + 16) }).strict();
 export type ProductsPageKey = z.infer<typeof ProductsPageKey>;
 
-export function encodeCursor(key: ProductsPageKey): string {
+export function encodeCursor(key: ProductsPageKey | Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string): ProductsPageKey {
+/** The products page key, or the key `schema` describes (another listing's LastEvaluatedKey). */
+export function decodeCursor(cursor: string): ProductsPageKey;
+export function decodeCursor<Schema extends z.ZodType>(cursor: string, schema: Schema): z.infer<Schema>;
+export function decodeCursor(cursor: string, schema: z.ZodType = ProductsPageKey): unknown {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     throw new ValidationFailed("The cursor is not valid; use the nextCursor of a previous page.");
   }
-  const result = ProductsPageKey.safeParse(parsed);
+  const result = schema.safeParse(parsed);
   if (!result.success) throw new ValidationFailed("The cursor is not valid; use the nextCursor of a previous page.");
   return result.data;
 }

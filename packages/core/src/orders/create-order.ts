@@ -2,6 +2,7 @@
 // reserve stock and write the order atomically, then open a Checkout Session for it. If the
 // payment provider cannot be reached, the reservation is released before the error surfaces.
 import * as z from "zod";
+import { normalizeEmail, type Principal } from "../accounts/principal";
 import { getProductsWithShards } from "../catalog/get-product";
 import { shardCountOf } from "../inventory/stock-shards";
 import { ProductId } from "../catalog/product";
@@ -71,10 +72,21 @@ export async function createOrder(
     now?: () => Date;
   },
   input: CreateOrderInput,
-  /** Who is asking, as far as the holds are concerned: the client's address (API Gateway's sourceIp). */
-  caller: { clientAddress?: string } = {},
+  /**
+   * Who is asking: the client's address (API Gateway's sourceIp) for the holds, and the signed-in
+   * customer when a valid token came with the order (it is then recorded, and the order's email
+   * must be the one they verified).
+   */
+  caller: { clientAddress?: string; customer?: Principal } = {},
 ): Promise<PlacedOrder> {
   const now = deps.now?.() ?? new Date();
+  // One spelling, so the byEmail index finds every order of an address however it was typed.
+  const email = normalizeEmail(input.email);
+  if (caller.customer && normalizeEmail(caller.customer.email) !== email) {
+    throw new ValidationFailed("Signed in, an order uses your account's email address.", [
+      { path: "email", message: "must be the signed-in customer's email" },
+    ]);
+  }
   const requested = mergeLines(input.items);
   const overLimit = requested.filter((line) => line.quantity > MAX_QUANTITY_PER_LINE);
   if (overLimit.length > 0) {
@@ -126,7 +138,8 @@ export async function createOrder(
   const record: OrderRecord = {
     id,
     status: "PENDING_PAYMENT",
-    email: input.email,
+    email,
+    ...(caller.customer ? { customerId: caller.customer.customerId } : {}),
     items: lines,
     totalCents: lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0),
     currency,
@@ -146,7 +159,7 @@ export async function createOrder(
   try {
     session = await deps.checkout.createSession({
       orderId: id,
-      email: input.email,
+      email,
       currency,
       lines,
       expiresAt,

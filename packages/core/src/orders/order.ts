@@ -60,8 +60,12 @@ export const OrderRecord = z.object({
   items: z.array(OrderLine).min(1),
   totalCents: z.number().int().nonnegative(),
   currency: Currency,
+  /** The signed-in customer who placed it (absent for a guest order); the email is theirs then. */
+  customerId: z.string().optional(),
   /** SHA-256 of the access token: a leaked table dump does not reveal tokens. */
   accessTokenHash: z.string(),
+  /** SHA-256 of each token issued for a link the shop sent (order-link.ts), oldest first. */
+  linkTokenHashes: z.array(z.string()).optional(),
   checkoutSessionId: z.string().optional(),
   checkoutUrl: z.string().optional(),
   paymentIntentId: z.string().optional(),

@@ -32,8 +32,11 @@ export function parseRateLimit(raw: string | undefined, name: string): RateLimit
   return { limit, windowSeconds: window };
 }
 
+/** What the counter needs of a Store (the issuer has no products or orders table). */
+export type RateLimitStore = Pick<Store, "db"> & { readonly tables: Pick<Store["tables"], "rateLimits"> };
+
 /** Counts one request for `key` in the current window; throws RateLimited past the limit. */
-export async function consumeRateLimit(store: Store, scope: string, key: string, rule: RateLimit, now = new Date()): Promise<void> {
+export async function consumeRateLimit(store: RateLimitStore, scope: string, key: string, rule: RateLimit, now = new Date()): Promise<void> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const windowStart = nowSeconds - (nowSeconds % rule.windowSeconds);
   const windowEnd = windowStart + rule.windowSeconds;

@@ -10,8 +10,14 @@ export interface Store {
     readonly orders: string;
     /** Only handlers that rate-limit read it (functions resolve table names lazily). */
     readonly rateLimits: string;
+    /** Each order's timeline (order-events/order-timeline.ts). */
+    readonly orderTimeline: string;
+    /** Per-product sales counters (order-events/sales-counters.ts). */
+    readonly salesCounters: string;
   };
   readonly indexes: {
     readonly pendingByExpiry: { readonly name: string; readonly shardCount: number };
+    /** A shopper's orders by normalized email, newest first (customer history, operator search). */
+    readonly byEmail: { readonly name: string };
   };
 }

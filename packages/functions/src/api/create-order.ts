@@ -5,6 +5,7 @@ import { ZodError } from "zod";
 import { clientHolder } from "@shopwave/core/orders/reservation-holds";
 import { HoldLimitReached, OutOfStock, RateLimited, ValidationFailed } from "@shopwave/core/shared/domain-error";
 import { consumeRateLimit } from "@shopwave/core/shared/rate-limit";
+import { optionalPrincipal } from "../http/authenticate";
 import { HttpError } from "../http/http-error";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
@@ -38,14 +39,24 @@ function failureMetric(error: unknown): string {
 
 export const handler = httpHandler("POST /orders", async (event, log) => {
   try {
+    // A token is optional (guests check out too), but one that came must be valid: never a guest by
+    // accident. Checking it is local work (cached keys), so it may come before the rate limit.
+    const customer = await optionalPrincipal(event);
     // Before any parsing or reads: a client over its allowance costs one write. An IPv6 client
-    // counts by its /64, as for the holds, or it could rotate through 2^64 addresses.
+    // counts by its /64, as for the holds, or it could rotate through 2^64 addresses. A signed-in
+    // customer's order arrives through the storefront's server (their token is in an httpOnly
+    // cookie), whose address is everyone's: they are counted by customer id instead, and their
+    // verified email's holds stand in for the client address's.
     const sourceIp = event.requestContext.http.sourceIp;
-    if (rateLimit) await consumeRateLimit(store, "orders", clientHolder(sourceIp) ?? sourceIp, rateLimit);
+    const requester = customer ? `customer:${customer.customerId}` : (clientHolder(sourceIp) ?? sourceIp);
+    if (rateLimit) await consumeRateLimit(store, "orders", requester, rateLimit);
     const input = parseJsonBody(event, CreateOrderInput, { maxBytes: 16 * 1024 });
-    const placed = await createOrder({ store, checkout: checkoutGateway, settings: orderSettings, holdLimits }, input, {
-      clientAddress: sourceIp,
-    });
+    const placed = await createOrder(
+      { store, checkout: checkoutGateway, settings: orderSettings, holdLimits },
+      input,
+      customer ? { customer } : { clientAddress: sourceIp },
+    );
+    if (customer) log.appendKeys({ customerId: customer.customerId });
     log.appendKeys({ orderId: placed.order.id });
     log.info("order created", { totalCents: placed.order.totalCents, lines: placed.order.items.length });
     countMetric("OrdersCreated");

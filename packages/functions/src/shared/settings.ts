@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { reservationMinutesFrom } from "@shopwave/core/orders/reservation-window";
 import { holdLimitsFrom, type HoldLimits } from "@shopwave/core/orders/reservation-holds";
+import { normalizeEmail } from "@shopwave/core/accounts/principal";
 import { parseRateLimit, type RateLimit } from "@shopwave/core/shared/rate-limit";
 import type { FunctionSetting } from "@shopwave/infra/topology";
 
@@ -35,6 +36,16 @@ export function readSettings(env: Env = process.env) {
     sweepGraceSeconds: () => parsed("SWEEP_GRACE_SECONDS", env, integerText(0, 86_400).default(300), "whole seconds from 0 to 86400"),
     /** Another host speaking Stripe's API (the local simulator); unset on AWS. */
     stripeApiBaseUrl: () => parsed("STRIPE_API_BASE_URL", env, httpUrl.optional(), "an http(s) URL, or nothing for Stripe itself"),
+    /** The customer sign-in issuer's URL, exactly as it writes `iss` (the token check pins it). */
+    authIssuerUrl: () => parsed("AUTH_ISSUER_URL", env, httpUrl, "the issuer's http(s) URL").replace(/\/$/, ""),
+    /** Emails whose tokens carry the "operator" role (comma-separated; compared normalized). */
+    operatorEmails: (): ReadonlySet<string> =>
+      new Set(
+        (env.OPERATOR_EMAILS ?? "")
+          .split(",")
+          .map(normalizeEmail)
+          .filter((email) => email !== ""),
+      ),
     stripeTimeoutMs: () => parsed("STRIPE_TIMEOUT_MS", env, integerText(100, 60_000).optional(), "milliseconds from 100 to 60000"),
   };
 }

@@ -17,8 +17,14 @@ export const store: Store = {
     get rateLimits() {
       return Resource.RateLimitsTable.name;
     },
+    get orderTimeline() {
+      return Resource.OrderTimelineTable.name;
+    },
+    get salesCounters() {
+      return Resource.SalesCountersTable.name;
+    },
   },
   indexes: {
-    pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },
+    pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT }, byEmail: { name: tables.orders.globalIndexes[1].name },
   },
 };

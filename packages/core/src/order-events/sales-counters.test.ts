@@ -1,0 +1,88 @@
+// Sales counters on DynamoDB Local: a confirmation counts its lines per product in its minute and
+// in the total, a refund counts as refunded, and an event delivered many times (also at once)
+// counts once: the marker's conditional put and the increments share one transaction.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUnitStore, type UnitStore } from "../../../../test/support/unit-store";
+import type { OrderEvent } from "./order-event";
+import { minuteOf, readSalesCounters, recordSale } from "./sales-counters";
+
+let u: UnitStore;
+beforeAll(async () => {
+  u = await createUnitStore();
+});
+afterAll(() => u?.destroy());
+
+const now = new Date("2030-01-01T12:00:00.000Z");
+let n = 0;
+function event(type: "OrderPlaced" | "OrderConfirmed" | "OrderRefunded" | "OrderCancelled", occurredAt: string, lines: [string, number, number][]): OrderEvent {
+  const orderId = `ord_${String(++n).padStart(26, "0")}`;
+  const items = lines.map(([productId, quantity, unitPriceCents]) => ({ productId, name: productId, quantity, unitPriceCents }));
+  const base = {
+    id: `${orderId}:${type}:v1`,
+    version: 1 as const,
+    occurredAt,
+    orderId,
+    email: "a@example.com",
+    items,
+    totalCents: items.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+    currency: "usd",
+  };
+  switch (type) {
+    case "OrderConfirmed":
+      return { ...base, type, paymentIntentId: "pi_1", checkoutSessionId: "cs_1" };
+    case "OrderRefunded":
+      return { ...base, type, paymentIntentId: "pi_1" };
+    case "OrderCancelled":
+      return { ...base, type, reason: "checkout_session_expired" };
+    case "OrderPlaced":
+      return { ...base, type };
+  }
+}
+
+describe("sales counters", () => {
+  it("counts a confirmation per product, in its minute and in the total", async () => {
+    await recordSale(u.store, event("OrderConfirmed", "2030-01-01T12:00:10.000Z", [["lamp", 2, 1000], ["mug", 1, 500], ["lamp", 1, 1000]]), now);
+    await recordSale(u.store, event("OrderConfirmed", "2030-01-01T12:00:59.999Z", [["lamp", 1, 1000]]), now);
+    await recordSale(u.store, event("OrderConfirmed", "2030-01-01T12:03:00.000Z", [["lamp", 4, 1000]]), now);
+    const lamp = await readSalesCounters(u.store, "lamp");
+    expect(lamp.currency).toBe("usd");
+    expect(lamp.total).toEqual({ unitsSold: 8, revenueCents: 8000, unitsRefunded: 0, refundedCents: 0 });
+    expect(lamp.minutes).toEqual([
+      { minute: "2030-01-01T12:00Z", unitsSold: 4, revenueCents: 4000, unitsRefunded: 0, refundedCents: 0 },
+      { minute: "2030-01-01T12:03Z", unitsSold: 4, revenueCents: 4000, unitsRefunded: 0, refundedCents: 0 },
+    ]);
+    expect((await readSalesCounters(u.store, "mug")).total.unitsSold).toBe(1);
+    const window = await readSalesCounters(u.store, "lamp", { from: "2030-01-01T12:01:00.000Z", to: "2030-01-01T12:05:00.000Z" });
+    expect(window.minutes.map((m) => m.minute)).toEqual(["2030-01-01T12:03Z"]);
+  });
+
+  it("counts an event once however often, and however concurrently, it is delivered", async () => {
+    const confirmed = event("OrderConfirmed", "2030-01-01T13:00:00.000Z", [["kettle", 3, 2500]]);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => recordSale(u.store, structuredClone(confirmed), now)));
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect(await recordSale(u.store, confirmed, now)).toBe(false);
+    expect((await readSalesCounters(u.store, "kettle")).total).toEqual({ unitsSold: 3, revenueCents: 7500, unitsRefunded: 0, refundedCents: 0 });
+  });
+
+  it("counts refunds apart and ignores placements and cancellations", async () => {
+    await recordSale(u.store, event("OrderConfirmed", "2030-01-01T14:00:00.000Z", [["vase", 2, 3000]]), now);
+    await recordSale(u.store, event("OrderRefunded", "2030-01-01T14:10:00.000Z", [["vase", 2, 3000]]), now);
+    expect(await recordSale(u.store, event("OrderPlaced", "2030-01-01T14:00:00.000Z", [["vase", 9, 3000]]), now)).toBe(false);
+    expect(await recordSale(u.store, event("OrderCancelled", "2030-01-01T14:00:00.000Z", [["vase", 9, 3000]]), now)).toBe(false);
+    const vase = await readSalesCounters(u.store, "vase");
+    expect(vase.total).toEqual({ unitsSold: 2, revenueCents: 6000, unitsRefunded: 2, refundedCents: 6000 });
+    expect(vase.minutes.map((m) => [m.minute, m.unitsSold, m.unitsRefunded])).toEqual([
+      ["2030-01-01T14:00Z", 2, 0],
+      ["2030-01-01T14:10Z", 0, 2],
+    ]);
+  });
+
+  it("reads nothing sold as zeros", async () => {
+    expect(await readSalesCounters(u.store, "never-sold")).toEqual({
+      productId: "never-sold",
+      total: { unitsSold: 0, revenueCents: 0, unitsRefunded: 0, refundedCents: 0 },
+      minutes: [],
+    });
+    expect(minuteOf("2030-01-01T23:59:59.999Z")).toBe("2030-01-01T23:59Z");
+  });
+});

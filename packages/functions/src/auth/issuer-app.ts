@@ -1,0 +1,110 @@
+// The customer sign-in issuer: OpenAuth's `issuer` with our email-code provider, wrapped in a small
+// Hono app that closes what OpenAuth leaves open: only the storefront's client id and exact
+// callback URL, only the authorization-code flow with PKCE S256 (no implicit tokens in a URL
+// fragment, no plain challenges), one pinned origin (the token's `iss` is the request's origin,
+// so `localhost` and `127.0.0.1` would mint different issuers), cross-site form posts refused,
+// and a strict CSP on every page. The same app runs in Lambda (sst.aws.Auth) and in the local
+// stack (@hono/node-server).
+import { issuer } from "@openauthjs/openauth";
+import type { StorageAdapter } from "@openauthjs/openauth/storage/storage";
+import { Hono, type Context } from "hono";
+import { principalForVerifiedEmail } from "@shopwave/core/accounts/customer-account";
+import type { AccountsStore, SignInLimits } from "@shopwave/core/accounts/sign-in-code";
+import { auth } from "@shopwave/infra/topology";
+import { emailCodeProvider } from "./email-code-provider";
+import { ISSUER_STYLESHEET_PATH, issuerStylesheet, problemPage, signInPageHeaders } from "./sign-in-pages";
+import { subjects } from "./subjects";
+
+/** Short-lived access tokens (the storefront refreshes silently); a month of refresh. */
+export const TOKEN_TTL = { accessSeconds: 15 * 60, refreshSeconds: 30 * 24 * 60 * 60 } as const;
+
+export interface IssuerOptions {
+  accounts: AccountsStore;
+  /** The storefront's URL: its callback is the one redirect URI allowed. */
+  storefrontUrl: string;
+  operatorEmails: ReadonlySet<string>;
+  sendCode(email: string, code: string): Promise<void>;
+  /** OpenAuth's storage; omitted, OpenAuth reads OPENAUTH_STORAGE (how sst.aws.Auth wires its table). */
+  storage?: StorageAdapter;
+  /** The one origin the issuer answers on (its `iss`); requests for another host are redirected there. */
+  issuerUrl?: string;
+  limits?: SignInLimits;
+}
+
+/** The origin OpenAuth will write into `iss` for this request (it honours X-Forwarded-*). */
+function requestOrigin(c: Context): string {
+  const url = new URL(c.req.url);
+  const host = c.req.header("x-forwarded-host") ?? url.host;
+  const proto = c.req.header("x-forwarded-proto") ?? url.protocol.replace(":", "");
+  return `${proto}://${host}`;
+}
+
+export function createIssuerApp(options: IssuerOptions): Hono {
+  const storefrontUrl = options.storefrontUrl.replace(/\/$/, "");
+  const storefrontOrigin = new URL(storefrontUrl).origin;
+  const callbackUrl = `${storefrontUrl}${auth.callbackPath}`;
+  const pinned = options.issuerUrl ? new URL(options.issuerUrl).origin : undefined;
+
+  const openauth = issuer({
+    subjects,
+    ...(options.storage ? { storage: options.storage } : {}),
+    providers: {
+      code: emailCodeProvider({ accounts: options.accounts, storefrontUrl, sendCode: options.sendCode, ...(options.limits ? { limits: options.limits } : {}) }),
+    },
+    ttl: { access: TOKEN_TTL.accessSeconds, refresh: TOKEN_TTL.refreshSeconds },
+    // A second line behind the /authorize checks below (OpenAuth's default allows any localhost).
+    allow: async (client) => client.clientID === auth.clientId && client.redirectURI === callbackUrl,
+    async success(ctx, value) {
+      const principal = await principalForVerifiedEmail(options.accounts, value.email, options.operatorEmails);
+      return ctx.subject("customer", { customerId: principal.customerId, email: principal.email, roles: [...principal.roles] }, { subject: principal.customerId });
+    },
+    async error(error) {
+      const message = error.name === "UnknownStateError" ? "Your sign-in session has expired. Go back to the shop and choose Sign in again." : "Something went wrong while signing you in.";
+      return new Response(problemPage({ storefrontUrl, message }), { status: 400, headers: { "content-type": "text/html; charset=utf-8" } });
+    },
+  });
+
+  const app = new Hono();
+
+  app.use(async (c, next) => {
+    if (pinned && requestOrigin(c) !== pinned) {
+      // Only a browser typing the other spelling gets here; send it to the one the tokens name.
+      if (c.req.method === "GET") return c.redirect(`${pinned}${new URL(c.req.url).pathname}${new URL(c.req.url).search}`, 308);
+      return c.json({ error: "invalid_request", error_description: `Use ${pinned}.` }, 421);
+    }
+    await next();
+    const headers = signInPageHeaders(storefrontOrigin, requestOrigin(c).startsWith("https:"));
+    const response = new Response(c.res.body, c.res);
+    for (const [name, value] of Object.entries(headers)) if (!response.headers.has(name)) response.headers.set(name, value);
+    c.res = response;
+  });
+
+  app.get(ISSUER_STYLESHEET_PATH, (c) => c.body(issuerStylesheet, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }));
+
+  app.get("/authorize", async (c, next) => {
+    const q = new URL(c.req.url).searchParams;
+    const problems = [
+      q.get("client_id") !== auth.clientId && "unknown client",
+      q.get("redirect_uri") !== callbackUrl && "redirect URI not allowed",
+      q.get("response_type") !== "code" && "only response_type=code",
+      (q.get("code_challenge_method") !== "S256" || !/^[A-Za-z0-9_-]{43,128}$/.test(q.get("code_challenge") ?? "")) && "PKCE with S256 is required",
+      !/^[A-Za-z0-9_-]{16,128}$/.test(q.get("state") ?? "") && "a state is required",
+      q.get("provider") !== null && q.get("provider") !== "code" && "unknown provider",
+    ].filter(Boolean);
+    // Refused here, not by OpenAuth: its error path redirects to whatever redirect_uri was asked for.
+    if (problems.length > 0) return c.html(problemPage({ storefrontUrl, message: `This sign-in link is not valid (${problems.join(", ")}).` }), 400);
+    await next();
+  });
+
+  app.post("*", async (c, next) => {
+    // Forms post only from the issuer's own pages; the token endpoint is called server to server.
+    const origin = c.req.header("origin");
+    if (origin !== undefined && origin !== requestOrigin(c) && new URL(c.req.url).pathname !== "/token") {
+      return c.html(problemPage({ storefrontUrl, message: "This form was sent from another site." }), 403);
+    }
+    await next();
+  });
+
+  app.route("/", openauth);
+  return app;
+}
