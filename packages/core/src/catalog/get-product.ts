@@ -3,7 +3,7 @@ import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { NotFound } from "../shared/domain-error";
 import type { Store } from "../shared/store";
 import { Product } from "./product";
-import { withStockTotals } from "../inventory/stock-shards";
+import { readShardLevels, withStockTotals } from "../inventory/stock-shards";
 
 export async function getProduct(store: Store, id: string): Promise<Product> {
   const result = await store.db.send(new GetCommand({ TableName: store.tables.products, Key: { id } }));
@@ -17,7 +17,15 @@ export async function getProduct(store: Store, id: string): Promise<Product> {
  * consistent so prices and stock (summed over a sharded product's shards) are current.
  */
 export async function getProducts(store: Store, ids: readonly string[]): Promise<Map<string, Product>> {
-  const found = new Map<string, Product>();
+  return (await getProductsWithShards(store, ids)).products;
+}
+
+/** getProducts, plus what each of a product's stock shards holds (where an order reserves from). */
+export async function getProductsWithShards(
+  store: Store,
+  ids: readonly string[],
+): Promise<{ products: Map<string, Product>; availableByShard: Map<string, number[]> }> {
+  const items: Record<string, unknown>[] = [];
   let pending: Record<string, unknown>[] = [...new Set(ids)].map((id) => ({ id }));
   // BatchGet may return UnprocessedKeys under throttling; retry those with a short backoff.
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -26,12 +34,17 @@ export async function getProducts(store: Store, ids: readonly string[]): Promise
     const result = await store.db.send(
       new BatchGetCommand({ RequestItems: { [store.tables.products]: { Keys: pending, ConsistentRead: true } } }),
     );
-    for (const item of result.Responses?.[store.tables.products] ?? []) {
-      const product = Product.parse(item);
-      found.set(product.id, product);
-    }
+    items.push(...(result.Responses?.[store.tables.products] ?? []));
     pending = (result.UnprocessedKeys?.[store.tables.products]?.Keys as Record<string, unknown>[] | undefined) ?? [];
   }
-  const totals = await withStockTotals(store, [...found.values()], { consistent: true });
-  return new Map(totals.map((product) => [product.id, product]));
+  const levels = await readShardLevels(store, items, { consistent: true });
+  const products = new Map<string, Product>();
+  const availableByShard = new Map<string, number[]>();
+  for (const item of items) {
+    const available = (levels.get(String(item.id)) ?? []).map((shard) => shard.available);
+    const product = Product.parse({ ...item, stock: available.reduce((sum, a) => sum + a, 0) });
+    products.set(product.id, product);
+    availableByShard.set(product.id, available);
+  }
+  return { products, availableByShard };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { getProduct } from "../catalog/get-product";
+import { listProducts } from "../catalog/list-products";
 import { cancelOrder, confirmOrder, getOrderRecord, insertOrderReservingStock } from "../orders/order-store";
 import type { OrderRecord } from "../orders/order";
 import { ConcurrencyLimit, OutOfStock } from "../shared/domain-error";
@@ -135,6 +136,27 @@ describe("reservations across shards", () => {
     const orders = await Promise.all([place(product, 1), place(product, 1), place(product, 1)]);
     expect(orders.map((o) => o.stockTakes![0]!.shard).sort()).toEqual([0, 1, 2]);
     await expect(place(product, 1)).rejects.toBeInstanceOf(OutOfStock);
+  });
+});
+
+describe("the catalog", () => {
+  it("lists a sharded product once, with its stock summed over the shards, and never a shard item", async () => {
+    const product = await shelf(23, 5);
+    const seen: string[] = [];
+    let stock: number | undefined;
+    let cursor: string | undefined;
+    do {
+      const page = await listProducts(u.store, { limit: 3, ...(cursor ? { cursor } : {}) });
+      for (const item of page.items) {
+        seen.push(item.id);
+        if (item.id === product.id) stock = item.stock;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.filter((id) => id.includes("#"))).toEqual([]);
+    expect(seen.filter((id) => id === product.id)).toHaveLength(1);
+    expect(stock).toBe(23);
+    expect((await getProduct(u.store, product.id)).stock).toBe(23);
   });
 });
 

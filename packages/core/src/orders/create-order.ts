@@ -3,7 +3,7 @@
 // payment provider cannot be reached, the reservation is released before the error surfaces.
 import * as z from "zod";
 import { normalizeEmail, type Principal } from "../accounts/principal";
-import { getProducts } from "../catalog/get-product";
+import { getProductsWithShards } from "../catalog/get-product";
 import { shardCountOf } from "../inventory/stock-shards";
 import { ProductId } from "../catalog/product";
 import { OutOfStock, PaymentProviderUnavailable, ValidationFailed } from "../shared/domain-error";
@@ -95,7 +95,7 @@ export async function createOrder(
     });
   }
 
-  const products = await getProducts(deps.store, requested.map((line) => line.productId));
+  const { products, availableByShard } = await getProductsWithShards(deps.store, requested.map((line) => line.productId));
   const unknown = requested.filter((line) => !products.has(line.productId)).map((line) => line.productId);
   if (unknown.length > 0) {
     throw new ValidationFailed(`Unknown product: ${unknown.join(", ")}.`, { unknownProductIds: unknown });
@@ -152,6 +152,7 @@ export async function createOrder(
   };
   const placed = await insertOrderReservingStock(deps.store, record, holds, {
     shardCounts: new Map(lines.map((line) => [line.productId, shardCountOf(products.get(line.productId)!)])),
+    availableByShard,
   });
 
   let session;

@@ -44,8 +44,8 @@ const MAX_RESERVATION_ATTEMPTS = 8;
 /**
  * Writes a new PENDING_PAYMENT order, reserves its stock and charges its hold counters, all or
  * nothing: the caps are checked atomically with the reservation they limit. Each line is first
- * reserved from one shard chosen at random; when a shard refuses, that product's shards are read
- * and the line planned again (another shard, or spread over several in the same transaction),
+ * reserved from one shard chosen at random (among those that held enough when the caller read
+ * them, if it says); when a shard refuses, that product's shards are read and the line planned again (another shard, or spread over several in the same transaction),
  * until it fits or the shards together hold too little (OutOfStock). Returns the order as
  * written, with the shards it took from.
  */
@@ -53,14 +53,23 @@ export async function insertOrderReservingStock(
   store: Store,
   order: OrderRecord,
   holds: readonly PlannedHold[] = [],
-  options: { shardCounts?: ReadonlyMap<string, number>; random?: () => number } = {},
+  options: {
+    shardCounts?: ReadonlyMap<string, number>;
+    /** What each shard held when the caller read the product: the first plan uses it. */
+    availableByShard?: ReadonlyMap<string, readonly number[]>;
+    random?: () => number;
+  } = {},
 ): Promise<OrderRecord> {
   const random = options.random ?? Math.random;
   const plans = new Map<string, ShardTake[]>(
-    order.items.map((line) => [
-      line.productId,
-      [{ productId: line.productId, shard: randomShard(options.shardCounts?.get(line.productId) ?? 1, random), quantity: line.quantity }],
-    ]),
+    order.items.map((line) => {
+      const known = options.availableByShard?.get(line.productId);
+      const planned = known && known.length === (options.shardCounts?.get(line.productId) ?? 1) ? planReservation(line.productId, known, line.quantity, random) : undefined;
+      return [
+        line.productId,
+        planned ?? [{ productId: line.productId, shard: randomShard(options.shardCounts?.get(line.productId) ?? 1, random), quantity: line.quantity }],
+      ];
+    }),
   );
   for (let attempt = 1; ; attempt++) {
     const takes = order.items.flatMap((line) => plans.get(line.productId)!);
