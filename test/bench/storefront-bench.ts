@@ -6,10 +6,11 @@
 // from the build's own files, gzip level 9 as Next used to). Then Lighthouse (lighthouse-audit.ts)
 // on home, a product page and the cart, as a mobile and a desktop visitor: the four category
 // scores and back/forward-cache eligibility. Prints Markdown tables for BENCHMARKS.md.
-// BENCH_RUNS=0 skips the vitals; LIGHTHOUSE=0 skips Lighthouse. A benchmark, not a test: nothing
+// BENCH_RUNS=0 skips the vitals; LIGHTHOUSE=0 skips Lighthouse; BENCH_REUSE_BUILD=1 measures the
+// last build of web/ instead of building again. A benchmark, not a test: nothing
 // here passes or fails on a number.
 import { cpus, totalmem } from "node:os";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { execFileSync } from "node:child_process";
@@ -108,9 +109,13 @@ function machine(): string {
 
 async function main() {
   Object.assign(process.env, { SHOPWAVE_LOCAL_LOG: "silent", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_DEV: "false", POWERTOOLS_METRICS_DISABLED: "true" });
-  console.log(`Building the storefront (next build)…`);
-  const build = await buildStorefront();
-  console.log(`  built in ${(build.ms / 1000).toFixed(1)} s`);
+  if (process.env.BENCH_REUSE_BUILD === "1" && existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
+    console.log("Reusing the last build of web/ (BENCH_REUSE_BUILD=1)");
+  } else {
+    console.log(`Building the storefront (next build)…`);
+    const build = await buildStorefront();
+    console.log(`  built in ${(build.ms / 1000).toFixed(1)} s`);
+  }
   const webPort = await findFreePort();
   const testStack = await startTestStack({ storefrontUrl: `http://localhost:${webPort}` });
   const web = await startStorefront({ mode: "production", port: webPort, apiUrl: testStack.stack.urls.api }).catch(async (error: unknown) => {
