@@ -268,6 +268,17 @@ const adminRoutes = [
     link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "AuditTable", "StripeSecretKey"],
     operatorOnly: true,
   },
+  { method: "GET", path: "/admin/products/{id}/stock", handler: `${admin}/get-stock.handler`, timeoutSeconds: 10, memoryMb: 256, link: ["ProductsTable"], operatorOnly: true },
+  {
+    method: "POST",
+    path: "/admin/products/{id}/stock",
+    handler: `${admin}/adjust-stock.handler`,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // The adjustment and its audit entry commit in one transaction.
+    link: ["ProductsTable", "AuditTable"],
+    operatorOnly: true,
+  },
   { method: "GET", path: "/admin/audit", handler: `${admin}/list-audit.handler`, timeoutSeconds: 10, memoryMb: 256, link: ["AuditTable"], operatorOnly: true },
   {
     method: "GET",
