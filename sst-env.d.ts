@@ -26,15 +26,45 @@ declare module "sst" {
       "type": "sst.aws.Auth"
       "url": string
     }
+    "Email": {
+      "configSet": string
+      "sender": string
+      "type": "sst.aws.Email"
+    }
     "IdempotencyTable": {
       "name": string
       "type": "sst.aws.Dynamo"
+    }
+    "OrderEmailDlq": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderEmailQueue": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderEventsBus": {
+      "arn": string
+      "name": string
+      "type": "sst.aws.Bus"
     }
     "OrderEventsDlq": {
       "type": "sst.aws.Queue"
       "url": string
     }
+    "OrderEventsPublishFailures": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
     "OrderEventsQueue": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderTimelineDlq": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "OrderTimelineQueue": {
       "type": "sst.aws.Queue"
       "url": string
     }
@@ -53,6 +83,14 @@ declare module "sst" {
     "RateLimitsTable": {
       "name": string
       "type": "sst.aws.Dynamo"
+    }
+    "SalesCountersDlq": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "SalesCountersQueue": {
+      "type": "sst.aws.Queue"
+      "url": string
     }
     "SalesCountersTable": {
       "name": string

@@ -22,11 +22,12 @@ export default defineConfig({
       {
         extends: true,
         // Unit tests run first (group 0); the integration group starts after them. Those that need
-        // real tables share one DynamoDB Local started here (test/support/unit-store.ts).
+        // real tables share one DynamoDB Local started here (test/support/unit-store.ts), those that
+        // send mail one local SES (test/support/ses-global-setup.ts).
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts", "web/{lib,components}/**/*.test.ts", "test/support/**/*.test.ts"],
-          globalSetup: ["test/support/dynamodb-global-setup.ts"],
+          globalSetup: ["test/support/dynamodb-global-setup.ts", "test/support/ses-global-setup.ts"],
           testTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { alarms } from "./alarms";
-import { queues } from "./topology";
+import { eventConsumers, queues, streams } from "./topology";
 
 const runbook = readFileSync(new URL("../docs/operations.md", import.meta.url), "utf8");
 /** GitHub's heading anchors: lowercase, punctuation dropped, spaces to dashes. */
@@ -15,8 +15,16 @@ describe("alarms", () => {
   });
 
   it("watch queues that the topology declares", () => {
-    const declared = new Set(Object.values(queues).flatMap((q) => [q.resource, q.deadLetter.resource]));
+    const declared = new Set([
+      ...[...Object.values(queues), ...Object.values(eventConsumers)].flatMap((q) => [q.resource, q.deadLetter.resource]),
+      ...Object.values(streams).map((stream) => stream.onFailure.resource),
+    ]);
     for (const alarm of alarms) if (alarm.metric.kind === "queue") expect(declared).toContain(alarm.metric.queue);
+  });
+
+  it("watch every order event consumer's DLQ", () => {
+    const watched = alarms.flatMap((alarm) => (alarm.metric.kind === "queue" ? [alarm.metric.queue] : []));
+    for (const consumer of Object.values(eventConsumers)) expect(watched).toContain(consumer.deadLetter.resource);
   });
 
   it("have unique names", () => {

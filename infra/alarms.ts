@@ -1,7 +1,7 @@
 // The alarms an operator gets, as plain data: what each watches, when it fires, and the runbook
 // section (docs/operations.md) that says what to do. infra/aws/alarms.ts turns them into CloudWatch
 // alarms; a test checks every one has its runbook section, so the two cannot drift.
-import { observability } from "./topology";
+import { eventConsumers, observability, streams } from "./topology";
 
 export type AlarmMetric =
   /** One of our own EMF metrics (namespace Shopwave, dimension service=shopwave). */
@@ -11,7 +11,11 @@ export type AlarmMetric =
   /** An API Gateway metric of the HTTP API. */
   | { readonly kind: "api"; readonly name: "5xx" | "4xx" }
   /** A Lambda metric summed over every Shopwave function. */
-  | { readonly kind: "functions"; readonly name: "Errors" | "Throttles" };
+  | { readonly kind: "functions"; readonly name: "Errors" | "Throttles" }
+  /** A Lambda metric of a stream consumer declared in the topology (`streams`, by key). */
+  | { readonly kind: "stream"; readonly stream: keyof typeof streams; readonly name: "IteratorAge" }
+  /** The account's SES sending reputation in the stage's region (SES publishes it without dimensions). */
+  | { readonly kind: "ses"; readonly name: "Reputation.BounceRate" | "Reputation.ComplaintRate" };
 
 export interface AlarmDeclaration {
   readonly name: string;
@@ -29,7 +33,63 @@ export interface AlarmDeclaration {
 export const APP_METRICS_NAMESPACE = observability.metricsNamespace;
 export const APP_METRICS_SERVICE = observability.serviceName;
 
+/** Every order event consumer's DLQ: an event it failed maxReceiveCount times (or the bus could not deliver). */
+const consumerDlqAlarms: AlarmDeclaration[] = Object.values(eventConsumers).map((consumer) => ({
+  name: `${consumer.deadLetter.resource}NotEmpty`,
+  metric: { kind: "queue", queue: consumer.deadLetter.resource, name: "ApproximateNumberOfMessagesVisible" },
+  statistic: "Maximum",
+  threshold: 1,
+  periodSeconds: 300,
+  evaluationPeriods: 1,
+  runbook: "order-event-consumer-dlq-not-empty",
+  summary: `An order event was parked in ${consumer.deadLetter.resource}: ${consumer.resource}'s consumer did not act on it.`,
+}));
+
 export const alarms: readonly AlarmDeclaration[] = [
+  ...consumerDlqAlarms,
+  {
+    name: "OrderEventsPublishFailed",
+    metric: { kind: "queue", queue: streams.orderEvents.onFailure.resource, name: "ApproximateNumberOfMessagesVisible" },
+    statistic: "Maximum",
+    threshold: 1,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    runbook: "order-events-publish-failed",
+    summary: "Order changes exhausted the publisher's retries: their events are not on the bus until replayed from the stream.",
+  },
+  {
+    name: "OrderStreamIteratorAge",
+    metric: { kind: "stream", stream: "orderEvents", name: "IteratorAge" },
+    statistic: "Maximum",
+    // Milliseconds: events more than 5 minutes behind their orders (the stream keeps records 24 h).
+    threshold: 5 * 60 * 1000,
+    periodSeconds: 300,
+    evaluationPeriods: 2,
+    runbook: "order-stream-iterator-age",
+    summary: "The publisher lags behind the orders stream: emails, timelines and counters are late, and records near 24 h old will be lost.",
+  },
+  {
+    name: "EmailBounceRate",
+    metric: { kind: "ses", name: "Reputation.BounceRate" },
+    statistic: "Maximum",
+    // SES reviews an account at 5 % and may pause sending at 10 %.
+    threshold: 0.04,
+    periodSeconds: 3600,
+    evaluationPeriods: 1,
+    runbook: "email-bounces-and-complaints",
+    summary: "Too many order emails bounce: SES will put the account under review, then pause sending.",
+  },
+  {
+    name: "EmailComplaintRate",
+    metric: { kind: "ses", name: "Reputation.ComplaintRate" },
+    statistic: "Maximum",
+    // SES reviews an account at 0.1 % and may pause sending at 0.5 %.
+    threshold: 0.0008,
+    periodSeconds: 3600,
+    evaluationPeriods: 1,
+    runbook: "email-bounces-and-complaints",
+    summary: "Shoppers mark order emails as spam: SES will put the account under review, then pause sending.",
+  },
   {
     name: "OrderEventsDlqNotEmpty",
     metric: { kind: "queue", queue: "OrderEventsDlq", name: "ApproximateNumberOfMessagesVisible" },

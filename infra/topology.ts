@@ -147,7 +147,8 @@ export interface QueueDeclaration {
     readonly timeoutSeconds: number;
     readonly memoryMb: number;
     /** Logical names of the resources the consumer may touch. */
-    readonly link: readonly (TableResource | SecretResource)[];
+    readonly link: readonly (TableResource | SecretResource | EmailResource)[];
+    readonly settings?: readonly FunctionSetting[];
   };
 }
 
@@ -169,6 +170,125 @@ export const queues = {
     },
   },
 } as const satisfies Record<string, QueueDeclaration>;
+
+/**
+ * The order events bus (EventBridge, one per stage): the publisher puts every order's domain event
+ * on it (core/order-events/order-event.ts: `source` below, detail-type = the event's type), and each
+ * of `eventConsumers` receives the ones its rule's pattern matches in its own queue.
+ */
+export const eventBus = { resource: "OrderEventsBus", source: "shopwave.orders" } as const;
+export type BusResource = (typeof eventBus)["resource"];
+
+export interface StreamConsumerDeclaration {
+  /** The table whose stream is read (its declaration must have `stream`). */
+  readonly table: TableResource;
+  readonly handler: string;
+  /** Records per invocation (Lambda's BatchSize for a stream). */
+  readonly batchSize: number;
+  readonly batchWindowSeconds: number;
+  /** Retries of a failing batch before its records go to `onFailure` (bisecting on each error). */
+  readonly maximumRetryAttempts: number;
+  /** Split a failing batch in two and retry the halves, so one bad record does not hold back the rest. */
+  readonly bisectOnError: boolean;
+  /** Where the metadata of records that exhausted their retries goes (an SQS queue kept 14 days). */
+  readonly onFailure: { readonly resource: string };
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly link: readonly (BusResource | TableResource)[];
+}
+
+/**
+ * The transactional outbox's publisher: Lambda's stream event source mapping on the orders table
+ * invokes it with batches of changes; it derives each transition's event and puts it on the bus,
+ * reporting the records it could not publish (partial batch response by sequence number), which
+ * Lambda retries from there; after `maximumRetryAttempts` their place in the stream is sent to the
+ * failure queue, and the OrderEventsPublisherFailures alarm fires.
+ */
+export const streams = {
+  orderEvents: {
+    table: "OrdersTable",
+    handler: "packages/functions/src/workers/publish-order-events.handler",
+    batchSize: 100,
+    batchWindowSeconds: 0,
+    maximumRetryAttempts: 10,
+    bisectOnError: true,
+    onFailure: { resource: "OrderEventsPublishFailures" },
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    link: ["OrderEventsBus"],
+  },
+} as const satisfies Record<string, StreamConsumerDeclaration>;
+
+/** An EventBridge event pattern, in the bus's own JSON (EventBridge matches it on the event envelope). */
+export interface EventPattern {
+  readonly source: readonly string[];
+  readonly "detail-type": readonly string[];
+}
+
+export interface EventConsumerDeclaration extends QueueDeclaration {
+  /** The bus rule that routes matching events to this consumer's queue. */
+  readonly rule: { readonly resource: string; readonly pattern: EventPattern };
+}
+
+const orderEventTypes = {
+  all: ["OrderPlaced", "OrderConfirmed", "OrderCancelled", "OrderRefunded"],
+  shopperNotified: ["OrderConfirmed", "OrderCancelled", "OrderRefunded"],
+  sales: ["OrderConfirmed", "OrderRefunded"],
+} as const;
+
+/**
+ * The bus's consumers: each its own queue (with a DLQ) fed by a rule, and a function consuming it
+ * with partial batch responses, idempotent per event id (a bus and a queue each deliver at least once).
+ */
+export const eventConsumers = {
+  orderEmail: {
+    resource: "OrderEmailQueue",
+    visibilityTimeoutSeconds: 120,
+    deadLetter: { resource: "OrderEmailDlq", maxReceiveCount: 5 },
+    rule: { resource: "OrderEmailRule", pattern: { source: [eventBus.source], "detail-type": orderEventTypes.shopperNotified } },
+    consumer: {
+      handler: "packages/functions/src/workers/order-email.handler",
+      batchSize: 10,
+      batchWindowSeconds: 1,
+      timeoutSeconds: 20,
+      memoryMb: 512,
+      // Sends through SES (Email) once per event (IdempotencyTable), with a link to the order page
+      // (a token recorded on the order, STOREFRONT_URL), and appends `email_sent` to the timeline.
+      link: ["Email", "OrdersTable", "OrderTimelineTable", "IdempotencyTable"],
+      settings: ["STOREFRONT_URL"],
+    },
+  },
+  orderTimeline: {
+    resource: "OrderTimelineQueue",
+    visibilityTimeoutSeconds: 60,
+    deadLetter: { resource: "OrderTimelineDlq", maxReceiveCount: 5 },
+    rule: { resource: "OrderTimelineRule", pattern: { source: [eventBus.source], "detail-type": orderEventTypes.all } },
+    consumer: {
+      handler: "packages/functions/src/workers/order-timeline.handler",
+      batchSize: 10,
+      batchWindowSeconds: 1,
+      timeoutSeconds: 10,
+      memoryMb: 256,
+      link: ["OrderTimelineTable"],
+    },
+  },
+  salesCounters: {
+    resource: "SalesCountersQueue",
+    visibilityTimeoutSeconds: 60,
+    deadLetter: { resource: "SalesCountersDlq", maxReceiveCount: 5 },
+    rule: { resource: "SalesCountersRule", pattern: { source: [eventBus.source], "detail-type": orderEventTypes.sales } },
+    consumer: {
+      handler: "packages/functions/src/workers/sales-counters.handler",
+      // Every confirmation of a hot product updates the same counters: small batches, processed one
+      // record at a time, keep the transactions from colliding with each other.
+      batchSize: 10,
+      batchWindowSeconds: 1,
+      timeoutSeconds: 10,
+      memoryMb: 256,
+      link: ["SalesCountersTable"],
+    },
+  },
+} as const satisfies Record<string, EventConsumerDeclaration>;
 
 export type HttpMethod = "GET" | "POST";
 
@@ -371,7 +491,7 @@ export const routes = [
     // AUTH_ISSUER_URL: a signed-in shopper's order records their customer id (optional token).
     settings: ["STOREFRONT_URL", "ORDER_RESERVATION_MINUTES", "ORDER_RATE_LIMIT", "ORDER_HOLDS_PER_EMAIL", "ORDER_HOLDS_PER_CLIENT", "AUTH_ISSUER_URL"],
   },
-  { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable"] },
+  { method: "GET", path: "/orders/{id}", handler: `${api}/get-order.handler`, timeoutSeconds: 5, memoryMb: 512, link: ["OrdersTable", "OrderTimelineTable"] },
   {
     method: "POST",
     path: "/orders/{id}/cancel",
@@ -480,6 +600,20 @@ export const httpApi = {
   },
 } as const;
 
+/**
+ * How long the catalog routes (GET /products, GET /products/{id}) may be cached: browsers for
+ * `maxAgeSeconds`, the CDN in front of the API (the storefront router's `catalogPath` on AWS) for
+ * `sharedMaxAgeSeconds`, then served stale for up to `staleWhileRevalidateSeconds` more while it
+ * fetches a fresh copy. Stock shown is a display, seconds old; the reservation decides.
+ */
+export const catalogCaching = {
+  maxAgeSeconds: 5,
+  sharedMaxAgeSeconds: 5,
+  staleWhileRevalidateSeconds: 10,
+  /** Where the storefront's router serves the catalog routes through its cache, on AWS. */
+  catalogPath: "/api/products",
+} as const;
+
 /** The Next.js storefront (web/), served through a CloudFront router on AWS. */
 export const storefront = {
   resource: "Storefront",
@@ -504,9 +638,22 @@ export type LinkableResource =
   | TableResource
   | (typeof queues)[keyof typeof queues]["resource"]
   | (typeof queues)[keyof typeof queues]["deadLetter"]["resource"]
-  | SecretResource;
+  | (typeof eventConsumers)[keyof typeof eventConsumers]["resource"]
+  | (typeof eventConsumers)[keyof typeof eventConsumers]["deadLetter"]["resource"]
+  | (typeof streams)[keyof typeof streams]["onFailure"]["resource"]
+  | BusResource
+  | SecretResource
+  | EmailResource;
 export type TableResource = (typeof tables)[keyof typeof tables]["resource"];
 export type SecretResource = (typeof secrets)[keyof typeof secrets]["resource"];
+
+/**
+ * The SES identity transactional email is sent from (sst.aws.Email): an address verified per stage,
+ * given to `sst deploy` in EMAIL_SENDER. Handlers read it as `Resource.Email.sender`; locally the
+ * stack supplies `localSender` through the same channel (its SES accepts any sender).
+ */
+export const email = { resource: "Email", senderEnv: "EMAIL_SENDER", localSender: "orders@shopwave.localhost" } as const;
+export type EmailResource = (typeof email)["resource"];
 
 /** Secrets are set per stage with `sst secret set <name> <value>`; locally they come from .env. */
 export const secrets = {

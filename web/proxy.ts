@@ -1,7 +1,9 @@
 // Runs before every page render, prefetches included (a document the browser prefetches is
-// later shown as is, so it needs its CSP like any other): a fresh CSP nonce per response (Next
-// reads it from the request's Content-Security-Policy header and puts it on its own scripts),
-// and HSTS when the shopper came over https. Static files skip this (they carry no scripts).
+// later shown as is, so it needs its CSP like any other): a fresh CSP nonce per rendered response
+// (Next reads it from the request's Content-Security-Policy header and puts it on its own
+// scripts), the page's Cache-Control (catalog pages are shared for a few seconds, the CDN keeping
+// page and CSP together; all others private and unstored: lib/security-headers.ts), and HSTS when
+// the shopper came over https. Static files skip this (they carry no scripts).
 //
 // It also takes order access tokens off order page URLs: a link from before tokens left URLs
 // (/orders/{id}?token=…) is redirected to /orders/{id}#token=…, so the page, and everything it
@@ -9,7 +11,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { apiBaseUrl } from "./lib/api-base-url";
 import { isOrderToken } from "./lib/order-access";
-import { contentSecurityPolicy, newNonce, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "./lib/security-headers";
+import { contentSecurityPolicy, newNonce, pageCacheControl, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "./lib/security-headers";
 
 function tokenOffTheUrl(request: NextRequest): NextResponse | null {
   if (!/^\/orders\/[^/]+$/.test(request.nextUrl.pathname)) return null;
@@ -41,6 +43,8 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
+  // Next keeps a Cache-Control that is already set; otherwise it would mark every page no-store.
+  response.headers.set("cache-control", pageCacheControl(request.nextUrl.pathname));
   if (https) response.headers.set("strict-transport-security", STRICT_TRANSPORT_SECURITY);
   return response;
 }

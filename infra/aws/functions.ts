@@ -4,7 +4,7 @@
 import { lambdaRuntime, observability, type FunctionSetting, type QueuePermission } from "../topology";
 
 /** The components a function can be linked to, by their topology (and `Resource`) name. */
-export type Linkables = Readonly<Record<string, sst.aws.Dynamo | sst.aws.Queue | sst.Secret>>;
+export type Linkables = Readonly<Record<string, sst.aws.Dynamo | sst.aws.Queue | sst.Secret | sst.aws.Bus | sst.aws.Email>>;
 
 /** Deploy-time values of the settings; an absent one is left to the handler's default. */
 export type SettingValues = Readonly<Partial<Record<FunctionSetting, $util.Input<string>>>>;

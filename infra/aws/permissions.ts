@@ -1,6 +1,6 @@
 // IAM hygiene applied to the whole program: links grant only the actions in infra/link-actions.ts,
 // on the linked resource alone, and function roles trust Lambda alone.
-import { queueSendActions, tableDataActions } from "../link-actions";
+import { busPublishActions, emailSendActions, queueSendActions, tableDataActions } from "../link-actions";
 
 export function scopeLinkPermissions(): void {
   sst.Linkable.wrap(sst.aws.Dynamo, (table) => ({
@@ -17,6 +17,28 @@ export function scopeLinkPermissions(): void {
     properties: { url: queue.url },
     include: [sst.aws.permission({ actions: [...queueSendActions], resources: [queue.arn] })],
   }));
+  sst.Linkable.wrap(sst.aws.Bus, (bus) => ({
+    properties: { name: bus.name, arn: bus.arn },
+    include: [sst.aws.permission({ actions: [...busPublishActions], resources: [bus.arn] })],
+  }));
+  sst.Linkable.wrap(sst.aws.Email, (email) => ({
+    properties: { sender: email.sender, configSet: email.configSet },
+    include: [
+      sst.aws.permission({
+        actions: [...emailSendActions],
+        // SES authorizes a send on the sender's identity, the configuration set it goes through and,
+        // while the account is in the SES sandbox, the (verified) recipient's identity too: so the
+        // account's identities in this region, with the From address pinned to the stage's sender.
+        resources: [emailIdentitiesOf(email.nodes.identity.arn), email.nodes.configurationSet.arn],
+        conditions: [{ test: "StringEquals", variable: "ses:FromAddress", values: [email.sender] }],
+      }),
+    ],
+  }));
+}
+
+/** `arn:…:ses:<region>:<account>:identity/<sender>` → the same account's and region's `identity/*`. */
+export function emailIdentitiesOf(identityArn: $util.Output<string>): $util.Output<string> {
+  return identityArn.apply((arn) => arn.replace(/:identity\/.*$/, ":identity/*"));
 }
 
 /**

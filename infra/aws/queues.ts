@@ -3,13 +3,17 @@
 // source mapping has ReportBatchItemFailures; without it one failed message would redeliver the
 // whole batch.
 import { functionArgs, type Linkables, type SettingValues } from "./functions";
-import { queues } from "../topology";
+import { queues, type QueueDeclaration } from "../topology";
 
 /** SQS's maximum (14 days): a parked event stays inspectable, and redrivable, for two weeks. */
-const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
 export function createOrderEventsQueues() {
-  const declaration = queues.orderEvents;
+  return createQueueWithDeadLetter(queues.orderEvents);
+}
+
+/** A declared queue with its DLQ: after maxReceiveCount receives a message moves there. */
+export function createQueueWithDeadLetter(declaration: QueueDeclaration) {
   const deadLetter = new sst.aws.Queue(declaration.deadLetter.resource, {
     transform: {
       queue: (args) => {

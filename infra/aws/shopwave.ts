@@ -1,19 +1,22 @@
 // Shopwave's AWS program, run by sst.config.ts: every resource, built from infra/topology.ts.
-// Storage, secrets and the queue first (they are what functions link to), then the storefront's
-// router (its URL is the API's CORS origin and Checkout's return address), the API, the worker,
-// the sweeper, the alarms over them, and finally the storefront, built with the API's URL.
+// Storage, secrets, the queue and the order events bus first (they are what functions link to),
+// then the storefront's router (its URL is the API's CORS origin and Checkout's return address),
+// the API, the worker, the sweeper, the order events publisher and consumers, the alarms over them,
+// and finally the storefront, built with the API's URL.
 import { createAlarms } from "./alarms";
 import { createApi } from "./api";
 import { createAuth } from "./auth";
 import { createCrons } from "./cron";
+import { createEmail } from "./email";
 import type { Linkables, SettingValues } from "./functions";
 import { scopeLinkPermissions, trustLambdaOnly } from "./permissions";
+import { createOrderEventConsumers, createOrderEventsBus, subscribeOrderEventsPublisher } from "./order-events";
 import { createOrderEventsQueues, subscribeOrderEventsWorker } from "./queues";
 import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
 import { createTables } from "./storage";
-import { createStorefront, createStorefrontRouter } from "./web";
-import { orderHoldDefaults, queues, storefront } from "../topology";
+import { createStorefront, createStorefrontRouter, routeCatalogThroughRouter } from "./web";
+import { catalogCaching, email, eventBus, orderHoldDefaults, queues, storefront, streams, tables } from "../topology";
 
 /** Orders per client IP and window on a deployed stage unless ORDER_RATE_LIMIT says otherwise. */
 export const DEFAULT_ORDER_RATE_LIMIT = "10/60s";
@@ -24,10 +27,14 @@ export function shopwave() {
   trustLambdaOnly();
 
   const { queue, deadLetter } = createOrderEventsQueues();
+  const storage = createTables({ production: rules.production });
+  const { bus, publishFailures } = createOrderEventsBus();
   const linkables: Linkables = {
-    ...createTables({ production: rules.production }),
+    ...storage,
     ...createSecrets(),
     [queues.orderEvents.resource]: queue,
+    [eventBus.resource]: bus,
+    [email.resource]: createEmail(),
     // The console's dead-letter routes link the DLQ (its URL; SQS actions per route in the topology).
     [queues.orderEvents.deadLetter.resource]: deadLetter,
   };
@@ -54,25 +61,41 @@ export function shopwave() {
   const { api, functionNames: routeFunctions } = createApi({ linkables, settings, storefrontOrigin: storefrontUrl });
   const worker = subscribeOrderEventsWorker(queue, linkables, settings);
   const crons = createCrons(linkables, settings);
+  const ordersTable = storage[tables.orders.resource];
+  if (!ordersTable) throw new Error("The orders table was not created.");
+  const publisher = subscribeOrderEventsPublisher(ordersTable, publishFailures, linkables, settings);
+  const publisherName = publisher.apply((subscriber) => subscriber.nodes.function.apply((fn) => fn.name));
+  const consumers = createOrderEventConsumers(bus, linkables, settings);
   const alarmsTopic = rules.alarms
     ? createAlarms({
-        queues: { [queues.orderEvents.resource]: queue, [queues.orderEvents.deadLetter.resource]: deadLetter },
+        queues: {
+          [queues.orderEvents.resource]: queue,
+          [queues.orderEvents.deadLetter.resource]: deadLetter,
+          [streams.orderEvents.onFailure.resource]: publishFailures,
+          ...Object.fromEntries(consumers.flatMap((c) => [[c.declaration.resource, c.queue], [c.declaration.deadLetter.resource, c.deadLetter]])),
+        },
         api,
         functionNames: [
           ...routeFunctions,
           worker.nodes.function.apply((fn) => fn.name),
           ...crons.map((cron) => cron.nodes.function.apply((fn) => fn.name)),
+          publisherName,
+          ...consumers.map((c) => c.subscription.nodes.function.apply((fn) => fn.name)),
         ],
+        streamFunctions: { orderEvents: publisherName },
       })
     : undefined;
   const site = createStorefront({ apiUrl: api.url, authUrl: authIssuer.url, router });
+  if (router) routeCatalogThroughRouter(router, api.url);
 
   return {
     api: api.url,
     storefront: router ? site.url : storefront.devUrl,
     auth: authIssuer.url,
     stripeWebhookUrl: $interpolate`${api.url}/webhooks/stripe`,
+    ...(router ? { catalogApi: $interpolate`${router.url}${catalogCaching.catalogPath}` } : {}),
     orderEventsDeadLetterQueue: deadLetter.url,
+    orderEventsBus: bus.name,
     ...(alarmsTopic ? { alarmsTopic: alarmsTopic.arn } : {}),
   };
 }

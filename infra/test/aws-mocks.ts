@@ -21,8 +21,14 @@ export interface MockCallArgs {
 function outputsFor(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
   const physical = typeof inputs.name === "string" ? inputs.name : name;
   switch (type) {
-    case "aws:dynamodb/table:Table":
-      return { name: physical, arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${physical}` };
+    case "aws:dynamodb/table:Table": {
+      const arn = `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${physical}`;
+      return { name: physical, arn, ...(inputs.streamEnabled ? { streamArn: `${arn}/stream/2030-01-01T00:00:00.000` } : {}) };
+    }
+    case "aws:cloudwatch/eventBus:EventBus":
+      return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${physical}` };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/${inputs.eventBusName}/${physical}` };
     case "aws:sqs/queue:Queue": {
       const url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${physical}`;
       return { name: physical, arn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${physical}`, url, id: url };
@@ -53,6 +59,10 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
       return { domainName: `${name.toLowerCase()}.cloudfront.net`, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${name}` };
     case "aws:sns/topic:Topic":
       return { name: physical, arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${physical}` };
+    case "aws:sesv2/emailIdentity:EmailIdentity":
+      return { arn: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:identity/${inputs.emailIdentity}` };
+    case "aws:sesv2/configurationSet:ConfigurationSet":
+      return { arn: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:configuration-set/${inputs.configurationSetName}` };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { name: physical, arn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${physical}` };
     case "aws:s3/bucketV2:BucketV2":

@@ -81,7 +81,12 @@ async function main() {
   const settings = platformRequire("@pulumi/pulumi/runtime/settings") as { getMonitor(): any };
   const rpcSerialization = platformRequire("@pulumi/pulumi/runtime/rpc") as { deserializeProperties(struct: unknown): Record<string, unknown> };
 
-  const rpc = await startSstRpcStandIn({ repoRoot: env("SHOPWAVE_REPO_ROOT"), appRoot: env("SHOPWAVE_APP_ROOT"), workDir: env("SHOPWAVE_WORK_DIR") });
+  const rpc = await startSstRpcStandIn({
+    repoRoot: env("SHOPWAVE_REPO_ROOT"),
+    appRoot: env("SHOPWAVE_APP_ROOT"),
+    workDir: env("SHOPWAVE_WORK_DIR"),
+    placeholderHandlers: JSON.parse(process.env.SHOPWAVE_PLACEHOLDER_HANDLERS ?? "[]") as string[],
+  });
   process.env.SST_SERVER = rpc.url;
 
   const result: RunnerResult = { resources: [], calls: [], unknownCalls: [], outputs: {}, rpc: rpc.record };

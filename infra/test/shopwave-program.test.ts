@@ -6,14 +6,43 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/sst-platform";
 import { alarms } from "../alarms";
-import { queueSendActions, tableDataActions } from "../link-actions";
+import { busPublishActions, emailSendActions, queueSendActions, tableDataActions } from "../link-actions";
 import { stageRules } from "../stage";
-import { crons, httpApi, lambdaRuntime, observability, orderHoldDefaults, queues, routes, secrets, storefront, tables, type QueuePermission, type TableDeclaration } from "../topology";
+import {
+  auth,
+  catalogCaching,
+  crons,
+  email,
+  eventBus,
+  eventConsumers,
+  httpApi,
+  lambdaRuntime,
+  observability,
+  orderHoldDefaults,
+  queues,
+  routes,
+  secrets,
+  storefront,
+  streams,
+  tables,
+  type QueuePermission,
+  type TableDeclaration,
+} from "../topology";
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { linksOf, renderSstEnv } from "./sst-env-file";
-import { runShopwaveProgram, type ProgramRun, type RecordedResource } from "./sst-program";
+import { runShopwaveProgram, TEST_EMAIL_SENDER, type ProgramRun, type RecordedResource } from "./sst-program";
+import { handlerProblem } from "./sst-rpc-stand-in";
 
 const secretValues = { StripeSecretKey: "sk_test_sentinel_4a1f9c", StripeWebhookSecret: "whsec_sentinel_77d2e0" };
+
+/**
+ * Event consumers whose handler another branch is still writing (the email consumer, until it is
+ * merged): built as placeholders here, so the rest of the program is checked meanwhile. Empty once
+ * every handler exists; never anything but a declared event consumer.
+ */
+const pendingHandlers = Object.values(eventConsumers)
+  .map((consumer) => consumer.consumer.handler as string)
+  .filter((handler) => handlerProblem(repoRoot, handler) !== undefined);
 
 let developer: ProgramRun;
 let production: ProgramRun;
@@ -25,10 +54,11 @@ beforeAll(async () => {
   developer = await runShopwaveProgram({
     stage: "alice",
     secrets: secretValues,
-    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", ORDER_HOLDS_PER_CLIENT: "off", SHOPWAVE_ALARMS: "on" },
+    env: { ORDER_RESERVATION_MINUTES: "45", ORDER_RATE_LIMIT: "off", ORDER_HOLDS_PER_CLIENT: "off", SHOPWAVE_ALARMS: "on", OPERATOR_EMAILS: "ops@example.com" },
+    placeholderHandlers: pendingHandlers,
   });
-  production = await runShopwaveProgram({ stage: "production", secrets: secretValues });
-  live = await runShopwaveProgram({ stage: "bob", dev: true, secrets: secretValues });
+  production = await runShopwaveProgram({ stage: "production", secrets: secretValues, placeholderHandlers: pendingHandlers });
+  live = await runShopwaveProgram({ stage: "bob", dev: true, secrets: secretValues, placeholderHandlers: pendingHandlers });
 }, 240_000);
 
 // ---------------------------------------------------------------------------------------------
@@ -95,6 +125,7 @@ interface Statement {
   Effect: string;
   Action: string[];
   Resource: string[];
+  Condition?: Record<string, Record<string, string[]>>;
 }
 
 function inlineStatements(role: RecordedResource): Statement[] {
@@ -102,11 +133,14 @@ function inlineStatements(role: RecordedResource): Statement[] {
   return policies.flatMap((policy) => (JSON.parse(policy.policy) as { Statement: Statement[] }).Statement);
 }
 
-/** Every declared function: the routes, the queue consumer and the crons. */
+/** Every declared function: the routes, the queue consumer, the crons, the stream publisher and the event consumers. */
 const declaredFunctions = [
   ...routes.map((route) => ({ what: `${route.method} ${route.path}`, ...route })),
   { what: "order-events worker", ...queues.orderEvents.consumer },
   ...Object.values(crons).map((cron) => ({ what: cron.resource, ...cron })),
+  ...Object.values(streams).map((stream) => ({ what: `${stream.table} stream publisher`, ...stream })),
+  ...Object.values(eventConsumers).map((consumer) => ({ what: `${consumer.resource} consumer`, ...consumer.consumer })),
+  { what: "sign-in issuer", ...auth.issuer },
 ];
 
 const tableDeclarations: readonly TableDeclaration[] = Object.values(tables);
@@ -127,6 +161,7 @@ describe("the mocked run", () => {
       expect(run.unknownCalls).toEqual([]);
       expect(run.rpc.unexpected).toEqual([]);
       expect(run.rpc.buildErrors).toEqual([]);
+      expect(run.rpc.placeholders.every((handler) => pendingHandlers.includes(handler))).toBe(true);
     }
   });
 });
@@ -186,6 +221,8 @@ describe("DynamoDB tables", () => {
         })),
       );
       expect(table.inputs.ttl).toEqual(declaration.ttlAttribute ? { attributeName: declaration.ttlAttribute, enabled: true } : undefined);
+      expect(table.inputs.streamEnabled ?? false, declaration.resource).toBe(declaration.stream !== undefined);
+      expect(table.inputs.streamViewType, declaration.resource).toBe(declaration.stream);
     }
   });
 });
@@ -217,6 +254,79 @@ describe("the order-events queue", () => {
     expect(worker.inputs.timeout).toBe(declaration.consumer.timeoutSeconds);
     // AWS's guidance for SQS event sources: visibility timeout at least 6× the function timeout.
     expect(declaration.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * declaration.consumer.timeoutSeconds);
+  });
+});
+
+describe("the order events pipeline", () => {
+  const publisher = streams.orderEvents;
+  const busOf = (run: ProgramRun) => within(run, component(run, "sst:aws:Bus", eventBus.resource)).find((r) => r.type === "aws:cloudwatch/eventBus:EventBus")!;
+
+  it("publishes from the orders table's stream with partial batch responses, bisect, bounded retries and an on-failure destination", () => {
+    const table = tableOf(developer, tables.orders);
+    expect(table.inputs).toMatchObject({ streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
+    const fn = functionFor(developer, publisher.handler);
+    const failures = queueOf(developer, publisher.onFailure.resource);
+    const mapping = one(developer, "aws:lambda/eventSourceMapping:EventSourceMapping", (m) => m.inputs.eventSourceArn === table.state.streamArn);
+    expect(mapping.inputs).toMatchObject({
+      functionName: fn.state.arn,
+      startingPosition: "TRIM_HORIZON",
+      batchSize: publisher.batchSize,
+      maximumBatchingWindowInSeconds: publisher.batchWindowSeconds,
+      maximumRetryAttempts: publisher.maximumRetryAttempts,
+      bisectBatchOnFunctionError: true,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      destinationConfig: { onFailure: { destinationArn: failures.state.arn } },
+    });
+    expect(failures.inputs.messageRetentionSeconds).toBe(14 * 24 * 60 * 60);
+    // The publisher is the only stream reader.
+    expect(ofType(developer, "aws:lambda/eventSourceMapping:EventSourceMapping").filter((m) => String(m.inputs.eventSourceArn).includes("/stream/"))).toHaveLength(1);
+  });
+
+  it("routes each consumer's events from the stage's bus to its queue by the declared pattern, and lets only that rule send there", () => {
+    const bus = busOf(developer);
+    expect(developer.outputs.orderEventsBus).toBe(bus.state.name);
+    const rules = ofType(developer, "aws:cloudwatch/eventRule:EventRule");
+    expect(rules.map((rule) => rule.name).sort()).toEqual(Object.values(eventConsumers).map((c) => c.rule.resource).sort());
+    for (const consumer of Object.values(eventConsumers)) {
+      const rule = one(developer, "aws:cloudwatch/eventRule:EventRule", (r) => r.name === consumer.rule.resource);
+      expect(rule.inputs.eventBusName).toBe(bus.state.name);
+      expect(JSON.parse(String(rule.inputs.eventPattern))).toEqual(consumer.rule.pattern);
+      const queue = queueOf(developer, consumer.resource);
+      const deadLetter = queueOf(developer, consumer.deadLetter.resource);
+      const target = one(developer, "aws:cloudwatch/eventTarget:EventTarget", (t) => t.inputs.rule === rule.state.name);
+      expect(target.inputs).toMatchObject({ arn: queue.state.arn, eventBusName: bus.state.name, deadLetterConfig: { arn: deadLetter.state.arn } });
+      for (const [what, target] of [["queue", queue], ["DLQ", deadLetter]] as const) {
+        const policy = one(developer, "aws:sqs/queuePolicy:QueuePolicy", (p) => p.inputs.queueUrl === target.state.url);
+        expect(JSON.parse(String(policy.inputs.policy)).Statement, `${consumer.resource} ${what}`).toEqual([
+          {
+            Effect: "Allow",
+            Action: ["sqs:SendMessage"],
+            Resource: [target.state.arn],
+            Principal: { Service: ["events.amazonaws.com"] },
+            Condition: { ArnEquals: { "aws:SourceArn": [rule.state.arn] } },
+          },
+        ]);
+      }
+    }
+  });
+
+  it("gives each consumer a queue that redrives to its DLQ, consumed with partial batch responses", () => {
+    for (const consumer of Object.values(eventConsumers)) {
+      const queue = queueOf(developer, consumer.resource);
+      const deadLetter = queueOf(developer, consumer.deadLetter.resource);
+      expect(queue.inputs.visibilityTimeoutSeconds).toBe(consumer.visibilityTimeoutSeconds);
+      expect(JSON.parse(String(queue.inputs.redrivePolicy))).toEqual({ deadLetterTargetArn: deadLetter.state.arn, maxReceiveCount: consumer.deadLetter.maxReceiveCount });
+      expect(deadLetter.inputs.messageRetentionSeconds).toBe(14 * 24 * 60 * 60);
+      const fn = functionFor(developer, consumer.consumer.handler);
+      const mapping = one(developer, "aws:lambda/eventSourceMapping:EventSourceMapping", (m) => m.inputs.eventSourceArn === queue.state.arn);
+      expect(mapping.inputs).toMatchObject({
+        functionName: fn.state.arn,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        batchSize: consumer.consumer.batchSize,
+        maximumBatchingWindowInSeconds: consumer.consumer.batchWindowSeconds,
+      });
+      expect(consumer.visibilityTimeoutSeconds, consumer.resource).toBeGreaterThanOrEqual(6 * consumer.consumer.timeoutSeconds);
+    }
   });
 });
 
@@ -335,6 +445,8 @@ describe("every Shopwave function", () => {
 
   it("has an IAM role that Lambda alone may assume, allowing only its links' actions on its links' resources", () => {
     const queue = queueOf(developer, queues.orderEvents.resource);
+    const bus = within(developer, component(developer, "sst:aws:Bus", eventBus.resource)).find((r) => r.type === "aws:cloudwatch/eventBus:EventBus")!;
+    const ordersTable = tableOf(developer, tables.orders);
     for (const declared of declaredFunctions) {
       const fn = functionFor(developer, declared.handler);
       const role = roleOf(developer, fn);
@@ -342,12 +454,16 @@ describe("every Shopwave function", () => {
       expect(trust.Statement, declared.what).toEqual([expect.objectContaining({ Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } })]);
 
       const expected: Statement[] = [];
-      for (const name of declared.link) {
+      for (const name of declared.link as readonly string[]) {
         if (tableResourceNames.has(name)) {
           const arn = String(tableOf(developer, tableDeclarations.find((t) => t.resource === name)!).state.arn);
           expected.push({ Effect: "Allow", Action: [...tableDataActions], Resource: [arn, `${arn}/index/*`] });
         } else if (queueResourceNames.has(name)) {
           expected.push({ Effect: "Allow", Action: [...queueSendActions], Resource: [String(queueOf(developer, name).state.arn)] });
+        } else if (name === eventBus.resource) {
+          expected.push({ Effect: "Allow", Action: [...busPublishActions], Resource: [String(bus.state.arn)] });
+        } else if (name === email.resource) {
+          expected.push(emailSendStatement(developer));
         } else {
           expect(secretNames.has(name), `${declared.what} links unknown ${name}`).toBe(true);
         }
@@ -363,6 +479,26 @@ describe("every Shopwave function", () => {
           Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
           Resource: [String(queue.state.arn)],
         });
+      }
+      for (const consumer of Object.values(eventConsumers)) {
+        if (declared.handler !== consumer.consumer.handler) continue;
+        expected.push({
+          Effect: "Allow",
+          Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+          Resource: [String(queueOf(developer, consumer.resource).state.arn)],
+        });
+      }
+      if (declared.handler === streams.orderEvents.handler) {
+        // The stream subscription lets the publisher read the orders stream; its on-failure
+        // destination is written with its role, so it may send there, and only there.
+        expected.push(
+          {
+            Effect: "Allow",
+            Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+            Resource: [String(ordersTable.state.streamArn)],
+          },
+          { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [String(queueOf(developer, streams.orderEvents.onFailure.resource).state.arn)] },
+        );
       }
       const statements = inlineStatements(role);
       expect(statements, declared.what).toHaveLength(expected.length);
@@ -411,6 +547,40 @@ describe("the operator console's functions", () => {
   });
 });
 
+describe("the email identity", () => {
+  it("is an SES identity for the stage's sender (EMAIL_SENDER), sending through its own configuration set", () => {
+    for (const run of [developer, production, live]) {
+      const inside = within(run, component(run, "sst:aws:Email", email.resource));
+      const [identity, ...otherIdentities] = inside.filter((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity");
+      const [configurationSet, ...otherSets] = inside.filter((r) => r.type === "aws:sesv2/configurationSet:ConfigurationSet");
+      expect([otherIdentities, otherSets]).toEqual([[], []]);
+      expect(identity!.inputs.emailIdentity).toBe(TEST_EMAIL_SENDER);
+      expect(identity!.inputs.configurationSetName).toBe(configurationSet!.inputs.configurationSetName);
+      expect(String(configurationSet!.inputs.configurationSetName)).not.toBe("");
+    }
+  });
+
+  it("lets a linked function send from that sender alone: ses:SendEmail, From pinned, no other SES action", () => {
+    const statement = emailSendStatement(developer);
+    expect(statement.Action).toEqual(["ses:SendEmail"]);
+    expect(statement.Resource.every((arn) => arn.startsWith("arn:aws:ses:"))).toBe(true);
+    expect(statement.Condition).toEqual({ StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } });
+  });
+});
+
+/** The IAM statement a function linked to the email identity gets. */
+function emailSendStatement(run: ProgramRun): Statement {
+  const inside = within(run, component(run, "sst:aws:Email", email.resource));
+  const identity = inside.find((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity")!;
+  const configurationSet = inside.find((r) => r.type === "aws:sesv2/configurationSet:ConfigurationSet")!;
+  return {
+    Effect: "Allow",
+    Action: [...emailSendActions],
+    Resource: [String(identity.state.arn).replace(/:identity\/.*$/, ":identity/*"), String(configurationSet.state.arn)],
+    Condition: { StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } },
+  };
+}
+
 describe("the sweeper", () => {
   it("runs on the declared schedule, invoking its function", () => {
     const sweeper = crons.sweepExpiredOrders;
@@ -419,6 +589,28 @@ describe("the sweeper", () => {
     expect(schedule.inputs.scheduleExpression).toBe(`rate(${sweeper.everyMinutes} minutes)`);
     expect(schedule.inputs.state).toBe("ENABLED");
     expect((schedule.inputs.target as { arn: string }).arn).toBe(fn.state.arn);
+  });
+});
+
+describe("the sign-in issuer (sst.aws.Auth)", () => {
+  it("runs the issuer with its own OpenAuth storage table (pk/sk, TTL on expiry) wired through OPENAUTH_STORAGE", () => {
+    const authComponent = component(developer, "sst:aws:Auth", auth.resource);
+    const [table, ...others] = within(developer, authComponent).filter((r) => r.type === "aws:dynamodb/table:Table");
+    expect(others).toEqual([]);
+    expect(table!.inputs).toMatchObject({ hashKey: auth.storage.hashKey, rangeKey: auth.storage.rangeKey, ttl: { attributeName: auth.storage.ttlAttribute, enabled: true } });
+    const issuer = functionFor(developer, auth.issuer.handler);
+    expect(JSON.parse(env(issuer).OPENAUTH_STORAGE!)).toEqual({ type: "dynamo", options: { table: table!.state.name ?? table!.inputs.name } });
+  });
+
+  it("gives the issuer the stage's operator allowlist and storefront, and every token-checking function the issuer's URL", () => {
+    const issuerEnv = env(functionFor(developer, auth.issuer.handler));
+    expect(issuerEnv).toMatchObject({ OPERATOR_EMAILS: "ops@example.com", STOREFRONT_URL: developer.outputs.storefront });
+    expect(developer.outputs.auth).toEqual(expect.stringMatching(/^https:\/\//));
+    const checking = routes.filter((route) => "settings" in route && (route.settings as readonly string[]).includes("AUTH_ISSUER_URL"));
+    expect(checking.map((route) => route.path)).toEqual(expect.arrayContaining(["/me", "/me/orders", "/me/orders/{id}", "/orders"]));
+    for (const route of checking) expect(env(functionFor(developer, route.handler)).AUTH_ISSUER_URL, route.path).toBe(developer.outputs.auth);
+    const server = one(developer, "aws:lambda/function:Function", (fn) => fn.name.startsWith(`${storefront.resource}Server`));
+    expect(env(server)[storefront.authUrlEnv]).toBe(developer.outputs.auth);
   });
 });
 
@@ -435,6 +627,29 @@ describe("the storefront", () => {
     );
     expect(routerDistribution).toHaveLength(1);
     expect(developer.outputs.storefront).toBe(`https://${String(routerDistribution[0]!.state.domainName)}`);
+  });
+});
+
+describe("the catalog behind the CDN", () => {
+  it("routes the catalog paths of the storefront router to the API, through a cache policy that takes TTLs from the API", () => {
+    const route = component(developer, "sst:aws:RouterUrlRoute", `${storefront.router}Route${catalogCaching.catalogPath}`);
+    const inside = within(developer, route);
+    const key = inside.find((r) => r.name.endsWith("RouteKey"));
+    const metadata = JSON.parse(String((key?.inputs.entries as Record<string, string> | undefined)?.metadata)) as { host: string; rewrite: { regex: string; to: string } };
+    expect(metadata.host).toBe(new URL(String(developer.outputs.api)).host);
+    expect("/api/products/enamel-camp-mug?x=1".replace(new RegExp(metadata.rewrite.regex), metadata.rewrite.to)).toBe("/products/enamel-camp-mug?x=1");
+    const update = inside.find((r) => r.name.endsWith("RoutesUpdate"));
+    expect(String(update?.inputs.entry)).toContain(`,${catalogCaching.catalogPath}`);
+
+    const policies = within(developer, component(developer, "sst:aws:Router", storefront.router)).filter((r) => r.type === "aws:cloudfront/cachePolicy:CachePolicy");
+    expect(policies).toHaveLength(1);
+    const policy = policies[0]!.inputs as { minTtl: number; defaultTtl: number; maxTtl: number; parametersInCacheKeyAndForwardedToOrigin: { queryStringsConfig: { queryStringBehavior: string } } };
+    // Origin Cache-Control decides (s-maxage, stale-while-revalidate); nothing is cached the API did not allow.
+    expect(policy.minTtl).toBe(0);
+    expect(policy.defaultTtl).toBe(0);
+    expect(policy.maxTtl).toBeGreaterThanOrEqual(catalogCaching.sharedMaxAgeSeconds);
+    expect(policy.parametersInCacheKeyAndForwardedToOrigin.queryStringsConfig.queryStringBehavior).toBe("all");
+    expect(developer.outputs.catalogApi).toBe(`${String(developer.outputs.storefront)}${catalogCaching.catalogPath}`);
   });
 });
 
@@ -465,7 +680,10 @@ describe("alarms", () => {
   it("every declared alarm exists once per stage, named after the stage, notifying the Alarms topic", () => {
     const topic = within(developer, component(developer, "sst:aws:SnsTopic", "Alarms")).find((r) => r.type === "aws:sns/topic:Topic")!;
     expect(developer.outputs.alarmsTopic).toBe(topic.state.arn);
-    expect(metricAlarms(developer)).toHaveLength(alarms.length);
+    // An alarm over every function is split into groups of at most 10 (CloudWatch's metric math limit).
+    const functionGroups = Math.ceil(shopwaveFunctions(developer).length / 10);
+    const overFunctions = alarms.filter((alarm) => alarm.metric.kind === "functions").length;
+    expect(metricAlarms(developer)).toHaveLength(alarms.length + overFunctions * (functionGroups - 1));
     for (const alarm of alarms) {
       const resource = one(developer, "aws:cloudwatch/metricAlarm:MetricAlarm", (r) => r.name === alarm.name);
       expect(resource.inputs).toMatchObject({
@@ -479,7 +697,9 @@ describe("alarms", () => {
       });
       expect(String(resource.inputs.alarmDescription)).toContain(`docs/operations.md#${alarm.runbook}`);
     }
-    expect(metricAlarms(production).map((alarm) => alarm.inputs.name).sort()).toEqual(alarms.map((alarm) => `shopwave-production-${alarm.name}`).sort());
+    expect(metricAlarms(production).map((alarm) => alarm.inputs.name).sort()).toEqual(
+      metricAlarms(developer).map((alarm) => String(alarm.inputs.name).replace("shopwave-alice-", "shopwave-production-")).sort(),
+    );
   });
 
   it("are left out of a stage that did not opt in, so it costs nothing at rest", () => {
@@ -494,11 +714,19 @@ describe("alarms", () => {
       const resource = one(developer, "aws:cloudwatch/metricAlarm:MetricAlarm", (r) => r.name === alarm.name);
       const { metric } = alarm;
       if (metric.kind === "functions") {
-        const queries = resource.inputs.metricQueries as { id: string; expression?: string; returnData: boolean; metric?: { metricName: string; dimensions: { FunctionName: string }; stat: string; period: number } }[];
-        const watched = queries.filter((query) => query.metric).map((query) => query.metric!.dimensions.FunctionName);
+        type Query = { id: string; expression?: string; returnData: boolean; metric?: { metricName: string; dimensions: { FunctionName: string }; stat: string; period: number } };
+        const groups = metricAlarms(developer).filter((r) => new RegExp(`^${alarm.name}\\d*$`).test(r.name));
+        const watched: string[] = [];
+        for (const group of groups) {
+          const queries = group.inputs.metricQueries as Query[];
+          expect(queries.filter((query) => query.metric).length).toBeLessThanOrEqual(10);
+          watched.push(...queries.filter((query) => query.metric).map((query) => query.metric!.dimensions.FunctionName));
+          expect(queries.filter((query) => query.metric).every((query) => query.metric!.metricName === metric.name && query.metric!.stat === alarm.statistic)).toBe(true);
+          expect(queries.filter((query) => query.returnData)).toEqual([expect.objectContaining({ expression: `SUM([${queries.filter((q) => q.metric).map((q) => q.id).join(",")}])` })]);
+          expect(String(group.inputs.alarmDescription)).toContain(`docs/operations.md#${alarm.runbook}`);
+        }
+        // Every Shopwave function, each in exactly one group.
         expect(watched.sort()).toEqual(shopwaveFunctions(developer).map((fn) => String(fn.state.name)).sort());
-        expect(queries.filter((query) => query.metric).every((query) => query.metric!.metricName === metric.name && query.metric!.stat === alarm.statistic)).toBe(true);
-        expect(queries.filter((query) => query.returnData)).toEqual([expect.objectContaining({ expression: `SUM([${queries.filter((q) => q.metric).map((q) => q.id).join(",")}])` })]);
         continue;
       }
       expect(resource.inputs).toMatchObject({ metricName: metric.name, statistic: alarm.statistic, period: alarm.periodSeconds });
@@ -506,6 +734,13 @@ describe("alarms", () => {
         expect(resource.inputs).toMatchObject({ namespace: observability.metricsNamespace, dimensions: { service: observability.serviceName } });
       } else if (metric.kind === "queue") {
         expect(resource.inputs).toMatchObject({ namespace: "AWS/SQS", dimensions: { QueueName: queueOf(developer, metric.queue).state.name } });
+      } else if (metric.kind === "stream") {
+        const fn = functionFor(developer, streams[metric.stream].handler);
+        expect(resource.inputs).toMatchObject({ namespace: "AWS/Lambda", dimensions: { FunctionName: fn.state.name } });
+      } else if (metric.kind === "ses") {
+        // SES publishes its reputation metrics for the account and region, without dimensions.
+        expect(resource.inputs).toMatchObject({ namespace: "AWS/SES" });
+        expect(resource.inputs.dimensions).toBeUndefined();
       } else {
         expect(resource.inputs).toMatchObject({ namespace: "AWS/ApiGateway", dimensions: { ApiId: api.id } });
       }

@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
-import { storefront } from "../topology";
+import { email, storefront } from "../topology";
 import { ensureSstPlatform, platformDir, repoRoot } from "../../scripts/sst-platform";
 import type { RecordedResource, RunnerResult } from "./pulumi-mock-runner";
 
@@ -154,6 +154,9 @@ function writeOpenNextFixture(siteDir: string): void {
   }
 }
 
+/** The EMAIL_SENDER every run deploys with unless its `env` says otherwise. */
+export const TEST_EMAIL_SENDER = "orders@shop.example.com";
+
 export interface RunOptions {
   stage: string;
   /** `sst dev` instead of `sst deploy`. */
@@ -162,6 +165,11 @@ export interface RunOptions {
   secrets: Record<string, string>;
   /** Extra deploy-time environment. */
   env?: Record<string, string>;
+  /**
+   * Handlers another branch is writing, built as placeholders instead of failing the run (listed in
+   * the result's rpc.placeholders). Tests only; the deployed program builds every handler for real.
+   */
+  placeholderHandlers?: readonly string[];
 }
 
 export async function runShopwaveProgram(options: RunOptions): Promise<ProgramRun> {
@@ -206,7 +214,10 @@ export default result;`,
         SHOPWAVE_WORK_DIR: workDir,
         SHOPWAVE_PLATFORM_DIR: platformDir,
         SHOPWAVE_STAGE: options.stage,
+        SHOPWAVE_PLACEHOLDER_HANDLERS: JSON.stringify(options.placeholderHandlers ?? []),
         ...Object.fromEntries(Object.entries(options.secrets).map(([name, value]) => [`SST_SECRET_${name}`, value])),
+        // The stage's sender address (infra/aws/email.ts refuses to deploy without one).
+        [email.senderEnv]: TEST_EMAIL_SENDER,
         ...options.env,
       },
       stdio: ["ignore", "inherit", "inherit"],

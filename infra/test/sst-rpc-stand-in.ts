@@ -24,6 +24,8 @@ export interface RpcRecord {
   devTargets: { functionID: string; handler: string; runtime?: string }[];
   unexpected: string[];
   buildErrors: string[];
+  /** Handlers built as placeholders because their source is not written yet (see RunOptions.placeholderHandlers). */
+  placeholders: string[];
 }
 
 interface BuildInput {
@@ -50,8 +52,8 @@ export function handlerProblem(repoRoot: string, handler: string): string | unde
   return undefined;
 }
 
-export async function startSstRpcStandIn(options: { repoRoot: string; appRoot: string; workDir: string }) {
-  const record: RpcRecord = { builds: [], devTargets: [], unexpected: [], buildErrors: [] };
+export async function startSstRpcStandIn(options: { repoRoot: string; appRoot: string; workDir: string; placeholderHandlers?: readonly string[] }) {
+  const record: RpcRecord = { builds: [], devTargets: [], unexpected: [], buildErrors: [], placeholders: [] };
 
   const methods: Record<string, (args: any) => unknown> = {
     "Provider.Aws.Bootstrap": ({ region }: { region: string }) => ({
@@ -83,7 +85,11 @@ export async function startSstRpcStandIn(options: { repoRoot: string; appRoot: s
         record.buildErrors.push(...errors);
         return { handler: input.handler, out, errors, sourcemaps: [] };
       }
-      const problem = handlerProblem(options.repoRoot, input.handler);
+      let problem = handlerProblem(options.repoRoot, input.handler);
+      if (problem && options.placeholderHandlers?.includes(input.handler)) {
+        record.placeholders.push(input.handler);
+        problem = undefined;
+      }
       if (problem) {
         record.buildErrors.push(problem);
         return { handler: input.handler, out: "", errors: [problem], sourcemaps: [] };

@@ -3,8 +3,11 @@
 // TTFB, LCP, CLS (median of several cold loads, each in a fresh browser context) and the
 // first-load JS: the gzip size of the build's JavaScript files the route loads on a first
 // visit (Next 16 no longer prints per-route sizes in `next build`, so they are computed
-// from the build's own files, gzip level 9 as Next used to). Prints a Markdown table for
-// BENCHMARKS.md. A benchmark, not a test: nothing here passes or fails on a number.
+// from the build's own files, gzip level 9 as Next used to). Then Lighthouse (lighthouse-audit.ts)
+// on home, a product page and the cart, as a mobile and a desktop visitor: the four category
+// scores and back/forward-cache eligibility. Prints Markdown tables for BENCHMARKS.md.
+// BENCH_RUNS=0 skips the vitals; LIGHTHOUSE=0 skips Lighthouse. A benchmark, not a test: nothing
+// here passes or fails on a number.
 import { cpus, totalmem } from "node:os";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -14,13 +17,17 @@ import { chromium, type Browser } from "@playwright/test";
 import { findFreePort } from "@shopwave/local/process/free-port";
 import { buildStorefront, startStorefront, webDir } from "@shopwave/local/stack/storefront-server";
 import { startTestStack } from "../support/test-stack";
+import { auditPage, type FormFactor, type LighthouseResult } from "./lighthouse-audit";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const LIGHTHOUSE = process.env.LIGHTHOUSE !== "0";
 const routes = [
   { name: "home", path: "/" },
   { name: "product", path: "/products/enamel-camp-mug" },
 ];
+const lighthouseRoutes = [...routes, { name: "cart", path: "/cart" }];
+const formFactors: FormFactor[] = ["mobile", "desktop"];
 
 interface Sample {
   ttfbMs: number;
@@ -118,8 +125,9 @@ async function main() {
   const manifest = JSON.parse(readFileSync(path.join(webDir, ".next", "build-manifest.json"), "utf8")) as { rootMainFiles: string[] };
   const shared = new Set(manifest.rootMainFiles.map((file) => `/_next/${file}`));
   const rows: string[] = [];
+  const audits: string[] = [];
   try {
-    for (const route of routes) {
+    for (const route of RUNS > 0 ? routes : []) {
       const url = `${web.url}${route.path}`;
       await measure(browser, url); // warm the server (first render compiles nothing, but JITs)
       const samples: Sample[] = [];
@@ -134,6 +142,15 @@ async function main() {
       );
       console.log(`  ${route.name}: ${RUNS} runs done`);
     }
+    for (const route of LIGHTHOUSE ? lighthouseRoutes : []) {
+      const url = `${web.url}${route.path}`;
+      await fetch(url).then((response) => response.text()); // warm the server, as above
+      for (const formFactor of formFactors) {
+        const result = await auditPage(url, formFactor, CHROMIUM);
+        audits.push(lighthouseRow(`${route.name} (\`${route.path}\`)`, formFactor, result));
+        console.log(`  Lighthouse ${route.name} ${formFactor}: performance ${result.performance}`);
+      }
+    }
   } finally {
     await browser.close();
     await web.stop();
@@ -143,15 +160,34 @@ async function main() {
     [
       "",
       `Machine: ${machine()}`,
-      `Median of ${RUNS} cold loads per page (fresh browser context each, server warm), 1280×800, no throttling.`,
-      "",
-      "| page | TTFB (ms) | LCP (ms) | CLS | first-load JS (KB gzip) | of which Next.js + React runtime | of which the route's own | LCP element |",
-      "|---|---:|---:|---:|---:|---:|---:|---|",
-      ...rows,
-      "",
-      "Targets: first-load JS ≤ 100 KB gzip on home; LCP ≤ 1000 ms locally.",
+      ...(rows.length
+        ? [
+            `Median of ${RUNS} cold loads per page (fresh browser context each, server warm), 1280×800, no throttling.`,
+            "",
+            "| page | TTFB (ms) | LCP (ms) | CLS | first-load JS (KB gzip) | of which Next.js + React runtime | of which the route's own | LCP element |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+            ...rows,
+            "",
+            "Targets: first-load JS ≤ 100 KB gzip on home; LCP ≤ 1000 ms locally.",
+          ]
+        : []),
+      ...(audits.length
+        ? [
+            "",
+            "Lighthouse (production build, default throttling: mobile = simulated slow 4G and 4× CPU slowdown, desktop = Lighthouse's desktop preset):",
+            "",
+            "| page | form factor | performance | accessibility | best practices | SEO | bfcache | LCP (ms) | TBT (ms) | CLS |",
+            "|---|---|---:|---:|---:|---:|---|---:|---:|---:|",
+            ...audits,
+          ]
+        : []),
     ].join("\n"),
   );
+}
+
+function lighthouseRow(page: string, formFactor: FormFactor, r: LighthouseResult): string {
+  const bfcache = r.bfcache.eligible === null ? "not tested" : r.bfcache.eligible ? "eligible" : `blocked: ${r.bfcache.failures.join("; ")}`;
+  return `| ${page} | ${formFactor} | ${r.performance} | ${r.accessibility} | ${r.bestPractices} | ${r.seo} | ${bfcache} | ${r.metrics.lcpMs.toFixed(0)} | ${r.metrics.tbtMs.toFixed(0)} | ${r.metrics.cls.toFixed(3)} |`;
 }
 
 main().catch((error: unknown) => {

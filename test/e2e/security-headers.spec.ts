@@ -1,6 +1,8 @@
 // The storefront's security headers as a browser receives them, and proof that the CSP does
 // its job: a script injected into a page (as an XSS would) does not run, while the app's own
-// nonced scripts do.
+// nonced scripts do. Catalog pages may be cached by a shared cache (page and CSP together) and
+// kept by the back/forward cache; order and cart pages never.
+import { chromium } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
 
 const directive = (policy: string, name: string) =>
@@ -92,5 +94,66 @@ test("prefetched pages carry the CSP too (a prefetched document is later shown a
       expect(scripts.length, label).toBeGreaterThan(0);
       for (const tag of scripts) expect(tag, label).toContain(`nonce="${nonce}"`);
     }
+  }
+});
+
+test("catalog pages may be kept by a shared cache for seconds; cart and order pages are private and never stored", async ({ request }) => {
+  for (const pagePath of ["/", "/products/field-notebook"]) {
+    const response = await request.get(pagePath);
+    const cacheControl = response.headers()["cache-control"] ?? "";
+    expect(response.status(), pagePath).toBe(200);
+    expect(cacheControl, pagePath).toMatch(/(^|, )public(,|$)/);
+    expect(cacheControl, pagePath).toMatch(/s-maxage=[1-9]\d*/);
+    expect(cacheControl, pagePath).toMatch(/stale-while-revalidate=[1-9]\d*/);
+    expect(cacheControl, pagePath).not.toMatch(/no-store|private/);
+    // The cached copy pairs its CSP nonce with the scripts of that one document.
+    const nonce = /'nonce-([^']+)'/.exec(response.headers()["content-security-policy"] ?? "")?.[1];
+    const scripts = [...(await response.text()).matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
+    for (const tag of scripts) expect(tag, pagePath).toContain(`nonce="${nonce}"`);
+  }
+  for (const pagePath of ["/cart", "/orders/ord_doesnotexist0000000000"]) {
+    const response = await request.get(pagePath);
+    const cacheControl = response.headers()["cache-control"] ?? "";
+    expect(cacheControl, pagePath).toContain("no-store");
+    expect(cacheControl, pagePath).toContain("private");
+    expect(cacheControl, pagePath).not.toMatch(/public|s-maxage/);
+  }
+  expect((await request.get("/orders/ord_doesnotexist0000000000")).headers()["referrer-policy"]).toBe("no-referrer");
+  // A client-side navigation's RSC payload of an order page is as private as the page.
+  const rsc = await request.get("/orders/ord_doesnotexist0000000000?_rsc=e2e", { headers: { rsc: "1" } });
+  expect(rsc.headers()["cache-control"]).toContain("no-store");
+});
+
+test("back from a product page to the catalog, Chromium restores it from the back/forward cache, scripts running under the CSP", async ({ e2e }) => {
+  // Playwright turns the back/forward cache off by default; this browser keeps it on.
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    ignoreDefaultArgs: ["--disable-back-forward-cache"],
+  });
+  try {
+    const page = await browser.newPage({ baseURL: e2e.storefrontUrl });
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1, name: "Harbor & Pine goods" })).toBeVisible();
+    await page.evaluate(() => {
+      (window as { __restored?: boolean }).__restored = false;
+      addEventListener("pageshow", (event) => ((window as { __restored?: boolean }).__restored = event.persisted));
+    });
+    // A full navigation (not a client-side one), so the catalog page itself is what goes into the cache.
+    await page.goto("/products/field-notebook");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    // Restored from the back/forward cache, the page fires no load event: wait for the commit only.
+    await page.goBack({ waitUntil: "commit" });
+    await expect.poll(() => page.evaluate(() => (window as { __restored?: boolean }).__restored)).toBe(true);
+    // Hydrated and working: a client-side navigation still runs the app's scripts.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cart" }).click();
+    await expect(page.getByText("Your cart is empty.")).toBeVisible();
+    expect(violations).toEqual([]);
+  } finally {
+    await browser.close();
   }
 });

@@ -17,6 +17,8 @@ export type Arrival =
 
 export interface FlashSaleOptions {
   apiUrl: string;
+  /** Where shoppers read the catalog (the CDN in front of the API); apiUrl when absent. */
+  catalogUrl?: string;
   productId: string;
   shoppers: number;
   concurrency: number;
@@ -24,6 +26,8 @@ export interface FlashSaleOptions {
   cardNumber?: string;
   pollMs?: number;
   settleTimeoutMs?: number;
+  /** false: shoppers wait for the webhook only, never settling their order from the success redirect (default true). */
+  fulfilOnReturn?: boolean;
   /** Tags shopper emails so a run's orders can be told apart in the table. */
   runId: string;
   /** The client address shopper `index` orders from (X-Forwarded-For), for a stack that trusts it. */
@@ -93,6 +97,7 @@ export async function warmUp(apiUrl: string, productId: string): Promise<void> {
 
 export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSaleRun> {
   const api = createApiClient(options.apiUrl.replace(/\/$/, ""));
+  const catalog = options.catalogUrl ? createApiClient(options.catalogUrl.replace(/\/$/, "")) : api;
   const startedAt = new Date();
   const t0 = performance.now();
   const clock = () => performance.now() - t0;
@@ -124,12 +129,14 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
     try {
       results[index] = await runShopper({
         api,
+        catalog,
         productId: options.productId,
         email: `shopper-${index}@${options.runId}.load.example`,
         ...(options.clientAddressOf ? { clientAddress: options.clientAddressOf(index) } : {}),
         cardNumber: options.cardNumber ?? "4242 4242 4242 4242",
         pollMs: options.pollMs ?? 1000,
         settleTimeoutMs: options.settleTimeoutMs ?? 60_000,
+        fulfilOnReturn: options.fulfilOnReturn ?? true,
         maxUnavailableRetries: 3,
         clock,
         record: (sample) => samples.push(sample),

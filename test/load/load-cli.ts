@@ -5,6 +5,7 @@
 //
 // Usage: npm run load -- [--shoppers N] [--stock S] [--concurrency C] [--arrival-rate R | --duration D]
 //          [--target URL --products-table T --orders-table T --dlq-url URL] [--hoarders H] [--json FILE] [--report FILE]
+//        npm run load -- --hot-sku [--shards N] [--partition-writes W] [--shoppers N] [--stock S]
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -24,7 +25,10 @@ import { startStackProcess, type StackProcess } from "./stack-process";
 import { queueDepth, readDatabaseVerdict, readOrdersSince, type DatabaseReading } from "./verdict";
 import { formatHoardingReport, startHoarders, unitsHeldBy, type Hoarding, type HoardingReport } from "./hoarders";
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
+import { formatHotSkuComparison, runHotSkuComparison } from "./hot-sku";
 import { orderHoldDefaults } from "@shopwave/infra/topology";
+import { buildCostReport, formatCostReport, type CostReport } from "./cost/cost-report";
+import { catalogReads, formatCatalogReads, routeFunctions, type CatalogReads } from "./cost/catalog-reads";
 
 const usage = `npm run load -- [options]
   --shoppers N          shoppers in the sale (default 1000)
@@ -40,6 +44,8 @@ const usage = `npm run load -- [options]
   --poller-concurrency P  local stack only: queue pollers (default: the stack's own default)
   --poll-ms MS          how often shoppers poll their order page (default 1000, as the storefront)
   --settle-timeout S    seconds a shopper waits for its paid order to settle (default 60)
+  --webhook-only        shoppers wait for the webhook to confirm, never settling from the success redirect
+                        (the storefront's order page does; compare the confirmation latency with and without)
   --hoarders H          local stack only: H scripted hoarders try to keep the item reserved (fresh email per
                         order, one IPv6 /64) while the shoppers buy; each shopper gets its own client address.
                         The stack runs with a deployed stage's hold limits (ORDER_HOLDS_PER_EMAIL / _CLIENT in
@@ -48,6 +54,12 @@ const usage = `npm run load -- [options]
   --hoard-quantity Q    units per hoarder order (default 2)
   --check-since ISO     no shoppers: only read the verdict of a sale run elsewhere (e.g. by Artillery)
                         since that time, with --target, the tables and --stock (the stock it started with)
+  --hot-sku             local stack only: DynamoDB's per-partition write rate is enforced (scaled, see
+                        --partition-writes) and the same sale runs twice, the item's stock first in 1 shard,
+                        then resharded into --shards; reports reservations/s, throttled requests and
+                        order-create latency for each (defaults: 300 shoppers, stock 200)
+  --shards N            with --hot-sku: stock shards of the second run (default 8)
+  --partition-writes W  with --hot-sku: write units per second one partition key takes (default 50, for AWS's 1,000)
   --json FILE           write the report as JSON
   --report FILE         write the HTML report here (default .artifacts/load/flash-sale.html)
 Exit code: 0 pass, 1 oversold or lost, 2 verdict incomplete (no database access), 3 bad usage or run failure.`;
@@ -80,9 +92,13 @@ async function main(): Promise<number> {
       "poller-concurrency": { type: "string" },
       "poll-ms": { type: "string" },
       "settle-timeout": { type: "string" },
+      "webhook-only": { type: "boolean" },
       "check-since": { type: "string" },
       hoarders: { type: "string" },
       "hoard-quantity": { type: "string" },
+      "hot-sku": { type: "boolean" },
+      shards: { type: "string" },
+      "partition-writes": { type: "string" },
       json: { type: "string" },
       report: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -93,8 +109,13 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const shoppers = positiveInt("shoppers", values.shoppers, 1000);
-  const stock = values.stock === undefined ? null : positiveInt("stock", values.stock);
+  const hotSku = values["hot-sku"] === true;
+  if (hotSku && (values.target !== undefined || values.hoarders !== undefined || values["check-since"] !== undefined)) {
+    throw new UsageError("--hot-sku runs against the local stack only (it enforces the partition limit there), without --hoarders or --check-since");
+  }
+  if (!hotSku && (values.shards !== undefined || values["partition-writes"] !== undefined)) throw new UsageError("--shards and --partition-writes go with --hot-sku");
+  const shoppers = positiveInt("shoppers", values.shoppers, hotSku ? 300 : 1000);
+  const stock = values.stock === undefined ? (hotSku ? 200 : null) : positiveInt("stock", values.stock);
   const concurrency = positiveInt("concurrency", values.concurrency, 64);
   if (values["arrival-rate"] !== undefined && values.duration !== undefined) throw new UsageError("use --arrival-rate or --duration, not both");
   const arrival: Arrival =
@@ -138,6 +159,7 @@ async function main(): Promise<number> {
         logFile,
         ...(values["poller-concurrency"] ? { pollerConcurrency: positiveInt("poller-concurrency", values["poller-concurrency"]) } : {}),
         ...(holdSettings ? { handlerEnv: holdSettings, trustForwardedFor: true } : {}),
+        ...(hotSku ? { partitionWriteLimit: { writeUnitsPerSecond: positiveInt("partition-writes", values["partition-writes"], 50) } } : {}),
       });
       const started = stack;
       cleanup.push(() => started.stop());
@@ -157,6 +179,22 @@ async function main(): Promise<number> {
       dynamo.destroy();
       sqs.destroy();
     });
+
+    if (hotSku) {
+      return await hotSkuComparison({
+        stack: stack!,
+        db,
+        sqs,
+        productId,
+        shoppers,
+        stock: stock!,
+        concurrency,
+        arrival,
+        shards: positiveInt("shards", values.shards, 8),
+        writeUnitsPerSecond: positiveInt("partition-writes", values["partition-writes"], 50),
+        jsonFile: values.json,
+      });
+    }
 
     if (values["check-since"] !== undefined) {
       return await checkOnly({ db, sqs, tables, dlqUrl, productId, stock, since: values["check-since"], jsonFile: values.json, hasTarget: values.target !== undefined });
@@ -182,9 +220,12 @@ async function main(): Promise<number> {
       cleanup.push(async () => void (await started.stop()));
       await hoarding.saturated(10_000);
     }
+    // Metering starts with the sale: the set-up and the warm-up purchase are not the shoppers'.
+    if (stack) await stack.usage({ reset: true });
     const bar = createProgressBar(shoppers);
     const run = await runFlashSale({
       apiUrl: target,
+      ...(stack ? { catalogUrl: stack.catalogUrl } : {}),
       productId,
       shoppers,
       concurrency,
@@ -194,10 +235,12 @@ async function main(): Promise<number> {
       ...(hoarding ? { clientAddressOf: (index: number) => `198.18.${(index >> 8) & 255}.${index & 255}` } : {}),
       ...(values["poll-ms"] ? { pollMs: positiveInt("poll-ms", values["poll-ms"]) } : {}),
       ...(values["settle-timeout"] ? { settleTimeoutMs: positiveInt("settle-timeout", values["settle-timeout"]) * 1000 } : {}),
+      ...(values["webhook-only"] ? { fulfilOnReturn: false } : {}),
       onProgress: bar.update,
     }).finally(bar.stop);
     // The sale is over when its shoppers are done: the hoarders stop before the verdict is read.
     const hoarded = hoarding ? await hoarding.stop() : undefined;
+    const metered = stack ? await stack.usage() : undefined;
 
     let database: DatabaseReading | null = null;
     if (tables.products && tables.orders && stockAtStart !== null) {
@@ -216,6 +259,20 @@ async function main(): Promise<number> {
       notChecked,
     });
     console.log(`\n${formatLoadReport(report)}\n`);
+    let metering: { catalogReads: CatalogReads; cost: CostReport } | undefined;
+    if (metered) {
+      const views = run.samples.filter((sample) => sample.step === "productRead").length;
+      metering = {
+        catalogReads: catalogReads(metered.usage, views, metered.cdn),
+        cost: buildCostReport({
+          usage: metered.usage,
+          confirmedOrders: report.ordersConfirmed,
+          routeFunctions,
+          cdn: { requests: metered.cdn.hit + metered.cdn.stale + metered.cdn.miss, bytesOut: metered.cdn.bytesOut },
+        }),
+      };
+      console.log(`${formatCatalogReads(metering.catalogReads)}\n\n${formatCostReport(metering.cost)}\n`);
+    }
     let hoardingReport: HoardingReport | undefined;
     if (hoarded && holdSettings && tables.orders) {
       const result = hoarded;
@@ -234,7 +291,7 @@ async function main(): Promise<number> {
       };
       console.log(`${formatHoardingReport(hoardingReport)}\n`);
     }
-    writeReports(report, values.json, reportFile, hoardingReport);
+    writeReports(metering ? { ...report, ...metering } : report, values.json, reportFile, hoardingReport);
     if (hoardingReport?.withinCap === false) return 1;
     return report.verdict === "pass" ? 0 : report.verdict === "fail" ? 1 : 2;
   } finally {
@@ -291,6 +348,55 @@ async function checkOnly(input: {
   );
   if (input.jsonFile) writeFileSync(input.jsonFile, `${JSON.stringify(result, null, 2)}\n`);
   return result.verdict === "fail" ? 1 : 2;
+}
+
+/** `--hot-sku`: the sale on 1 shard, then on N, under the partition write limit (hot-sku.ts). */
+async function hotSkuComparison(input: {
+  stack: StackProcess;
+  db: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  productId: string;
+  shoppers: number;
+  stock: number;
+  concurrency: number;
+  arrival: Arrival;
+  shards: number;
+  writeUnitsPerSecond: number;
+  jsonFile: string | undefined;
+}): Promise<number> {
+  const proxyUrl = input.stack.handlerEnv.AWS_ENDPOINT_URL_DYNAMODB;
+  if (!proxyUrl) throw new Error("The local stack runs no DynamoDB proxy; the partition limit is not enforced.");
+  let bar: ReturnType<typeof createProgressBar> | undefined;
+  const runs = await runHotSkuComparison({
+    apiUrl: input.stack.urls.api,
+    db: input.db,
+    sqs: input.sqs,
+    tables: { products: input.stack.tableNames.products, orders: input.stack.tableNames.orders },
+    dlqUrl: input.stack.queueUrls.orderEventsDlq,
+    dynamoDbProxyUrl: proxyUrl,
+    writeUnitsPerSecond: input.writeUnitsPerSecond,
+    productId: input.productId,
+    shardCounts: [1, input.shards],
+    shoppers: input.shoppers,
+    stock: input.stock,
+    concurrency: input.concurrency,
+    arrival: input.arrival,
+    runId: randomId("run").slice(4, 14),
+    onRunStart: (shards) => {
+      process.stderr.write(`\nThe sale on ${shards} stock shard${shards === 1 ? "" : "s"}:\n`);
+      bar = createProgressBar(input.shoppers);
+    },
+    onProgress: (p) => bar?.update(p),
+    onRunEnd: () => bar?.stop(),
+  });
+  for (const run of runs) console.log(`\n${formatLoadReport(run.report)}`);
+  console.log(`\n${formatHotSkuComparison(runs, input)}\n`);
+  if (input.jsonFile) {
+    mkdirSync(path.dirname(path.resolve(input.jsonFile)), { recursive: true });
+    writeFileSync(input.jsonFile, `${JSON.stringify({ writeUnitsPerSecond: input.writeUnitsPerSecond, runs }, null, 2)}\n`);
+    console.log(`JSON report: ${input.jsonFile}`);
+  }
+  return runs.every((run) => run.verdict === "pass") ? 0 : runs.some((run) => run.verdict === "fail") ? 1 : 2;
 }
 
 /** The hold limits of a deployed stage, unless the environment names others ("off" to see the sale without them). */

@@ -39,9 +39,16 @@ export interface ShopperResult {
 
 export interface ShopperOptions {
   api: ApiClient;
+  /** Where the catalog is read (a CDN in front of the API); the API itself when absent. */
+  catalog?: ApiClient;
   productId: string;
   email: string;
   cardNumber: string;
+  /**
+   * Back from paying, ask the API to settle the order from the success URL's session id first
+   * (POST /orders/{id}/fulfil, what the storefront's order page does); false: wait for the webhook only.
+   */
+  fulfilOnReturn?: boolean;
   /** How often the order page is polled while waiting for the webhook to land (the storefront's page: 1 s). */
   pollMs: number;
   /** Give up watching an order this long after paying (the order then counts as unsettled). */
@@ -94,9 +101,10 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
   };
 
   try {
-    const list = await timed("productRead", () => api.get("/products?limit=100"), (r) => r.status === 200);
+    const catalog = options.catalog ?? api;
+    const list = await timed("productRead", () => catalog.get("/products?limit=100"), (r) => r.status === 200);
     if (list.status !== 200) return fail(`GET /products ${list.status}`);
-    const product = await timed("productRead", () => api.get(`/products/${encodeURIComponent(options.productId)}`), (r) => r.status === 200);
+    const product = await timed("productRead", () => catalog.get(`/products/${encodeURIComponent(options.productId)}`), (r) => r.status === 200);
     if (product.status !== 200) return fail(`GET /products/{id} ${product.status}`);
   } catch (error) {
     return fail(`catalog: ${networkErrorKind(error)}`);
@@ -138,8 +146,10 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
   const orderId = placed.order.id;
   if (needsBrowserToPay(placed.checkoutUrl)) throw new RealStripeCheckoutError(placed.checkoutUrl);
   let paidAt: number;
+  let paymentLocation: string | null = null;
   try {
     const payment = await timed("payment", () => payOnCheckoutPage(placed.checkoutUrl, options.cardNumber), (r) => r.status === 303);
+    paymentLocation = payment.location;
     if (payment.status !== 303) {
       options.onError(`payment ${payment.status}${payment.alert ? `: ${payment.alert}` : ""}`);
       return { outcome: "declined", ordered, orderId, paid: false, errorKind: `payment ${payment.status}`, arrivedAtMs: started, paidAtMs: null };
@@ -150,10 +160,15 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
   }
 
   const path = `/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(placed.accessToken)}`;
-  for (;;) {
+  // The success URL the payment page redirected to carries the session id, as it does for a browser.
+  const sessionId = options.fulfilOnReturn === false ? null : successSessionId(paymentLocation);
+  for (let first = true; ; first = false) {
     let status: string | undefined;
     try {
-      const response = await api.get(path);
+      const response =
+        first && sessionId
+          ? await api.post(`/orders/${encodeURIComponent(orderId)}/fulfil`, { sessionId }, { authorization: `Bearer ${placed.accessToken}` })
+          : await api.get(path);
       if (response.status === 200) status = response.body?.status;
       else options.onError(`GET /orders/{id} ${response.status}`);
     } catch (error) {
@@ -170,6 +185,15 @@ export async function runShopper(options: ShopperOptions): Promise<ShopperResult
       return { outcome: "unsettled", ordered, orderId, paid: true, errorKind: "order not settled in time", arrivedAtMs: started, paidAtMs: paidAt };
     }
     await sleep(options.pollMs);
+  }
+}
+
+function successSessionId(location: string | null): string | null {
+  if (!location) return null;
+  try {
+    return new URL(location).searchParams.get("session_id");
+  } catch {
+    return null;
   }
 }
 

@@ -5,7 +5,10 @@
 import { loadLocalEnv } from "@shopwave/local/stack/local-env";
 import { startLocalStack } from "@shopwave/local/stack/local-stack";
 import { seedProducts } from "@shopwave/local/stack/seed-catalog";
-import type { StackProcessMessage, StackProcessOptions } from "./stack-process";
+import { startCdnCache } from "@shopwave/local/aws/cdn-cache";
+import { tables } from "@shopwave/infra/topology";
+import { installAwsUsageMeter } from "./cost/aws-usage-meter";
+import type { StackProcessMessage, StackProcessOptions, StackProcessRequest } from "./stack-process";
 
 const options = JSON.parse(process.env.SHOPWAVE_STACK_PROCESS_OPTIONS ?? "{}") as StackProcessOptions;
 const env = loadLocalEnv();
@@ -19,7 +22,7 @@ process.env.SHOPWAVE_LOCAL_LOG ??= "silent";
 const send = (message: StackProcessMessage) => process.send?.(message);
 
 const stack = await startLocalStack({
-  ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0 },
+  ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0, ses: 0 },
   stripeSecretKey: env.STRIPE_SECRET_KEY ?? "sk_test_shopwave_local_simulator",
   stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET ?? "whsec_shopwave_local_simulator_secret",
   storefrontUrl: env.STOREFRONT_URL || "http://localhost:3000",
@@ -27,23 +30,37 @@ const stack = await startLocalStack({
   ...(options.pollerConcurrency === undefined ? {} : { pollerConcurrency: options.pollerConcurrency }),
   ...(options.handlerEnv ? { handlerEnv: options.handlerEnv } : {}),
   ...(options.trustForwardedFor ? { trustForwardedFor: true } : {}),
+  ...(options.partitionWriteLimit ? { partitionWriteLimit: options.partitionWriteLimit } : {}),
 }).catch((error: unknown) => {
   send({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exit(1);
 });
 
+// What the run would be billed for on AWS (cost/aws-usage-meter.ts), and the CDN in front of the
+// catalog routes (the stage's CloudFront cache policy), which the shoppers' catalog reads go through.
+const meter = installAwsUsageMeter({
+  dynamodbEndpoint: stack.urls.dynamodb,
+  tables: Object.fromEntries(Object.entries(tables).map(([key, declaration]) => [stack.tableNames[key as keyof typeof tables], declaration])),
+});
+const cdn = await startCdnCache({ origin: stack.urls.api });
+
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  await cdn.stop();
   await stack.stop();
   process.exit(0);
 }
-process.on("message", (message) => {
-  if (message === "stop") void stop();
+process.on("message", (message: "stop" | StackProcessRequest) => {
+  if (message === "stop") return void stop();
+  if (message.type === "usage") {
+    if (message.reset) meter.reset();
+    send({ type: "usage", usage: meter.snapshot(), cdn: { ...cdn.counts } });
+  }
 });
 process.on("disconnect", () => void stop());
 process.on("SIGTERM", () => void stop());
 process.on("SIGINT", () => void stop());
 
-send({ type: "ready", urls: stack.urls, tableNames: stack.tableNames, queueUrls: stack.queueUrls, handlerEnv: stack.handlerEnv });
+send({ type: "ready", urls: stack.urls, catalogUrl: cdn.url, tableNames: stack.tableNames, queueUrls: stack.queueUrls, handlerEnv: stack.handlerEnv });

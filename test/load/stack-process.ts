@@ -6,6 +6,7 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LocalStack } from "@shopwave/local/stack/local-stack";
+import type { AwsUsage } from "./cost/aws-usage-meter";
 
 export interface StackProcessOptions {
   pollerConcurrency?: number;
@@ -13,6 +14,8 @@ export interface StackProcessOptions {
   handlerEnv?: Record<string, string>;
   /** The gateway takes each request's client address from X-Forwarded-For (one generator, many clients). */
   trustForwardedFor?: boolean;
+  /** DynamoDB's per-partition write rate, enforced in front of DynamoDB Local (scaled; see BENCHMARKS.md). */
+  partitionWriteLimit?: { writeUnitsPerSecond: number; burstUnits?: number };
   /** Extra Node flags for the stack's process, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile it. */
   nodeOptions?: string[];
 }
@@ -21,20 +24,30 @@ export type StackProcessMessage =
   | {
       type: "ready";
       urls: LocalStack["urls"];
+      /** The CDN (a CloudFront-like cache) in front of the API, for the catalog reads. */
+      catalogUrl: string;
       tableNames: LocalStack["tableNames"];
       queueUrls: LocalStack["queueUrls"];
       handlerEnv: LocalStack["handlerEnv"];
     }
-  | { type: "failed"; message: string };
+  | { type: "failed"; message: string }
+  | { type: "usage"; usage: AwsUsage; cdn: { hit: number; stale: number; miss: number; pass: number; bytesOut: number } };
+
+/** Asks the stack for what it metered so far (and to start again from zero with `reset`). */
+export type StackProcessRequest = { type: "usage"; reset?: boolean };
+export type StackUsage = Omit<Extract<StackProcessMessage, { type: "usage" }>, "type">;
 
 export interface StackProcess {
   urls: LocalStack["urls"];
+  catalogUrl: string;
   tableNames: LocalStack["tableNames"];
   queueUrls: LocalStack["queueUrls"];
   /** Env that makes another process's handlers see this stack (the benchmarks' cold starts use it). */
   handlerEnv: LocalStack["handlerEnv"];
   pid: number;
   logFile: string;
+  /** AWS usage metered in the stack since the last reset (cost/aws-usage-meter.ts). */
+  usage(options?: { reset?: boolean }): Promise<StackUsage>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +67,7 @@ export async function startStackProcess(options: StackProcessOptions & { logFile
         pollerConcurrency: options.pollerConcurrency,
         handlerEnv: options.handlerEnv,
         trustForwardedFor: options.trustForwardedFor,
+        partitionWriteLimit: options.partitionWriteLimit,
       } satisfies StackProcessOptions),
     },
     stdio: ["ignore", log, log, "ipc"],
@@ -63,17 +77,28 @@ export async function startStackProcess(options: StackProcessOptions & { logFile
   const ready = await new Promise<Extract<StackProcessMessage, { type: "ready" }>>((resolve, reject) => {
     child.once("message", (message: StackProcessMessage) => {
       if (message.type === "ready") resolve(message);
-      else reject(new Error(`The local stack did not start:\n${message.message}`));
+      else if (message.type === "failed") reject(new Error(`The local stack did not start:\n${message.message}`));
     });
     child.once("exit", (code) => reject(new Error(`The local stack process exited (${code}) before it was ready; see ${options.logFile}.`)));
   });
   return {
     urls: ready.urls,
+    catalogUrl: ready.catalogUrl,
     tableNames: ready.tableNames,
     queueUrls: ready.queueUrls,
     handlerEnv: ready.handlerEnv,
     pid: child.pid!,
     logFile: options.logFile,
+    usage: ({ reset = false } = {}) =>
+      new Promise<StackUsage>((resolve) => {
+        const onMessage = (message: StackProcessMessage) => {
+          if (message.type !== "usage") return;
+          child.off("message", onMessage);
+          resolve({ usage: message.usage, cdn: message.cdn });
+        };
+        child.on("message", onMessage);
+        child.send({ type: "usage", reset } satisfies StackProcessRequest);
+      }),
     async stop() {
       if (child.exitCode === null && child.connected) child.send("stop");
       const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);

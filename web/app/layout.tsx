@@ -7,6 +7,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { ApiUrlProvider } from "../components/api-url-provider";
+import { AccountLink } from "../components/account-link";
 import { CartLink } from "../components/cart-link";
 import { apiBaseUrl } from "../lib/api-base-url";
 import "./globals.css";
@@ -45,6 +46,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   </li>
                   <li>
                     <CartLink />
+                  </li>
+                  <li>
+                    <AccountLink />
                   </li>
                 </ul>
               </nav>

@@ -58,7 +58,7 @@ export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null
   const hydrated = useHydrated();
   const lines = useCart();
   const { catalog, failed, reload } = useCartProducts(lines);
-  const { email, setEmail, submitting, problem, setProblem, checkout } = useCheckout(lines, reload);
+  const { email, setEmail, submitting, problem, setProblem, checkout, signedInEmail } = useCheckout(lines, reload);
 
   if (!hydrated) {
     return <p className="muted">Loading your cart…</p>;
@@ -184,10 +184,11 @@ export function CartView({ cancelledOrderId }: { cancelledOrderId: string | null
               maxLength={254}
               value={email}
               onChange={(event) => setEmail(event.target.value)}
+              readOnly={signedInEmail !== undefined}
               aria-describedby="email-hint"
             />
             <p id="email-hint" className="hint">
-              For your receipt. You pay on the next page (Stripe test mode).
+              {signedInEmail ? "Signed in: the order goes to your account. " : "For your receipt. "}You pay on the next page (Stripe test mode).
             </p>
             <button type="submit" className="button button-primary button-wide" disabled={submitting || missing.length > 0} aria-describedby={missing.length > 0 ? "missing-hint" : undefined}>
               {submitting ? "Going to payment…" : "Checkout"}

@@ -1,7 +1,8 @@
 "use client";
-// The order page's live part: shows the order's status and keeps asking the API until it
-// settles (CONFIRMED, CANCELLED, REFUNDED), so the shopper back from Checkout sees the
-// confirmation arrive without reloading. Polls quickly at first (the webhook usually lands
+// The order page's live part: shows the order's status and history and keeps asking the API
+// until it settles (CONFIRMED, CANCELLED, REFUNDED) and, for up to a minute more, until its
+// history shows the email that follows, so the shopper back from Checkout sees the
+// confirmation and the receipt arrive without reloading. Polls quickly at first (the webhook usually lands
 // within a second or two), then less often, and pauses while the tab is hidden.
 import Link from "next/link";
 import { useEffect, useState } from "react";
@@ -10,8 +11,26 @@ import { formatMoney } from "../lib/money";
 import { forgetPendingCheckout, readPendingCheckout } from "../lib/pending-checkout";
 import { getOrder, type Order } from "../lib/shop-api";
 import { useApiUrl } from "./api-url-provider";
+import { OrderTimeline } from "./order-timeline";
 
 const settled = (order: Order) => order.status !== "PENDING_PAYMENT";
+
+/** How long the page keeps reading a settled order for the rest of its history (the email). */
+const HISTORY_WAIT_MS = 60_000;
+const statusKinds = new Set(["confirmed", "cancelled", "refunded"]);
+
+/** Settled, but its history does not yet show the email that follows the latest status change. */
+function awaitingHistory(order: Order): boolean {
+  if (!settled(order) || order.timeline === undefined) return false;
+  const lastStatus = order.timeline.findLastIndex((entry) => statusKinds.has(entry.kind));
+  return lastStatus === -1 || !order.timeline.slice(lastStatus + 1).some((entry) => entry.kind === "email_sent");
+}
+
+/** Whether the page should keep asking: until the order settles, then briefly for its history. */
+function stillChanging(order: Order, settledSeenAt: number | undefined): boolean {
+  if (!settled(order)) return true;
+  return awaitingHistory(order) && settledSeenAt !== undefined && Date.now() - settledSeenAt < HISTORY_WAIT_MS;
+}
 
 /** Seconds between polls: 1 s for the first half minute, then 3 s, then 10 s after five minutes. */
 export function pollDelayMs(elapsedMs: number): number {
@@ -83,8 +102,10 @@ export function OrderStatus({ initialOrder, token }: { initialOrder: Order; toke
   }, [order.id, order.status]);
 
   useEffect(() => {
-    if (settled(initialOrder)) return;
+    // A page opened on an order settled long ago has nothing more to wait for.
+    if (settled(initialOrder) && !awaitingHistory(initialOrder)) return;
     const started = Date.now();
+    let settledSeenAt = settled(initialOrder) ? started : undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
 
@@ -98,7 +119,8 @@ export function OrderStatus({ initialOrder, token }: { initialOrder: Order; toke
         setReconnecting(false);
         if (latest) {
           setOrder(latest);
-          if (settled(latest)) return;
+          if (settled(latest)) settledSeenAt ??= Date.now();
+          if (!stillChanging(latest, settledSeenAt)) return;
         }
       } catch {
         if (!stopped) setReconnecting(true);
@@ -161,6 +183,7 @@ export function OrderStatus({ initialOrder, token }: { initialOrder: Order; toke
           Order <span className="mono">{order.id}</span> · {order.email}
         </p>
       </section>
+      <OrderTimeline entries={order.timeline ?? []} />
     </>
   );
 }

@@ -8,12 +8,15 @@ import type { CartLine } from "../lib/cart-store";
 import { rememberOrderToken } from "../lib/order-access";
 import { cartKey, forgetPendingCheckout, readPendingCheckout, rememberPendingCheckout } from "../lib/pending-checkout";
 import { cancelOrder, getOrder, placeOrder } from "../lib/shop-api";
+import { useSession } from "../lib/session-client";
 import { useApiUrl } from "./api-url-provider";
 import { describeCheckoutError, type CheckoutProblem } from "./checkout-error";
 
 /** `reload` refreshes the cart's catalog data (stock changed when a checkout fails). */
 export function useCheckout(lines: readonly CartLine[], reload: () => void) {
   const apiUrl = useApiUrl();
+  const session = useSession();
+  const signedInEmail = session.status === "signedIn" ? session.email : undefined;
   const [email, setEmail] = useState("");
   const [submitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<CheckoutProblem | null>(null);
@@ -26,6 +29,11 @@ export function useCheckout(lines: readonly CartLine[], reload: () => void) {
     window.addEventListener("pageshow", onPageShow);
     return () => window.removeEventListener("pageshow", onPageShow);
   }, []);
+
+  // Signed in, the order uses the account's email (the API requires it) and is linked to it.
+  useEffect(() => {
+    if (signedInEmail) setEmail(signedInEmail);
+  }, [signedInEmail]);
 
   // Prefill the email of the checkout the shopper just came back from.
   useEffect(() => {
@@ -62,7 +70,8 @@ export function useCheckout(lines: readonly CartLine[], reload: () => void) {
       forgetPendingCheckout();
     }
     try {
-      const placed = await placeOrder(apiUrl, { email: address, items });
+      // Signed in: through the storefront's server, which adds the customer's token (httpOnly cookie).
+      const placed = await placeOrder(signedInEmail ? `${window.location.origin}/api` : apiUrl, { email: address, items });
       rememberPendingCheckout({ orderId: placed.order.id, accessToken: placed.accessToken, checkoutUrl: placed.checkoutUrl, email: address, cartKey: key });
       // The order page Checkout returns to reads the order with it (it is not in that URL).
       rememberOrderToken(placed.order.id, placed.accessToken);
@@ -74,5 +83,5 @@ export function useCheckout(lines: readonly CartLine[], reload: () => void) {
     }
   };
 
-  return { email, setEmail, submitting, problem, setProblem, checkout };
+  return { email, setEmail, submitting, problem, setProblem, checkout, signedInEmail };
 }

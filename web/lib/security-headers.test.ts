@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, newNonce, servedOverHttps } from "./security-headers";
+import { contentSecurityPolicy, isCatalogPage, newNonce, pageCacheControl, servedOverHttps } from "./security-headers";
 
 const directive = (policy: string, name: string) =>
   policy
@@ -46,5 +46,28 @@ describe("newNonce", () => {
     const a = newNonce();
     expect(a).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(newNonce()).not.toBe(a);
+  });
+});
+
+describe("pageCacheControl", () => {
+  it("lets a shared cache keep catalog documents for seconds, revalidating in the browser, never no-store", () => {
+    for (const pathname of ["/", "/products/enamel-camp-mug"]) {
+      const value = pageCacheControl(pathname);
+      expect(value, pathname).toBe("public, max-age=0, s-maxage=5, stale-while-revalidate=10");
+      expect(value).not.toContain("no-store");
+    }
+  });
+
+  it("keeps orders, the cart, accounts and admin private and unstored", () => {
+    for (const pathname of ["/orders/ord_123", "/cart", "/account", "/account/orders", "/admin", "/admin/orders/ord_1", "/products", "/products/a/b"]) {
+      expect(pageCacheControl(pathname), pathname).toBe("private, no-store");
+    }
+  });
+
+  it("names home and product pages as catalog pages", () => {
+    expect(isCatalogPage("/")).toBe(true);
+    expect(isCatalogPage("/products/x")).toBe(true);
+    expect(isCatalogPage("/cart")).toBe(false);
+    expect(isCatalogPage("/orders/x")).toBe(false);
   });
 });

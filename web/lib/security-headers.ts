@@ -1,7 +1,13 @@
-// The storefront's security headers. The Content-Security-Policy is built per request by
-// proxy.ts with a fresh nonce: scripts run only with that nonce ('strict-dynamic' lets Next's
-// nonced bootstrap load its chunks), so no inline or injected script runs, and there is no
-// 'unsafe-inline' for scripts. The static headers apply to every response (next.config.ts).
+// The storefront's security headers and how long each page may be cached. The
+// Content-Security-Policy is built by proxy.ts with a fresh nonce for every page it renders:
+// scripts run only with that nonce ('strict-dynamic' lets Next's nonced bootstrap load its
+// chunks), so no inline or injected script runs, and there is no 'unsafe-inline' for scripts.
+// Catalog pages (home, product pages) may be kept by a shared cache (the CDN) for a few seconds:
+// the cache keeps the page and its CSP header together, so every copy it serves pairs the nonce
+// with the one document it was rendered into, and an injected script (which had to be in the
+// data before the render, when the nonce did not exist yet) still cannot carry it. Every other
+// page (cart, orders, accounts, admin) is private and never stored. The static headers apply to
+// every response (next.config.ts).
 
 export interface ContentSecurityPolicyOptions {
   nonce: string;
@@ -32,6 +38,35 @@ export function contentSecurityPolicy(options: ContentSecurityPolicyOptions): st
     ...(https ? ([["upgrade-insecure-requests"]] as [string][]) : []),
   ];
   return directives.map((directive) => directive.join(" ")).join("; ");
+}
+
+/**
+ * Seconds a shared cache (the CDN) may serve a catalog page without asking the server, and how
+ * much longer it may serve it stale while it fetches a fresh one. The catalog data behind the page
+ * is itself at most CATALOG_REVALIDATE_SECONDS old (Next's data cache), so a badge shown to a
+ * shopper is at most about 20 s old: a display, never a promise (the reservation decides).
+ */
+export const CATALOG_PAGE_CACHE = { sharedMaxAgeSeconds: 5, staleWhileRevalidateSeconds: 10 } as const;
+export const CATALOG_REVALIDATE_SECONDS = 5;
+
+/** Pages anyone may be shown the same copy of: the catalog grid and product pages. */
+export function isCatalogPage(pathname: string): boolean {
+  return pathname === "/" || /^\/products\/[^/]+$/.test(pathname);
+}
+
+/**
+ * The Cache-Control of a rendered page. Catalog pages are public for a few seconds (browsers
+ * revalidate at once, max-age=0; no no-store, so the back/forward cache may keep them). Their RSC
+ * payloads (prefetches, client-side navigations) get the same: the client router's `_rsc` query
+ * parameter keeps them apart from the document in a cache keyed by the query string (the stage's
+ * CDN policy, where OpenNext also keys on the RSC headers), and a page that fetched a no-store
+ * payload would be kept out of the back/forward cache. Every other page is private and never
+ * stored.
+ */
+export function pageCacheControl(pathname: string): string {
+  if (!isCatalogPage(pathname)) return "private, no-store";
+  const { sharedMaxAgeSeconds, staleWhileRevalidateSeconds } = CATALOG_PAGE_CACHE;
+  return `public, max-age=0, s-maxage=${sharedMaxAgeSeconds}, stale-while-revalidate=${staleWhileRevalidateSeconds}`;
 }
 
 /** Two years, the value HSTS preload lists ask for; only ever sent on https responses. */
@@ -66,7 +101,7 @@ export function servedOverHttps(url: URL, forwardedProto: string | null): boolea
   return forwarded ? forwarded === "https" : url.protocol === "https:";
 }
 
-/** A nonce per response: 128 random bits, base64 (CSP's nonce-source grammar). */
+/** A nonce per rendered response: 128 random bits, base64 (CSP's nonce-source grammar). */
 export function newNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes));

@@ -1,6 +1,7 @@
 // The storefront's client for Shopwave's HTTP API (the contract in docs/architecture.md), used by
 // Server Components and by the browser alike: typed responses, and failures turned into two
 // errors a page can explain to a shopper (the API said no, or the API could not be reached).
+import { CATALOG_REVALIDATE_SECONDS } from "./security-headers";
 
 export interface Product {
   id: string;
@@ -14,6 +15,13 @@ export interface Product {
 
 export type OrderStatus = "PENDING_PAYMENT" | "CONFIRMED" | "CANCELLED" | "REFUNDED";
 
+/** One step in an order's history (GET /orders/{id} `timeline`, oldest first). */
+export interface TimelineEntry {
+  kind: "placed" | "payment_received" | "confirmed" | "email_sent" | "cancelled" | "refunded";
+  at: string;
+  detail?: Record<string, string | number | boolean>;
+}
+
 export interface Order {
   id: string;
   status: OrderStatus;
@@ -25,6 +33,8 @@ export interface Order {
   cancellationReason: string | null;
   createdAt: string;
   expiresAt: string;
+  /** Absent from an API that does not report it yet. */
+  timeline?: TimelineEntry[];
 }
 
 export interface PlacedOrder {
@@ -72,7 +82,20 @@ export class ApiUnreachableError extends Error {
 
 const TIMEOUT_MS = 8_000;
 
-async function request<T>(baseUrl: string, path: string, init: { method?: "GET" | "POST"; body?: unknown; token?: string } = {}): Promise<T> {
+/**
+ * How a read may be cached: catalog reads made on the server go through Next's data cache (shared
+ * by every render for CATALOG_REVALIDATE_SECONDS, then refreshed in the background), so catalog
+ * pages do not read the API per view. The browser always asks the API afresh: the cart shows what
+ * is left now, right before checkout. Orders are never cached.
+ */
+type Caching = "catalog" | "none";
+const onServer = typeof window === "undefined";
+
+async function request<T>(
+  baseUrl: string,
+  path: string,
+  init: { method?: "GET" | "POST"; body?: unknown; token?: string; caching?: Caching } = {},
+): Promise<T> {
   const url = `${baseUrl.replace(/\/$/, "")}${path}`;
   const headers: Record<string, string> = { accept: "application/json" };
   if (init.body !== undefined) headers["content-type"] = "application/json";
@@ -84,7 +107,7 @@ async function request<T>(baseUrl: string, path: string, init: { method?: "GET" 
       method: init.method ?? "GET",
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      cache: "no-store",
+      ...(init.caching === "catalog" && onServer ? { next: { revalidate: CATALOG_REVALIDATE_SECONDS } } : { cache: "no-store" as const }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (cause) {
@@ -117,7 +140,7 @@ export async function listProducts(baseUrl: string): Promise<Product[]> {
   let cursor: string | undefined;
   for (let page = 0; page < 20; page++) {
     const query = `?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const result = await request<{ items: Product[]; nextCursor?: string }>(baseUrl, `/products${query}`);
+    const result = await request<{ items: Product[]; nextCursor?: string }>(baseUrl, `/products${query}`, { caching: "catalog" });
     products.push(...result.items);
     cursor = result.nextCursor;
     if (!cursor) break;
@@ -128,7 +151,7 @@ export async function listProducts(baseUrl: string): Promise<Product[]> {
 /** One product, or null when the catalog has no such product. */
 export async function getProduct(baseUrl: string, id: string): Promise<Product | null> {
   try {
-    return await request<Product>(baseUrl, `/products/${encodeURIComponent(id)}`);
+    return await request<Product>(baseUrl, `/products/${encodeURIComponent(id)}`, { caching: "catalog" });
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;

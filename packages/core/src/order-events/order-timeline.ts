@@ -6,6 +6,7 @@ import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { isConditionalCheckFailed } from "../shared/dynamodb-errors";
 import type { Store } from "../shared/store";
+import type { OrderEvent } from "./order-event";
 
 export const TimelineKind = z.enum(["placed", "payment_received", "confirmed", "email_sent", "cancelled", "refunded"]);
 export type TimelineKind = z.infer<typeof TimelineKind>;
@@ -69,4 +70,35 @@ export async function readTimeline(store: Store, orderId: string): Promise<Timel
   const rank = (kind: TimelineKind) => TimelineKind.options.indexOf(kind);
   entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || rank(a.kind) - rank(b.kind) || a.entryId.localeCompare(b.entryId));
   return entries.map(({ kind, at, detail }) => (detail ? { kind, at, detail } : { kind, at }));
+}
+
+/**
+ * The entries an order event adds to its order's timeline, each id derived from the event's, so a
+ * redelivered event appends nothing. A confirmation is two facts: the payment arrived, and the order
+ * was confirmed with it (both at the moment of the confirming write).
+ */
+export function timelineEntriesFor(event: OrderEvent): TimelineEntry[] {
+  const entry = (kind: TimelineKind, detail?: TimelineDetail): TimelineEntry => ({
+    orderId: event.orderId,
+    entryId: `${event.id}:${kind}`,
+    kind,
+    at: event.occurredAt,
+    ...(detail ? { detail } : {}),
+  });
+  switch (event.type) {
+    case "OrderPlaced":
+      return [entry("placed", { totalCents: event.totalCents, currency: event.currency })];
+    case "OrderConfirmed":
+      return [entry("payment_received", { amountCents: event.totalCents, currency: event.currency }), entry("confirmed")];
+    case "OrderCancelled":
+      return [entry("cancelled", { reason: event.reason })];
+    case "OrderRefunded":
+      return [entry("refunded", { amountCents: event.totalCents, currency: event.currency })];
+  }
+}
+
+/** Appends the event's entries (each once). How many were new. */
+export async function recordOnTimeline(store: Store, event: OrderEvent): Promise<number> {
+  const added = await Promise.all(timelineEntriesFor(event).map((entry) => appendTimelineEntry(store, entry)));
+  return added.filter(Boolean).length;
 }

@@ -16,3 +16,14 @@ export function accessTokenMatches(token: string, expectedHash: string): boolean
   const expected = Buffer.from(expectedHash, "hex");
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/**
+ * Whether `token` opens the order: the token handed to the browser that placed it, or one issued
+ * for a link the shop sent (an email, order-link.ts). Every stored hash is compared, so timing
+ * does not tell which kind matched or how many there are to try.
+ */
+export function opensOrder(token: string, order: { accessTokenHash: string; linkTokenHashes?: readonly string[] | undefined }): boolean {
+  let opens = accessTokenMatches(token, order.accessTokenHash);
+  for (const hash of order.linkTokenHashes ?? []) opens = accessTokenMatches(token, hash) || opens;
+  return opens;
+}

@@ -5,7 +5,7 @@
 import { DomainError, NotFound } from "../shared/domain-error";
 import type { Store } from "../shared/store";
 import type { CheckoutGateway } from "../payments/checkout-gateway";
-import { accessTokenMatches } from "./access-token";
+import { opensOrder } from "./access-token";
 import { settleFromSession } from "./settle-from-session";
 import { OrderId, toOrderView, type OrderRecord, type OrderView } from "./order";
 import { cancelOrder, getOrderRecord } from "./order-store";
@@ -24,7 +24,7 @@ export async function cancelOrderAsShopper(
 ): Promise<OrderView> {
   if (!OrderId.safeParse(orderId).success) throw new NotFound("Order");
   const record = await getOrderRecord(deps.store, orderId);
-  if (!record || !accessTokenMatches(accessToken, record.accessTokenHash)) throw new NotFound("Order");
+  if (!record || !opensOrder(accessToken, record)) throw new NotFound("Order");
   return cancelPendingOrder(deps, record, "cancelled_by_shopper");
 }
 

@@ -9,7 +9,7 @@ import { NotFound } from "../shared/domain-error";
 import { consumeRateLimit, type RateLimit } from "../shared/rate-limit";
 import type { Store } from "../shared/store";
 import type { CheckoutGateway } from "../payments/checkout-gateway";
-import { accessTokenMatches } from "./access-token";
+import { opensOrder } from "./access-token";
 import { OrderId, toOrderView, type OrderView } from "./order";
 import { getOrderRecord } from "./order-store";
 import type { BindingMismatch } from "./payment-binding";
@@ -40,7 +40,7 @@ export async function fulfilFromRedirect(
 ): Promise<Fulfilment> {
   if (!OrderId.safeParse(input.orderId).success) throw new NotFound("Order");
   const record = await getOrderRecord(deps.store, input.orderId);
-  if (!record || !accessTokenMatches(input.accessToken, record.accessTokenHash)) throw new NotFound("Order");
+  if (!record || !opensOrder(input.accessToken, record)) throw new NotFound("Order");
   if (record.status !== "PENDING_PAYMENT") return { outcome: "already_settled", order: toOrderView(record) };
   if (!record.checkoutSessionId || input.sessionId !== record.checkoutSessionId) {
     return { outcome: "not_own_session", order: toOrderView(record) };

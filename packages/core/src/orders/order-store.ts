@@ -8,7 +8,7 @@ import { ConcurrencyLimit, OutOfStock, type StockShortfall } from "../shared/dom
 import type { Store } from "../shared/store";
 import { transactWrite } from "../shared/transact-write";
 import { releaseStockItem, releaseUntrackedStockItem, reserveStockItem, sellStockItem } from "../inventory/stock-writes";
-import { planReservation, randomShard, readShardLevels, type ShardTake } from "../inventory/stock-shards";
+import { planReservation, randomShard, readShardLevels, type ShardLevel, type ShardTake } from "../inventory/stock-shards";
 import { canTransition, OrderRecord, type CancellationReason, type OrderStatus, type PaymentMismatchRecord } from "./order";
 import { chargeHoldItem, holdLimitRefusal, releaseHoldItem, type PlannedHold } from "./reservation-holds";
 
@@ -39,7 +39,7 @@ export function listedAtFor(order: Pick<OrderRecord, "id" | "createdAt">): strin
 }
 
 /** How often a reservation is planned again after a shard refused it, before giving up. */
-const MAX_RESERVATION_ATTEMPTS = 4;
+const MAX_RESERVATION_ATTEMPTS = 8;
 
 /**
  * Writes a new PENDING_PAYMENT order, reserves its stock and charges its hold counters, all or
@@ -86,15 +86,18 @@ export async function insertOrderReservingStock(
       if (refusedProducts.size > 0) {
         // Probe: read every shard of the refused products and plan those lines again.
         const refusedLines = order.items.filter((line) => refusedProducts.has(line.productId));
-        const singleShard = (productId: string) => (options.shardCounts?.get(productId) ?? 1) === 1;
-        // A one-shard product's refusal already carries its item (ALL_OLD): no read needed.
-        const levels = await readLevelsOf(store, refusedLines.map((line) => line.productId).filter((id) => !singleShard(id)));
+        // A one-shard product's refusal already carries its item (ALL_OLD), no read needed, unless
+        // that item says the product has been resharded since the caller looked.
+        const knownSingle = new Map<string, ShardLevel[]>();
         takes.forEach((take, index) => {
-          const item = reasons[index]?.Item;
-          if (singleShard(take.productId) && reasons[index]?.Code === "ConditionalCheckFailed") {
-            levels.set(take.productId, item ? [{ shard: 0, available: Number(item.stock?.N ?? 0), reserved: 0, sold: 0 }] : []);
-          }
+          const reason = reasons[index];
+          if (reason?.Code !== "ConditionalCheckFailed" || (options.shardCounts?.get(take.productId) ?? 1) !== 1) return;
+          const item = reason.Item;
+          if (!item) knownSingle.set(take.productId, []);
+          else if ((item.stockShards?.N ?? "1") === "1") knownSingle.set(take.productId, [{ shard: 0, available: Number(item.stock?.N ?? 0), reserved: 0, sold: 0 }]);
         });
+        const levels = await readLevelsOf(store, refusedLines.map((line) => line.productId).filter((id) => !knownSingle.has(id)));
+        for (const [productId, single] of knownSingle) levels.set(productId, single);
         const shortfalls: StockShortfall[] = [];
         for (const line of refusedLines) {
           const available = (levels.get(line.productId) ?? []).map((shard) => shard.available);

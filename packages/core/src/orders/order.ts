@@ -78,6 +78,8 @@ export const OrderRecord = z.object({
   customerId: z.string().optional(),
   /** SHA-256 of the access token: a leaked table dump does not reveal tokens. */
   accessTokenHash: z.string(),
+  /** SHA-256 of each token issued for a link the shop sent (order-link.ts), oldest first. */
+  linkTokenHashes: z.array(z.string()).optional(),
   checkoutSessionId: z.string().optional(),
   checkoutUrl: z.string().optional(),
   paymentIntentId: z.string().optional(),

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import { NotFound } from "../shared/domain-error";
 import { randomId } from "../shared/random-id";
-import { readOrder } from "./read-order";
+import { appendTimelineEntry } from "../order-events/order-timeline";
+import { readOrder, readOrderWithTimeline } from "./read-order";
 
 let u: UnitStore;
 beforeAll(async () => {
@@ -61,5 +62,23 @@ describe("readOrder", () => {
     }
     // The rightful token still works after all that.
     expect((await readOrder(u.store, mine.record.id, mine.token)).id).toBe(mine.record.id);
+  });
+
+  it("adds the order's timeline, oldest first, only for the order's own token", async () => {
+    const mine = pendingOrderRecord(u.store, { lines: [{ product, quantity: 1 }], expiresAt: 1_900_000_000 });
+    const other = pendingOrderRecord(u.store, { lines: [{ product, quantity: 1 }], expiresAt: 1_900_000_000 });
+    await u.putOrder(mine.record);
+    await u.putOrder(other.record);
+    expect((await readOrderWithTimeline(u.store, mine.record.id, mine.token)).timeline).toEqual([]);
+    await appendTimelineEntry(u.store, { orderId: mine.record.id, entryId: "b", kind: "cancelled", at: "2030-01-01T12:30:00.000Z", detail: { reason: "cancelled_by_shopper" } });
+    await appendTimelineEntry(u.store, { orderId: mine.record.id, entryId: "a", kind: "placed", at: "2030-01-01T12:00:00.000Z" });
+    const view = await readOrderWithTimeline(u.store, mine.record.id, mine.token);
+    expect(view).toMatchObject({ id: mine.record.id, status: "PENDING_PAYMENT" });
+    expect(view.timeline).toEqual([
+      { kind: "placed", at: "2030-01-01T12:00:00.000Z" },
+      { kind: "cancelled", at: "2030-01-01T12:30:00.000Z", detail: { reason: "cancelled_by_shopper" } },
+    ]);
+    await expect(readOrderWithTimeline(u.store, mine.record.id, other.token)).rejects.toBeInstanceOf(NotFound);
+    await expect(readOrderWithTimeline(u.store, "ord_../../etc", mine.token)).rejects.toBeInstanceOf(NotFound);
   });
 });

@@ -1,5 +1,5 @@
 // transactWrite's retry policy on a scripted client (DynamoDB Local cannot be made to collide on
-// demand): a conflict-only cancellation is resent, up to a limit, with growing capped jittered
+// demand): a cancellation only for conflicts or throttling is resent, up to a limit, with growing capped jittered
 // waits; a failed condition or any other error goes back to the caller at once.
 import { TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -57,6 +57,11 @@ describe("transactWrite", () => {
     await transactWrite(conflict.db, items);
     expect(conflict.sent).toHaveLength(3);
 
+    // A partition over its write rate cancels the transaction (the SDK does not retry that).
+    const throttled = scripted(cancelled("None", "ThrottlingError"), cancelled("ProvisionedThroughputExceeded", "None"), cancelled("ThrottlingError", "TransactionConflict"), "ok");
+    await transactWrite(throttled.db, items);
+    expect(throttled.sent).toHaveLength(4);
+
     const inProgress = scripted(Object.assign(new Error("in progress"), { name: "TransactionInProgressException" }), "ok");
     await transactWrite(inProgress.db, items);
     expect(inProgress.sent).toHaveLength(2);
@@ -86,7 +91,9 @@ describe("transactWrite", () => {
   it.each([
     ["a failed condition, even alongside a conflict", cancelled("ConditionalCheckFailed", "TransactionConflict")],
     ["a failed condition", cancelled("None", "ConditionalCheckFailed")],
+    ["a failed condition alongside throttling", cancelled("ThrottlingError", "ConditionalCheckFailed")],
     ["a cancellation for another reason", cancelled("ValidationError")],
+    ["throttling alongside another reason", cancelled("ThrottlingError", "ValidationError")],
     ["a cancellation without reasons", Object.assign(new Error("cancelled"), { name: "TransactionCanceledException" })],
     ["any other error", Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" })],
   ])("hands back %s at once", async (_name, refusal) => {

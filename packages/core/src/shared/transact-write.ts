@@ -1,6 +1,7 @@
 // TransactWriteItems with the retries DynamoDB asks callers to do themselves: a transaction
-// that collides with another one on the same item (TransactionConflict) is cancelled whole and
-// is safe to resend. Cancellations for failed conditions are the caller's to interpret.
+// that collides with another one on the same item (TransactionConflict), or finds an item's
+// partition over its write rate (ThrottlingError), is cancelled whole and is safe to resend.
+// Cancellations for failed conditions are the caller's to interpret.
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ConcurrencyLimit } from "./domain-error";
@@ -10,6 +11,8 @@ type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 
 const MAX_ATTEMPTS = 8;
 
+const RETRYABLE_CANCELLATIONS = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
+
 export async function transactWrite(db: DynamoDBDocumentClient, items: TransactItems): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -17,11 +20,15 @@ export async function transactWrite(db: DynamoDBDocumentClient, items: TransactI
       return;
     } catch (error) {
       const reasons = transactionCancellationReasons(error);
-      const conflictOnly =
+      // Cancelled only because an item was busy: another transaction held it, or its partition was
+      // over its write rate. The SDK retries a throttled single write itself, but a throttled
+      // transaction comes back as a cancellation (ThrottlingError on on-demand tables,
+      // ProvisionedThroughputExceeded on provisioned ones), which it does not retry.
+      const busyOnly =
         reasons !== undefined &&
-        reasons.some((r) => r.Code === "TransactionConflict") &&
-        !reasons.some((r) => r.Code === "ConditionalCheckFailed");
-      const retryable = conflictOnly || (error instanceof Error && error.name === "TransactionInProgressException");
+        reasons.some((r) => r.Code !== undefined && RETRYABLE_CANCELLATIONS.has(r.Code)) &&
+        reasons.every((r) => r.Code === undefined || r.Code === "None" || RETRYABLE_CANCELLATIONS.has(r.Code));
+      const retryable = busyOnly || (error instanceof Error && error.name === "TransactionInProgressException");
       if (!retryable) throw error;
       if (attempt >= MAX_ATTEMPTS) {
         throw new ConcurrencyLimit("Too many concurrent updates to the same items; please retry.", 1, error);

@@ -39,17 +39,23 @@ function failureMetric(error: unknown): string {
 
 export const handler = httpHandler("POST /orders", async (event, log) => {
   try {
-    // Before any parsing or reads: a client over its allowance costs one write. An IPv6 client
-    // counts by its /64, as for the holds, or it could rotate through 2^64 addresses.
-    const sourceIp = event.requestContext.http.sourceIp;
-    if (rateLimit) await consumeRateLimit(store, "orders", clientHolder(sourceIp) ?? sourceIp, rateLimit);
-    // A token is optional (guests check out too), but one that came must be valid: never a guest by accident.
+    // A token is optional (guests check out too), but one that came must be valid: never a guest by
+    // accident. Checking it is local work (cached keys), so it may come before the rate limit.
     const customer = await optionalPrincipal(event);
+    // Before any parsing or reads: a client over its allowance costs one write. An IPv6 client
+    // counts by its /64, as for the holds, or it could rotate through 2^64 addresses. A signed-in
+    // customer's order arrives through the storefront's server (their token is in an httpOnly
+    // cookie), whose address is everyone's: they are counted by customer id instead, and their
+    // verified email's holds stand in for the client address's.
+    const sourceIp = event.requestContext.http.sourceIp;
+    const requester = customer ? `customer:${customer.customerId}` : (clientHolder(sourceIp) ?? sourceIp);
+    if (rateLimit) await consumeRateLimit(store, "orders", requester, rateLimit);
     const input = parseJsonBody(event, CreateOrderInput, { maxBytes: 16 * 1024 });
-    const placed = await createOrder({ store, checkout: checkoutGateway, settings: orderSettings, holdLimits }, input, {
-      clientAddress: sourceIp,
-      ...(customer ? { customer } : {}),
-    });
+    const placed = await createOrder(
+      { store, checkout: checkoutGateway, settings: orderSettings, holdLimits },
+      input,
+      customer ? { customer } : { clientAddress: sourceIp },
+    );
     if (customer) log.appendKeys({ customerId: customer.customerId });
     log.appendKeys({ orderId: placed.order.id });
     log.info("order created", { totalCents: placed.order.totalCents, lines: placed.order.items.length });

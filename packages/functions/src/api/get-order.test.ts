@@ -2,6 +2,7 @@
 // anything else (no token, a wrong one, garbage, an unknown order) is the same 404.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { newAccessToken } from "@shopwave/core/orders/access-token";
+import { appendTimelineEntry } from "@shopwave/core/order-events/order-timeline";
 import { apiEvent, bodyOf, captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { pendingOrderRecord, testProduct } from "../../../../test/support/unit-store";
 
@@ -15,6 +16,7 @@ beforeAll(async () => {
   await h.u.putProduct(product);
   order = pendingOrderRecord(h.u.store, { lines: [{ product, quantity: 2 }], expiresAt: Math.floor(Date.now() / 1000) + 1800, checkoutSessionId: "cs_test_unit_get" });
   await h.u.putOrder(order.record);
+  await appendTimelineEntry(h.u.store, { orderId: order.record.id, entryId: `${order.record.id}:OrderPlaced:v1:placed`, kind: "placed", at: order.record.createdAt });
   const { handler } = await h.load(() => import("./get-order"));
   getOrder = (orderId, auth) =>
     handler(
@@ -41,6 +43,7 @@ describe("GET /orders/{id}", () => {
     const view = bodyOf(response);
     expect(view).toMatchObject({ id: order.record.id, status: "PENDING_PAYMENT", totalCents: order.record.totalCents, checkoutSessionId: "cs_test_unit_get" });
     expect(view).not.toHaveProperty("accessTokenHash");
+    expect(view.timeline).toEqual([{ kind: "placed", at: order.record.createdAt }]);
     // The order id is on the request's log line, so one query follows the order.
     expect(out.logged("request")).toEqual([expect.objectContaining({ orderId: order.record.id, statusCode: 200 })]);
   });

@@ -1,6 +1,6 @@
-// GET /orders/{id}?token=… (or Authorization: Bearer …): the shopper's view of their order.
+// GET /orders/{id}?token=… (or Authorization: Bearer …): the shopper's view of their order, with its timeline.
 import { NotFound } from "@shopwave/core/shared/domain-error";
-import { readOrder } from "@shopwave/core/orders/read-order";
+import { readOrderWithTimeline } from "@shopwave/core/orders/read-order";
 import { accessTokenOf } from "../http/access-token";
 import { httpHandler } from "../http/http-handler";
 import { jsonResponse } from "../http/json-response";
@@ -11,5 +11,5 @@ export const handler = httpHandler("GET /orders/{id}", async (event, log) => {
   const token = accessTokenOf(event);
   if (!token) throw new NotFound("Order");
   log.appendKeys({ orderId });
-  return jsonResponse(200, await readOrder(store, orderId, token));
+  return jsonResponse(200, await readOrderWithTimeline(store, orderId, token));
 });

@@ -17,13 +17,13 @@ beforeEach(() => void captureOutput());
 afterEach(() => vi.restoreAllMocks());
 
 describe("GET /products/{id}", () => {
-  it("answers the stored product, cacheable for five seconds", async () => {
+  it("answers the stored product, cacheable for five seconds, and by the CDN stale for ten more", async () => {
     const mug = testProduct({ stock: 7, priceCents: 1999 });
     await h.u.putProduct(mug);
     const response = await getProduct(mug.id);
     expect(response.statusCode).toBe(200);
     expect(bodyOf(response)).toEqual(mug);
-    expect(response.headers).toMatchObject({ "cache-control": "public, max-age=5", "content-type": "application/json; charset=utf-8" });
+    expect(response.headers).toMatchObject({ "cache-control": "public, max-age=5, s-maxage=5, stale-while-revalidate=10", "content-type": "application/json; charset=utf-8" });
   });
 
   it.each([["an unknown id", "no-such-product"], ["a malformed id", "Not A Product!"], ["no id", undefined]])("answers %s with 404", async (_name, id) => {

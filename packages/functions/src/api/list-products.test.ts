@@ -23,14 +23,14 @@ beforeEach(() => void captureOutput());
 afterEach(() => vi.restoreAllMocks());
 
 describe("GET /products", () => {
-  it("pages through the whole catalog once, cacheable for five seconds", async () => {
+  it("pages through the whole catalog once, cacheable for five seconds, and by the CDN stale for ten more", async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
       const response = await listProducts({ limit: "20", ...(cursor ? { cursor } : {}) });
       expect(response.statusCode).toBe(200);
-      expect(response.headers).toMatchObject({ "cache-control": "public, max-age=5" });
+      expect(response.headers).toMatchObject({ "cache-control": "public, max-age=5, s-maxage=5, stale-while-revalidate=10" });
       const page = bodyOf(response);
       expect(page.items.length).toBeLessThanOrEqual(20);
       seen.push(...page.items.map((item: { id: string }) => item.id));

@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { listProducts, MAX_PAGE_SIZE } from "@shopwave/core/catalog/list-products";
 import { httpHandler } from "../http/http-handler";
+import { CATALOG_CACHE_CONTROL } from "../http/catalog-cache-control";
 import { jsonResponse } from "../http/json-response";
 import { parseQuery } from "../http/request-parsing";
 import { store } from "../shared/store";
@@ -14,5 +15,5 @@ const Query = z.object({
 export const handler = httpHandler("GET /products", async (event) => {
   const query = parseQuery(event, Query);
   const page = await listProducts(store, query);
-  return jsonResponse(200, page, { "cache-control": "public, max-age=5" });
+  return jsonResponse(200, page, { "cache-control": CATALOG_CACHE_CONTROL });
 });

@@ -8,7 +8,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { tables, type TableDeclaration } from "@shopwave/infra/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTables } from "./create-tables";
+import { createTables, latestStreamArn } from "./create-tables";
 import { startDynamoDbLocal, type DynamoDbLocal } from "./dynamodb-local";
 
 const nameOf = (declaration: TableDeclaration) => `test-${declaration.resource}`;
@@ -42,6 +42,15 @@ describe("createTables on DynamoDB Local", () => {
         KeySchema: [
           { AttributeName: "pendingShard", KeyType: "HASH" },
           { AttributeName: "expiresAt", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+        IndexStatus: "ACTIVE",
+      }),
+      expect.objectContaining({
+        IndexName: "byEmail",
+        KeySchema: [
+          { AttributeName: "email", KeyType: "HASH" },
+          { AttributeName: "createdAt", KeyType: "RANGE" },
         ],
         Projection: { ProjectionType: "ALL" },
         IndexStatus: "ACTIVE",
@@ -112,5 +121,21 @@ describe("createTables on DynamoDB Local", () => {
     expect(TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: "ENABLED", AttributeName: "expiration" });
     const products = await client.send(new DescribeTimeToLiveCommand({ TableName: nameOf(tables.products) }));
     expect(products.TimeToLiveDescription?.TimeToLiveStatus).toBe("DISABLED");
+  });
+
+  it("creates a declared stream with its view type, and switches one on for a table created without it", async () => {
+    const streamed: TableDeclaration = { resource: "Streamed", hashKey: "id", attributes: { id: "S" }, globalIndexes: [], stream: "NEW_AND_OLD_IMAGES" };
+    await createTables(client, [streamed], nameOf);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: nameOf(streamed) }));
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
+    expect(await latestStreamArn(client, nameOf(streamed))).toBe(Table?.LatestStreamArn);
+    expect(Table?.LatestStreamArn).toMatch(/^arn:aws:dynamodb:[^:]+:[^:]+:table\/test-Streamed\/stream\//);
+
+    const later: TableDeclaration = { ...streamed, resource: "StreamedLater" };
+    await createTables(client, [{ ...later, stream: undefined }], nameOf);
+    await expect(latestStreamArn(client, nameOf(later))).rejects.toThrow(/has no stream/);
+    await createTables(client, [later], nameOf);
+    const after = await client.send(new DescribeTableCommand({ TableName: nameOf(later) }));
+    expect(after.Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
   });
 });

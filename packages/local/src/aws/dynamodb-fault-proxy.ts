@@ -3,12 +3,15 @@
 // them as it would on AWS), slow answers, and dropped connections before or after the request
 // reached the database (the latter is a committed write whose answer is lost, which the SDK
 // retries). Faults match by operation (X-Amz-Target) and optionally table, for a given count.
+// It can also enforce DynamoDB's per-partition write rate (partition-write-limiter.ts), which
+// DynamoDB Local does not, answering over-limit writes with DynamoDB's own throttling errors.
 //
 // Hand-written: DynamoDB Local has no fault injection, and generic HTTP fault proxies
 // (toxiproxy and the like) are separate binaries that cannot speak DynamoDB's error format.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { listen, urlHost } from "../process/listen";
 import { createLocalLog } from "../process/log";
+import { createPartitionWriteLimiter, isWriteOperation, partitionWrites, throttledAnswer, type PartitionWriteLimit } from "./partition-write-limiter";
 
 const log = createLocalLog("dynamodb");
 
@@ -32,6 +35,8 @@ export type DynamoDbFault = {
 
 export interface DynamoDbFaultProxy {
   endpoint: string;
+  /** Writes refused by the partition write limit so far (each SDK attempt counts), by operation. */
+  readonly throttledWrites: Readonly<Record<string, number>>;
   inject(fault: DynamoDbFault): void;
   clear(): void;
   /** How many requests each fault kind has affected so far. */
@@ -39,11 +44,37 @@ export interface DynamoDbFaultProxy {
   stop(): Promise<void>;
 }
 
-export async function startDynamoDbFaultProxy(options: { target: string; host?: string; port?: number }): Promise<DynamoDbFaultProxy> {
+export async function startDynamoDbFaultProxy(options: {
+  target: string;
+  host?: string;
+  port?: number;
+  /** Enforce DynamoDB's per-partition write rate (partition-write-limiter.ts); none when absent. */
+  partitionWriteLimit?: PartitionWriteLimit;
+}): Promise<DynamoDbFaultProxy> {
   const target = new URL(options.target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let faults: (DynamoDbFault & { remaining: number })[] = [];
   const injected: Record<DynamoDbFault["kind"], number> = { throttle: 0, "server-error": 0, delay: 0, drop: 0 };
+  const limit = options.partitionWriteLimit;
+  const limiter = limit ? createPartitionWriteLimiter(limit) : undefined;
+  const throttledWrites: Record<string, number> = {};
+  /** The limiter's verdict on a write request: undefined to forward it, else DynamoDB's throttling answer. */
+  const overPartitionLimit = (operation: string, body: string) => {
+    if (!limiter || !limit || !isWriteOperation(operation)) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return undefined; // DynamoDB Local answers a malformed body itself
+    }
+    const writes = partitionWrites(operation, parsed, limit.hashKeys);
+    const verdict = limiter.admit(writes);
+    if (verdict.admitted) return undefined;
+    // A batch is refused only when nothing in it fits (AWS would return the rest unprocessed).
+    if (operation === "BatchWriteItem" && verdict.throttled.length < writes.filter(Boolean).length) return undefined;
+    throttledWrites[operation] = (throttledWrites[operation] ?? 0) + 1;
+    return throttledAnswer(operation, writes, verdict.throttled);
+  };
 
   const takeFault = (operation: string, body: string): DynamoDbFault | undefined => {
     const fault = faults.find(
@@ -77,6 +108,13 @@ export async function startDynamoDbFaultProxy(options: { target: string; host?: 
   };
 
   const server = http.createServer((req, res) => {
+    // Not DynamoDB's API: what the limiter refused, for load reports.
+    if (req.method === "GET" && req.url === "/_shopwave/throttled-writes") {
+      const body = JSON.stringify({ throttledWrites, partitionWriteLimit: limit ? { writeUnitsPerSecond: limit.writeUnitsPerSecond, burstUnits: limit.burstUnits ?? limit.writeUnitsPerSecond } : null });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(body);
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -88,6 +126,12 @@ export async function startDynamoDbFaultProxy(options: { target: string; host?: 
         return errorAnswer(res, 400, fault.code ?? "ProvisionedThroughputExceededException", "The level of configured provisioned throughput for the table was exceeded (injected fault).");
       }
       if (fault?.kind === "server-error") return errorAnswer(res, 500, "InternalServerError", "Internal server error (injected fault).");
+      const throttled = fault ? undefined : overPartitionLimit(operation, body.toString("utf8"));
+      if (throttled) {
+        const answer = JSON.stringify(throttled.body);
+        res.writeHead(throttled.status, { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": throttled.code, "content-length": Buffer.byteLength(answer) });
+        return res.end(answer);
+      }
       if (fault?.kind === "drop" && fault.when === "before") return req.socket.destroy();
       void (async () => {
         if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
@@ -114,6 +158,7 @@ export async function startDynamoDbFaultProxy(options: { target: string; host?: 
       faults = [];
     },
     injected,
+    throttledWrites,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -11,7 +11,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from "aws-lambda";
-import { createLambdaContext } from "./lambda-context";
+import { invokeWithTimeout } from "./lambda-invoke";
 import { createLocalLog } from "../process/log";
 
 const log = createLocalLog("poller");
@@ -181,25 +181,11 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
 }
 
 async function runHandler(options: QueuePollerOptions, records: SQSRecord[]): Promise<Outcome> {
-  const context = createLambdaContext({ functionName: options.functionName, timeoutSeconds: options.timeoutSeconds, memoryMb: options.memoryMb });
   const event: SQSEvent = { Records: records };
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), options.timeoutSeconds * 1000);
-  });
-  // Lambda would freeze a timed-out sandbox; here the handler keeps running, so its late
-  // rejection must not become an unhandled one.
-  const invocation = Promise.resolve().then(() => options.handler(event, context));
-  invocation.catch(() => undefined);
-  try {
-    const result = await Promise.race([invocation, timedOut]);
-    if (result === "timeout") return { kind: "failure", reason: `timed out after ${options.timeoutSeconds} s` };
-    return interpretResponse(result, records);
-  } catch (error) {
-    return { kind: "failure", reason: `handler threw: ${describe(error)}` };
-  } finally {
-    clearTimeout(timer);
-  }
+  const outcome = await invokeWithTimeout(options.handler, event, options);
+  if (outcome.kind === "timeout") return { kind: "failure", reason: `timed out after ${options.timeoutSeconds} s` };
+  if (outcome.kind === "threw") return { kind: "failure", reason: `handler threw: ${describe(outcome.error)}` };
+  return interpretResponse(outcome.value, records);
 }
 
 /**

@@ -1,4 +1,5 @@
-// `npm run dlq -- list|redrive`: the operator's tool for the order-events dead-letter queue.
+// `npm run dlq -- list|redrive`: the operator's tool for the dead-letter queues: the order-events
+// queue's (Stripe events) by default, or an order event consumer's with --consumer.
 // `list` shows what is parked (without consuming it); `redrive` moves messages back to the
 // source queue for the worker to try again, which is safe because every effect is idempotent.
 //
@@ -18,7 +19,7 @@ import {
   SQSClient,
   type Message,
 } from "@aws-sdk/client-sqs";
-import { queues } from "@shopwave/infra/topology";
+import { eventConsumers, queues, type QueueDeclaration } from "@shopwave/infra/topology";
 import { loadLocalEnv, portFrom } from "../stack/local-env";
 import { queueNameFor } from "../stack/local-stack";
 
@@ -28,6 +29,8 @@ const usage = `Usage: npm run dlq -- <list|redrive> [options]
   redrive              move them back to the order-events queue for the worker to retry
 
 Options:
+  --consumer NAME      an order event consumer's DLQ instead (${Object.keys(eventConsumers).join(", ")});
+                       \`--consumer all\` with list shows how many messages each DLQ holds
   --max N              at most N messages (default: all)
   --queue-url URL      source queue (default: the local stack's order-events queue)
   --dlq-url URL        dead-letter queue (default: the local stack's DLQ)
@@ -50,26 +53,43 @@ export interface ParkedMessage {
   sentAt: string;
   stripeEventId?: string;
   stripeEventType?: string;
+  /** An order event's type and id, for a message from an order event consumer's DLQ (the bus's envelope). */
+  orderEventType?: string;
+  orderEventId?: string;
   orderId?: string;
   body: string;
 }
 
 export function describeParkedMessage(message: Message): ParkedMessage {
   const body = message.Body ?? "";
-  let event: { id?: unknown; type?: unknown; data?: { object?: { client_reference_id?: unknown; metadata?: { orderId?: unknown } } } } = {};
+  let event: {
+    id?: unknown;
+    type?: unknown;
+    data?: { object?: { client_reference_id?: unknown; metadata?: { orderId?: unknown } } };
+    "detail-type"?: unknown;
+    detail?: { id?: unknown; orderId?: unknown };
+  } = {};
   try {
     event = JSON.parse(body) as typeof event;
   } catch {
     // not JSON: shown as it is
   }
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
-  const orderId = text(event.data?.object?.client_reference_id) ?? text(event.data?.object?.metadata?.orderId) ?? message.MessageAttributes?.orderId?.StringValue;
+  const orderId =
+    text(event.data?.object?.client_reference_id) ??
+    text(event.data?.object?.metadata?.orderId) ??
+    text(event.detail?.orderId) ??
+    message.MessageAttributes?.orderId?.StringValue;
+  const orderEventType = text(event["detail-type"]);
+  const orderEventId = text(event.detail?.id);
+  const orderEvent: Pick<ParkedMessage, "orderEventType" | "orderEventId"> = orderEventType ? { orderEventType, ...(orderEventId ? { orderEventId } : {}) } : {};
   return {
     messageId: message.MessageId ?? "",
     receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
     sentAt: new Date(Number(message.Attributes?.SentTimestamp ?? 0)).toISOString(),
-    ...(text(event.id) ? { stripeEventId: text(event.id)! } : {}),
+    ...(text(event.id) && !orderEvent.orderEventType ? { stripeEventId: text(event.id)! } : {}),
     ...(text(event.type) ? { stripeEventType: text(event.type)! } : {}),
+    ...orderEvent,
     ...(orderId ? { orderId } : {}),
     body,
   };
@@ -131,15 +151,28 @@ export async function redriveParked(target: DlqTarget, max = Number.POSITIVE_INF
   return moved;
 }
 
-async function resolveTarget(values: { "queue-url"?: string; "dlq-url"?: string; endpoint?: string }): Promise<DlqTarget> {
+/** The queue (and DLQ) `--consumer` names: an order event consumer's, or the order-events queue's. */
+export function queueDeclarationFor(consumer: string | undefined): QueueDeclaration {
+  if (consumer === undefined || consumer === "orderEvents") return queues.orderEvents;
+  const declaration = (eventConsumers as Record<string, QueueDeclaration>)[consumer];
+  if (!declaration) throw new Error(`--consumer must be one of ${Object.keys(eventConsumers).join(", ")}; got ${consumer}`);
+  return declaration;
+}
+
+function localClient(endpoint: string | undefined) {
+  const env = loadLocalEnv();
+  const url = endpoint ?? `http://127.0.0.1:${portFrom(env, "SQS_PORT", 9324)}`;
+  return { url, client: new SQSClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }) };
+}
+
+async function resolveTarget(values: { "queue-url"?: string; "dlq-url"?: string; endpoint?: string; consumer?: string }): Promise<DlqTarget> {
   if (values["queue-url"] || values["dlq-url"]) {
     if (!values["queue-url"] || !values["dlq-url"]) throw new Error("Give both --queue-url and --dlq-url (or neither, for the local stack).");
     const client = new SQSClient(values.endpoint ? { endpoint: values.endpoint } : {});
     return { client, queueUrl: values["queue-url"], dlqUrl: values["dlq-url"] };
   }
-  const env = loadLocalEnv();
-  const endpoint = values.endpoint ?? `http://127.0.0.1:${portFrom(env, "SQS_PORT", 9324)}`;
-  const client = new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const declaration = queueDeclarationFor(values.consumer);
+  const { url: endpoint, client } = localClient(values.endpoint);
   const urlOf = async (resource: string) => {
     try {
       return (await client.send(new GetQueueUrlCommand({ QueueName: queueNameFor(resource) }))).QueueUrl!;
@@ -147,7 +180,7 @@ async function resolveTarget(values: { "queue-url"?: string; "dlq-url"?: string;
       throw new Error(`Could not find the local queue ${queueNameFor(resource)} at ${endpoint} (is \`npm run dev\` running?): ${(error as Error).message}`);
     }
   };
-  return { client, queueUrl: await urlOf(queues.orderEvents.resource), dlqUrl: await urlOf(queues.orderEvents.deadLetter.resource) };
+  return { client, queueUrl: await urlOf(declaration.resource), dlqUrl: await urlOf(declaration.deadLetter.resource) };
 }
 
 async function main(argv: string[]) {
@@ -160,6 +193,7 @@ async function main(argv: string[]) {
       "dlq-url": { type: "string" },
       endpoint: { type: "string" },
       json: { type: "boolean", default: false },
+      consumer: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -171,6 +205,16 @@ async function main(argv: string[]) {
   }
   const max = values.max === undefined ? Number.POSITIVE_INFINITY : Number(values.max);
   if (!(max > 0)) throw new Error(`--max must be a positive number, got ${values.max}`);
+  if (command === "list" && values.consumer === "all") {
+    // Every local DLQ's depth at a glance (against a stage, the DlqNotEmpty alarms say the same).
+    const { client } = localClient(values.endpoint);
+    for (const [name, declaration] of [["orderEvents", queues.orderEvents] as const, ...Object.entries(eventConsumers)]) {
+      const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: queueNameFor(declaration.deadLetter.resource) }));
+      const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+      console.log(`  ${name.padEnd(16)} ${declaration.deadLetter.resource.padEnd(20)} ${Attributes?.ApproximateNumberOfMessages ?? 0} message(s)`);
+    }
+    return;
+  }
   const target = await resolveTarget(values);
   const { Attributes } = await target.client.send(
     new GetQueueAttributesCommand({ QueueUrl: target.dlqUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
@@ -187,16 +231,16 @@ async function main(argv: string[]) {
     for (const message of parked) {
       console.log(
         `  ${styleText("bold", message.messageId)}  received ${message.receiveCount}×  sent ${message.sentAt}\n` +
-          `    ${message.stripeEventType ?? "not a Stripe event"} ${message.stripeEventId ?? ""} ${message.orderId ? `order ${message.orderId}` : ""}\n` +
+          `    ${message.orderEventType ?? message.stripeEventType ?? "not an event"} ${message.orderEventId ?? message.stripeEventId ?? ""} ${message.orderId ? `order ${message.orderId}` : ""}\n` +
           `    ${styleText("gray", message.body.replace(/\s+/g, " ").slice(0, 160))}`,
       );
     }
-    if (parked.length > 0) console.log(`\nFix the cause (see docs/operations.md), then: npm run dlq -- redrive`);
+    if (parked.length > 0) console.log(`\nFix the cause (see docs/operations.md), then: npm run dlq -- redrive${values.consumer ? ` --consumer ${values.consumer}` : ""}`);
     return;
   }
   console.log(`redriving ${Number.isFinite(max) ? `up to ${max} of ` : ""}${depth} message(s) to ${target.queueUrl}`);
   const moved = await redriveParked(target, max, (message) =>
-    console.log(`  moved ${message.messageId} ${message.stripeEventType ?? ""} ${message.orderId ? `order ${message.orderId}` : ""}`),
+    console.log(`  moved ${message.messageId} ${message.orderEventType ?? message.stripeEventType ?? ""} ${message.orderId ? `order ${message.orderId}` : ""}`),
   );
   console.log(`${moved} message(s) redriven`);
 }

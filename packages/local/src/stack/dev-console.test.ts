@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { formatDevConsoleLine } from "./dev-console";
+import { addressRows, formatDevConsoleLine } from "./dev-console";
 
 const plain = (text: string) => stripVTControlCharacters(text);
 
@@ -45,5 +45,33 @@ describe("formatDevConsoleLine", () => {
     expect(formatDevConsoleLine(JSON.stringify({ level: "ERROR", message: "request", statusCode: 500 })).kind).toBe("log");
     expect(formatDevConsoleLine("gateway  │ GET /health 200 1ms").kind).toBe("other");
     expect(formatDevConsoleLine("{not json").kind).toBe("other");
+  });
+});
+
+describe("addressRows", () => {
+  const urls = {
+    storefront: "http://localhost:3000",
+    api: "http://127.0.0.1:3001",
+    stripe: "http://127.0.0.1:12111",
+    dynamodb: "http://127.0.0.1:8000",
+    sqs: "http://127.0.0.1:9324",
+    inbox: "http://127.0.0.1:8005/",
+    auth: "http://127.0.0.1:3002",
+  };
+
+  it("lists every part with its address, the local SES inbox among them", () => {
+    expect(addressRows(urls).map(plain)).toEqual([
+      "  Storefront         http://localhost:3000",
+      "  API                http://127.0.0.1:3001",
+      "  Stripe simulator   http://127.0.0.1:12111",
+      "  DynamoDB           http://127.0.0.1:8000",
+      "  SQS                http://127.0.0.1:9324",
+      "  Inbox (SES)        http://127.0.0.1:8005/",
+      "  Sign-in issuer     http://127.0.0.1:3002",
+    ]);
+  });
+
+  it("says so when real Stripe is used", () => {
+    expect(plain(addressRows({ ...urls, stripe: null })[2]!)).toMatch(/real Stripe/);
   });
 });

@@ -140,3 +140,30 @@ export function installDevConsole(options: { dlqDepth: () => Promise<number>; su
     },
   };
 }
+
+export interface DevAddresses {
+  storefront: string;
+  api: string;
+  /** null when the app talks to real Stripe. */
+  stripe: string | null;
+  dynamodb: string;
+  sqs: string;
+  /** The local SES's web inbox: every mail the handlers sent. */
+  inbox: string;
+  /** The sign-in issuer. */
+  auth: string;
+}
+
+/** The "where is everything" rows `npm run dev` prints once it is ready. */
+export function addressRows(urls: DevAddresses): string[] {
+  const row = (name: string, url: string) => `  ${name.padEnd(18)} ${styleText("cyan", url)}`;
+  return [
+    row("Storefront", urls.storefront),
+    row("API", urls.api),
+    row("Stripe simulator", urls.stripe ?? "real Stripe (forward webhooks with `stripe listen`)"),
+    row("DynamoDB", urls.dynamodb),
+    row("SQS", urls.sqs),
+    row("Inbox (SES)", urls.inbox),
+    row("Sign-in issuer", urls.auth),
+  ];
+}

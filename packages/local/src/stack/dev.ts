@@ -4,7 +4,7 @@
 import { styleText } from "node:util";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { reservationMinutesFrom } from "@shopwave/core/orders/reservation-window";
-import { installDevConsole } from "./dev-console";
+import { addressRows, installDevConsole } from "./dev-console";
 import { loadLocalEnv, portFrom } from "./local-env";
 import { startLocalStack } from "./local-stack";
 import { createLocalLog } from "../process/log";
@@ -26,6 +26,7 @@ async function main() {
   process.env.POWERTOOLS_METRICS_DISABLED ??= "false";
   const webPort = portFrom(env, "WEB_PORT", 3000) || (await findFreePort());
   const apiPort = portFrom(env, "API_PORT", 3001);
+  const authPort = portFrom(env, "AUTH_PORT", 3002);
   const storefrontUrl = env.STOREFRONT_URL || `http://localhost:${webPort}`;
   const stripeSecretKey = env.STRIPE_SECRET_KEY;
   const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET;
@@ -41,7 +42,11 @@ async function main() {
       stripe: portFrom(env, "STRIPE_SIMULATOR_PORT", 12111),
       dynamodb: portFrom(env, "DYNAMODB_PORT", 8000),
       sqs: portFrom(env, "SQS_PORT", 9324),
+      ses: portFrom(env, "SES_PORT", 8005),
+      auth: authPort,
     },
+    ...(env.EMAIL_SENDER ? { emailSender: env.EMAIL_SENDER } : {}),
+    ...(env.OPERATOR_EMAILS ? { operatorEmails: env.OPERATOR_EMAILS } : {}),
     stripeSecretKey,
     stripeWebhookSecret,
     storefrontUrl,
@@ -51,11 +56,16 @@ async function main() {
     onProgress: (step, ms) => log.info(`✓ ${step} ${styleText("gray", `(${ms} ms)`)}`),
   });
   // The storefront needs only the API's address: with a fixed API port it starts alongside the stack.
-  const webStarting = (apiPort ? Promise.resolve(`http://127.0.0.1:${apiPort}`) : stackStarting.then((stack) => stack.urls.api)).then((apiUrl) =>
+  const addresses =
+    apiPort && authPort
+      ? Promise.resolve({ api: `http://127.0.0.1:${apiPort}`, auth: `http://127.0.0.1:${authPort}` })
+      : stackStarting.then((stack) => stack.urls);
+  const webStarting = addresses.then(({ api: apiUrl, auth: authUrl }) =>
     startStorefront({
       mode: "dev",
       port: webPort,
       apiUrl,
+      authUrl,
       // Next's banner repeats what we print below; its warnings and errors are what matter.
       onOutput: (line) => {
         if (!/^\s*(▲ Next\.js|- Local:|- Network:|- Environments:|✓ Starting|✓ Ready)/.test(line)) webLog.info(line.trim());
@@ -115,16 +125,11 @@ async function main() {
     })
     .catch((error: unknown) => log.warn(`the home page did not compile in time: ${String(error)}`));
   const readyMs = Date.now() - started;
-  const row = (name: string, url: string) => `  ${name.padEnd(18)} ${styleText("cyan", url)}`;
   console.log(
     [
       "",
       styleText("bold", `Shopwave is ready in ${(readyMs / 1000).toFixed(1)} s`),
-      row("Storefront", web.url),
-      row("API", stack.urls.api),
-      row("Stripe simulator", stack.urls.stripe ?? "real Stripe (forward webhooks with `stripe listen`)"),
-      row("DynamoDB", stack.urls.dynamodb),
-      row("SQS", stack.urls.sqs),
+      ...addressRows({ storefront: web.url, ...stack.urls }),
       "",
       `Open ${styleText("cyan", web.url)} and buy something with the test card 4242 4242 4242 4242.`,
       "",

@@ -1,12 +1,12 @@
 // The embedded stack behind `npm run dev` and the integration tests: DynamoDB Local, an SQS
-// emulator with a Lambda-style poller, the Stripe simulator and an API Gateway v2 emulator,
-// all created from infra/topology and wired to the real handlers through the same channels
-// they use on AWS (SST `Resource` env, AWS_ENDPOINT_URL_*, Stripe host settings).
+// emulator with a Lambda-style poller, a local SES v2 with an inbox, the Stripe simulator and an
+// API Gateway v2 emulator, all created from infra/topology and wired to the real handlers through
+// the same channels they use on AWS (SST `Resource` env, AWS_ENDPOINT_URL_*, Stripe host settings).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
-import { crons, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
+import { auth, crons, email, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import type { Product } from "@shopwave/core/catalog/product";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { RESERVATION_MINUTES } from "@shopwave/core/orders/reservation-window";
@@ -20,7 +20,9 @@ import { createLambdaContext, functionNameFor } from "../aws/lambda-context";
 import { createLocalLog } from "../process/log";
 import { startHttpGateway } from "../aws/api-gateway/http-gateway";
 import { startOrderEventsPoller } from "./order-events-poller";
+import { startLocalAuthIssuer } from "./auth-issuer";
 import { createQueues, startLocalSqs } from "../aws/sqs-local";
+import { startLocalSes } from "../aws/ses-local";
 import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "../stripe/stripe-simulator";
 
 const log = createLocalLog("dev");
@@ -28,7 +30,9 @@ const log = createLocalLog("dev");
 export interface LocalStackOptions {
   host?: string;
   /** 0 picks a free port (tests); defaults are the documented ones. */
-  ports?: Partial<Record<"api" | "stripe" | "dynamodb" | "sqs", number>>;
+  ports?: Partial<Record<"api" | "stripe" | "dynamodb" | "sqs" | "ses" | "auth", number>>;
+  /** The stage's operator allowlist (OPERATOR_EMAILS): these emails' tokens carry the "operator" role. */
+  operatorEmails?: string;
   stripeSecretKey: string;
   stripeWebhookSecret: string;
   /** Where Checkout returns the shopper, and the origin the API allows (CORS). */
@@ -40,6 +44,8 @@ export interface LocalStackOptions {
   /** false: no queue poller runs in this process (a test may run one in another process). */
   startPoller?: boolean;
   pollerConcurrency?: number;
+  /** The address order emails are sent from (the SES identity's sender); defaults to the topology's local one. */
+  emailSender?: string;
   /** Period of the local sweeper; false disables the timer (tests invoke it directly). */
   sweepEveryMs?: number | false;
   webhookRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
@@ -49,6 +55,11 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** Puts a fault-injecting proxy between the handlers and DynamoDB Local (`stack.dynamoDbFaults`). */
   dynamoDbFaults?: boolean;
+  /**
+   * Enforce DynamoDB's per-partition write rate between the handlers and DynamoDB Local (scaled:
+   * e.g. 50 units/s for AWS's 1,000); the proxy is then `stack.dynamoDbFaults` too.
+   */
+  partitionWriteLimit?: { writeUnitsPerSecond: number; burstUnits?: number };
   /** Tests only: the gateway takes each request's client address from X-Forwarded-For (see http-gateway.ts). */
   trustForwardedFor?: boolean;
   /** Extra env for the handlers (e.g. a shorter STRIPE_TIMEOUT_MS in tests). */
@@ -57,13 +68,14 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { api: string; stripe: string | null; dynamodb: string; sqs: string };
+  /** `ses` is the SES v2 endpoint; `inbox` the web inbox of every mail sent (JSON at `${ses}/store`); `auth` the sign-in issuer. */
+  urls: { api: string; stripe: string | null; dynamodb: string; sqs: string; ses: string; inbox: string; auth: string };
   stage: string;
   tableNames: Record<keyof typeof tables, string>;
   queueUrls: { orderEvents: string; orderEventsDlq: string };
   queueArns: { orderEvents: string; orderEventsDlq: string };
   stripe: StripeSimulator | null;
-  /** The handlers' path to DynamoDB goes through this when `dynamoDbFaults` was asked for. */
+  /** The handlers' path to DynamoDB goes through this when `dynamoDbFaults` or `partitionWriteLimit` was asked for. */
   dynamoDbFaults: DynamoDbFaultProxy | null;
   /** Env that makes another process (CLI, poller, test) see this stack as the handlers do. */
   handlerEnv: Record<string, string>;
@@ -84,7 +96,7 @@ export function queueNameFor(resource: string): string {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const host = options.host ?? "127.0.0.1";
-  const ports = { api: 3001, stripe: 12111, dynamodb: 8000, sqs: 9324, ...options.ports };
+  const ports = { api: 3001, stripe: 12111, dynamodb: 8000, sqs: 9324, ses: 8005, auth: 3002, ...options.ports };
   const stoppers: (() => Promise<void>)[] = [];
   const progress = (step: string, since: number) => options.onProgress?.(step, Date.now() - since);
   const stopAll = async () => {
@@ -105,6 +117,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       progress(`SQS ready at ${s.endpoint}`, t0);
       return s;
     });
+    const ses = await startLocalSes({ host, port: ports.ses });
+    stoppers.push(() => ses.stop());
+    progress(`SES ready at ${ses.endpoint} (inbox ${ses.inboxUrl})`, t0);
     // The gateway needs no backing service to listen; handlers load on first use, after env is set.
     let handlersReady!: () => void;
     const handlersReadyPromise = new Promise<void>((resolve) => (handlersReady = resolve));
@@ -125,6 +140,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.trustForwardedFor ? { trustForwardedFor: true } : {}),
     });
     stoppers.push(() => gateway.stop());
+    // The sign-in issuer listens now (its URL goes into the handlers' env) and serves once env is set.
+    const authIssuer = await startLocalAuthIssuer({ host, port: ports.auth, issuerAppRef: auth.issuer.handler.replace(/\.handler$/, ".issuerApp") });
+    stoppers.push(() => authIssuer.stop());
 
     const useSimulator = options.stripeApiBaseUrl === undefined;
     let stripe: StripeSimulator | null = null;
@@ -144,7 +162,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const [dynamo, sqs] = await Promise.all([dynamoPromise, sqsPromise]);
     stoppers.push(() => dynamo.stop(), () => sqs.stop());
-    const dynamoDbFaults = options.dynamoDbFaults ? await startDynamoDbFaultProxy({ target: dynamo.endpoint, host }) : null;
+    const partitionWriteLimit = options.partitionWriteLimit && {
+      ...options.partitionWriteLimit,
+      hashKeys: Object.fromEntries((Object.values(tables) as TableDeclaration[]).map((table) => [tableNameFor(table), table.hashKey])),
+    };
+    const dynamoDbFaults =
+      options.dynamoDbFaults || partitionWriteLimit
+        ? await startDynamoDbFaultProxy({ target: dynamo.endpoint, host, ...(partitionWriteLimit ? { partitionWriteLimit } : {}) })
+        : null;
     if (dynamoDbFaults) stoppers.push(() => dynamoDbFaults.stop());
 
     const credentials = { accessKeyId: "local", secretAccessKey: "local" };
@@ -163,7 +188,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       options.visibilityTimeoutSeconds === undefined ? queue : { ...queue, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
     );
     const [, createdQueues] = await Promise.all([
-      createTables(dynamoClient, tableDeclarations, tableNameFor),
+      // OpenAuth's storage too: on AWS sst.aws.Auth creates it, here it lives beside the others.
+      createTables(dynamoClient, [...tableDeclarations, auth.storage], tableNameFor),
       createQueues(sqsClient, queueDeclarations, queueNameFor),
     ]);
     const tableNames = Object.fromEntries(
@@ -183,14 +209,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDbFaults?.endpoint ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       STRIPE_API_BASE_URL: stripeApiBaseUrl,
       STOREFRONT_URL: options.storefrontUrl,
+      AUTH_ISSUER_URL: authIssuer.url,
+      OPERATOR_EMAILS: options.operatorEmails ?? "",
+      ...authIssuer.storageEnv(tableNameFor(auth.storage), dynamo.endpoint),
       ORDER_RESERVATION_MINUTES: String(options.reservationMinutes ?? RESERVATION_MINUTES.default),
       ...sstResourceEnv({
         app: { name: "shopwave", stage: STAGE },
         tableName: tableNameFor,
         queueUrls: createdQueues,
         secretValues: { StripeSecretKey: options.stripeSecretKey, StripeWebhookSecret: options.stripeWebhookSecret },
+        emailSender: options.emailSender ?? email.localSender,
       }),
       ...options.handlerEnv,
     };
@@ -205,6 +236,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     });
     handlersReady();
+    authIssuer.ready();
 
     if (options.startPoller !== false) {
       const poller = await startOrderEventsPoller({
@@ -234,7 +266,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     return {
-      urls: { api: gateway.url, stripe: stripe?.url ?? null, dynamodb: dynamo.endpoint, sqs: sqs.endpoint },
+      urls: { api: gateway.url, stripe: stripe?.url ?? null, dynamodb: dynamo.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, inbox: ses.inboxUrl, auth: authIssuer.url },
       stage: STAGE,
       tableNames,
       queueUrls: { orderEvents: orderEvents.url, orderEventsDlq: orderEventsDlq.url },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { queues, secrets, tables } from "@shopwave/infra/topology";
+import { email, queues, secrets, tables } from "@shopwave/infra/topology";
 import { sstResourceEnv } from "./sst-resource-env";
 
 const queueUrls = Object.fromEntries(
@@ -10,6 +10,7 @@ const input = {
   tableName: (declaration: { resource: string }) => `t-${declaration.resource}`,
   queueUrls,
   secretValues: { StripeSecretKey: "sk_test_x", StripeWebhookSecret: "whsec_x" },
+  emailSender: "orders@shop.test",
 };
 
 describe("sstResourceEnv", () => {
@@ -20,6 +21,11 @@ describe("sstResourceEnv", () => {
     for (const secret of Object.values(secrets)) expect(JSON.parse(env[`SST_RESOURCE_${secret.resource}`]!).type).toBe("sst.sst.Secret");
     expect(JSON.parse(env.SST_RESOURCE_StripeSecretKey!).value).toBe("sk_test_x");
     expect(JSON.parse(env.SST_RESOURCE_App!)).toEqual({ name: "shopwave", stage: "local" });
+  });
+
+  it("links the email identity as sst.aws.Email does: its sender and configuration set", () => {
+    const env = sstResourceEnv(input);
+    expect(JSON.parse(env[`SST_RESOURCE_${email.resource}`]!)).toEqual({ sender: "orders@shop.test", configSet: "shopwave-local-email", type: "sst.aws.Email" });
   });
 
   it("refuses a secret without a value and a queue that was not created", () => {

@@ -1,7 +1,7 @@
 // The `SST_RESOURCE_*` variables SST's `Resource` reads, derived from the topology: every table,
-// every queue and dead-letter queue, every secret. A resource added to infra/topology.ts reaches
+// every queue and dead-letter queue, every secret, the email identity. A resource added to infra/topology.ts reaches
 // the handlers locally with no second list to keep in step (a secret without a value is an error).
-import { queues, secrets, tables, type SecretResource, type TableDeclaration } from "@shopwave/infra/topology";
+import { email, queues, secrets, tables, type SecretResource, type TableDeclaration } from "@shopwave/infra/topology";
 
 export function sstResourceEnv(input: {
   app: { name: string; stage: string };
@@ -9,6 +9,8 @@ export function sstResourceEnv(input: {
   /** Queue URLs by logical resource name, as created locally. */
   queueUrls: Readonly<Record<string, { url: string } | undefined>>;
   secretValues: Readonly<Record<SecretResource, string>>;
+  /** The address the SES identity (`email` in the topology) sends from. */
+  emailSender: string;
 }): Record<string, string> {
   const env: Record<string, string> = { SST_RESOURCE_App: JSON.stringify(input.app) };
   for (const declaration of Object.values(tables) as TableDeclaration[]) {
@@ -26,5 +28,7 @@ export function sstResourceEnv(input: {
     if (value === undefined || value === "") throw new Error(`Secret ${secret.resource} has no local value (set ${secret.env} in .env).`);
     env[`SST_RESOURCE_${secret.resource}`] = JSON.stringify({ value, type: "sst.sst.Secret" });
   }
+  // sst.aws.Email's link: the sender, and the configuration set the identity sends through.
+  env[`SST_RESOURCE_${email.resource}`] = JSON.stringify({ sender: input.emailSender, configSet: `${input.app.name}-${input.app.stage}-email`, type: "sst.aws.Email" });
   return env;
 }

@@ -21,6 +21,8 @@ export interface StorefrontOptions {
   port: number;
   /** The API's base URL as the browser and the server reach it. */
   apiUrl: string;
+  /** The sign-in issuer (AUTH_ISSUER_URL), for the storefront's server: sign-in redirects, code exchange, refresh. */
+  authUrl?: string;
   /** Each line Next prints (its progress and errors); silent when absent. */
   onOutput?: (line: string) => void;
   startTimeoutMs?: number;
@@ -122,7 +124,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
   if (options.port) await assertPortFree(options.port, "the storefront");
   const port = options.port || (await findFreePort());
   const command = options.mode === "dev" ? "dev" : "start";
-  const next = runNext([command, "--hostname", host, "--port", String(port)], storefrontEnv({ [storefront.apiUrlEnv]: options.apiUrl }), options.onOutput);
+  const next = runNext([command, "--hostname", host, "--port", String(port)], storefrontEnv({ [storefront.apiUrlEnv]: options.apiUrl, ...(options.authUrl ? { [storefront.authUrlEnv]: options.authUrl } : {}) }), options.onOutput);
 
   const stop = async () => {
     next.kill("SIGTERM");
