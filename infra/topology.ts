@@ -565,8 +565,9 @@ export const auth = {
     handler: "packages/functions/src/auth/issuer.handler",
     timeoutSeconds: 10,
     memoryMb: 512,
-    // AccountsTable: customers and sign-in codes; RateLimitsTable: code requests and attempts.
-    link: ["AccountsTable", "RateLimitsTable"],
+    // AccountsTable: customers and sign-in codes; RateLimitsTable: code requests and attempts;
+    // Email: the SES identity the codes are sent from.
+    link: ["AccountsTable", "RateLimitsTable", "Email"],
     // STOREFRONT_URL pins the redirect URI; OPERATOR_EMAILS adds the "operator" role at mint.
     settings: ["STOREFRONT_URL", "OPERATOR_EMAILS"],
   },

@@ -512,6 +512,40 @@ describe("every Shopwave function", () => {
   });
 });
 
+describe("the email identity", () => {
+  it("is an SES identity for the stage's sender (EMAIL_SENDER), sending through its own configuration set", () => {
+    for (const run of [developer, production, live]) {
+      const inside = within(run, component(run, "sst:aws:Email", email.resource));
+      const [identity, ...otherIdentities] = inside.filter((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity");
+      const [configurationSet, ...otherSets] = inside.filter((r) => r.type === "aws:sesv2/configurationSet:ConfigurationSet");
+      expect([otherIdentities, otherSets]).toEqual([[], []]);
+      expect(identity!.inputs.emailIdentity).toBe(TEST_EMAIL_SENDER);
+      expect(identity!.inputs.configurationSetName).toBe(configurationSet!.inputs.configurationSetName);
+      expect(String(configurationSet!.inputs.configurationSetName)).not.toBe("");
+    }
+  });
+
+  it("lets a linked function send from that sender alone: ses:SendEmail, From pinned, no other SES action", () => {
+    const statement = emailSendStatement(developer);
+    expect(statement.Action).toEqual(["ses:SendEmail"]);
+    expect(statement.Resource.every((arn) => arn.startsWith("arn:aws:ses:"))).toBe(true);
+    expect(statement.Condition).toEqual({ StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } });
+  });
+});
+
+/** The IAM statement a function linked to the email identity gets. */
+function emailSendStatement(run: ProgramRun): Statement {
+  const inside = within(run, component(run, "sst:aws:Email", email.resource));
+  const identity = inside.find((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity")!;
+  const configurationSet = inside.find((r) => r.type === "aws:sesv2/configurationSet:ConfigurationSet")!;
+  return {
+    Effect: "Allow",
+    Action: [...emailSendActions],
+    Resource: [String(identity.state.arn).replace(/:identity\/.*$/, ":identity/*"), String(configurationSet.state.arn)],
+    Condition: { StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } },
+  };
+}
+
 describe("the operator console's functions", () => {
   const sqsActionsOf = (handler: string) =>
     inlineStatements(roleOf(developer, functionFor(developer, handler))).flatMap((statement) =>
@@ -546,40 +580,6 @@ describe("the operator console's functions", () => {
     expect(routes.filter((route) => "operatorOnly" in route).map((route) => route.path)).toEqual(adminRoutes.map((route) => route.path));
   });
 });
-
-describe("the email identity", () => {
-  it("is an SES identity for the stage's sender (EMAIL_SENDER), sending through its own configuration set", () => {
-    for (const run of [developer, production, live]) {
-      const inside = within(run, component(run, "sst:aws:Email", email.resource));
-      const [identity, ...otherIdentities] = inside.filter((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity");
-      const [configurationSet, ...otherSets] = inside.filter((r) => r.type === "aws:sesv2/configurationSet:ConfigurationSet");
-      expect([otherIdentities, otherSets]).toEqual([[], []]);
-      expect(identity!.inputs.emailIdentity).toBe(TEST_EMAIL_SENDER);
-      expect(identity!.inputs.configurationSetName).toBe(configurationSet!.inputs.configurationSetName);
-      expect(String(configurationSet!.inputs.configurationSetName)).not.toBe("");
-    }
-  });
-
-  it("lets a linked function send from that sender alone: ses:SendEmail, From pinned, no other SES action", () => {
-    const statement = emailSendStatement(developer);
-    expect(statement.Action).toEqual(["ses:SendEmail"]);
-    expect(statement.Resource.every((arn) => arn.startsWith("arn:aws:ses:"))).toBe(true);
-    expect(statement.Condition).toEqual({ StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } });
-  });
-});
-
-/** The IAM statement a function linked to the email identity gets. */
-function emailSendStatement(run: ProgramRun): Statement {
-  const inside = within(run, component(run, "sst:aws:Email", email.resource));
-  const identity = inside.find((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity")!;
-  const configurationSet = inside.find((r) => r.type === "aws:sesv2/configurationSet:ConfigurationSet")!;
-  return {
-    Effect: "Allow",
-    Action: [...emailSendActions],
-    Resource: [String(identity.state.arn).replace(/:identity\/.*$/, ":identity/*"), String(configurationSet.state.arn)],
-    Condition: { StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } },
-  };
-}
 
 describe("the sweeper", () => {
   it("runs on the declared schedule, invoking its function", () => {
