@@ -399,6 +399,16 @@ const adminRoutes = [
     link: ["ProductsTable", "AuditTable"],
     operatorOnly: true,
   },
+  {
+    method: "GET",
+    path: "/admin/sales",
+    handler: `${admin}/sale-snapshot.handler`,
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    link: ["ProductsTable", "SalesCountersTable", ...deadLetterQueues.map((queue) => queue.deadLetter)],
+    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:GetQueueAttributes"] })),
+    operatorOnly: true,
+  },
   { method: "GET", path: "/admin/audit", handler: `${admin}/list-audit.handler`, timeoutSeconds: 10, memoryMb: 256, link: ["AuditTable"], operatorOnly: true },
   {
     method: "GET",

@@ -40,7 +40,7 @@ const call = (route: (typeof adminRoutes)[number], headers: Record<string, strin
 
 describe("every /admin route", () => {
   it("is operator-only in the route table, and there is no other", () => {
-    expect(adminRoutes.length).toBeGreaterThanOrEqual(13);
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(14);
     expect(routes.filter((route) => route.path.startsWith("/admin")).length).toBe(adminRoutes.length);
   });
 
@@ -85,6 +85,14 @@ describe("stock", () => {
       ["failed", { available: 0, reserved: 1 }, { change: { set: 0 } }],
     ]);
     expect(held.order.status).toBe("PENDING_PAYMENT");
+
+    // The live sale view lists every product with its stock and counters, and the DLQs' depths.
+    const sales = await t.api.get("/admin/sales?minutes=5", bearer(operatorToken));
+    expect(sales.status).toBe(200);
+    expect(sales.body.products.map((p: { productId: string }) => p.productId).sort()).toEqual(seedProducts.map((p) => p.id).sort());
+    expect(sales.body.products.find((p: { productId: string }) => p.productId === product.id)).toMatchObject({ stock: 10, total: expect.any(Object) });
+    expect(sales.body.deadLetters).toEqual([expect.objectContaining({ resource: "OrderEventsDlq" })]);
+    expect((await t.api.get("/admin/sales?minutes=0", bearer(operatorToken))).status).toBe(400);
   });
 });
 
