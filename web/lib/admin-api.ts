@@ -98,6 +98,7 @@ export function createAdminApi() {
     deleteDeadLetter: (queue: string, messageId: string, reason: string) =>
       request<unknown>(`/admin/dead-letters/${encodeURIComponent(queue)}/messages/${encodeURIComponent(messageId)}/delete`, { method: "POST", body: { reason } }),
     redriveAll: (queue: string) => request<{ taskHandle: string }>(`/admin/dead-letters/${encodeURIComponent(queue)}/redrive`, { method: "POST", body: {} }),
+    sales: () => request<{ at: string; products: unknown[]; deadLetters: DeadLetterQueue[] }>("/admin/sales?minutes=15"),
     audit: (params: { operatorId?: string; target?: string; cursor?: string }) => request<{ entries: AuditEntry[]; nextCursor?: string }>(`/admin/audit${q(params)}`),
   };
 }
