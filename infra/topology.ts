@@ -388,6 +388,27 @@ const adminRoutes = [
     link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "AuditTable", "StripeSecretKey"],
     operatorOnly: true,
   },
+  { method: "GET", path: "/admin/products/{id}/stock", handler: `${admin}/get-stock.handler`, timeoutSeconds: 10, memoryMb: 256, link: ["ProductsTable"], operatorOnly: true },
+  {
+    method: "POST",
+    path: "/admin/products/{id}/stock",
+    handler: `${admin}/adjust-stock.handler`,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // The adjustment and its audit entry commit in one transaction.
+    link: ["ProductsTable", "AuditTable"],
+    operatorOnly: true,
+  },
+  {
+    method: "GET",
+    path: "/admin/sales",
+    handler: `${admin}/sale-snapshot.handler`,
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    link: ["ProductsTable", "SalesCountersTable", ...deadLetterQueues.map((queue) => queue.deadLetter)],
+    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:GetQueueAttributes"] })),
+    operatorOnly: true,
+  },
   { method: "GET", path: "/admin/audit", handler: `${admin}/list-audit.handler`, timeoutSeconds: 10, memoryMb: 256, link: ["AuditTable"], operatorOnly: true },
   {
     method: "GET",

@@ -34,13 +34,13 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const adminRoutes = routes.filter((route) => "operatorOnly" in route);
 /** A concrete request for a route: path parameters filled in, an empty JSON body for a POST. */
 const call = (route: (typeof adminRoutes)[number], headers: Record<string, string>) => {
-  const path = route.path.replace("{id}", "ord_00000000000000000000000000").replace("{queue}", "OrderEventsDlq").replace("{messageId}", "no-such-message");
+  const path = route.path.replace("{id}", route.path.startsWith("/admin/products") ? "no-such-product" : "ord_00000000000000000000000000").replace("{queue}", "OrderEventsDlq").replace("{messageId}", "no-such-message");
   return route.method === "GET" ? t.api.get(path, headers) : t.api.post(path, {}, headers);
 };
 
 describe("every /admin route", () => {
   it("is operator-only in the route table, and there is no other", () => {
-    expect(adminRoutes.length).toBeGreaterThanOrEqual(11);
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(14);
     expect(routes.filter((route) => route.path.startsWith("/admin")).length).toBe(adminRoutes.length);
   });
 
@@ -59,6 +59,41 @@ describe("every /admin route", () => {
       expect(allowed.status).toBeLessThan(500);
     });
   }
+});
+
+describe("stock", () => {
+  it("restocks a sold-out product once per request, never below what unpaid orders hold, and the shop shows it", async () => {
+    const product = seedProducts[8]!;
+    await t.setStock(product.id, 1);
+    const held = await placeOrder(t.api, product.id, 1);
+    expect((await t.api.get(`/products/${product.id}`)).body.stock).toBe(0);
+    const levels = await t.api.get(`/admin/products/${product.id}/stock`, bearer(operatorToken));
+    expect(levels.body).toMatchObject({ available: 0, reserved: 1 });
+
+    const below = await t.api.post(`/admin/products/${product.id}/stock`, { requestId: "req_stock_below_0001", change: { set: 0 }, reason: "count" }, bearer(operatorToken));
+    expect(below.status).toBe(409);
+    expect(below.body.error.code).toBe("STOCK_ADJUSTMENT_REFUSED");
+
+    const restock = { requestId: "req_stock_restock_01", change: { add: 10 }, reason: "Delivery from Harbor & Pine" };
+    const answers = await Promise.all([0, 1].map(() => t.api.post(`/admin/products/${product.id}/stock`, restock, bearer(operatorToken))));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 201]);
+    expect((await t.api.get(`/products/${product.id}`)).body.stock).toBe(10);
+    expect((await t.api.get(`/admin/products/${product.id}/stock`, bearer(operatorToken))).body).toMatchObject({ available: 10, reserved: 1 });
+    const audit = await t.api.get(`/admin/audit?target=${encodeURIComponent(`product:${product.id}`)}`, bearer(operatorToken));
+    expect(audit.body.entries.map((entry: { result: string; before: unknown; after: unknown }) => [entry.result, entry.before, entry.after])).toEqual([
+      ["succeeded", { available: 0, reserved: 1 }, { available: 10, reserved: 1, change: { add: 10 } }],
+      ["failed", { available: 0, reserved: 1 }, { change: { set: 0 } }],
+    ]);
+    expect(held.order.status).toBe("PENDING_PAYMENT");
+
+    // The live sale view lists every product with its stock and counters, and the DLQs' depths.
+    const sales = await t.api.get("/admin/sales?minutes=5", bearer(operatorToken));
+    expect(sales.status).toBe(200);
+    expect(sales.body.products.map((p: { productId: string }) => p.productId).sort()).toEqual(seedProducts.map((p) => p.id).sort());
+    expect(sales.body.products.find((p: { productId: string }) => p.productId === product.id)).toMatchObject({ stock: 10, total: expect.any(Object) });
+    expect(sales.body.deadLetters).toEqual([expect.objectContaining({ resource: "OrderEventsDlq" })]);
+    expect((await t.api.get("/admin/sales?minutes=0", bearer(operatorToken))).status).toBe(400);
+  });
 });
 
 describe("refunds", () => {
@@ -97,7 +132,7 @@ describe("refunds", () => {
     ]);
   });
 
-  it("finds orders by status from the index", async () => {
+  it("finds orders by status, by id and by email from the indexes", async () => {
     const placed = await placeOrder(t.api, seedProducts[3]!.id);
     const listed = await t.api.get("/admin/orders?status=PENDING_PAYMENT&limit=100", bearer(operatorToken));
     expect(listed.status).toBe(200);
@@ -106,6 +141,10 @@ describe("refunds", () => {
     const byId = await t.api.get(`/admin/orders?id=${placed.order.id}`, bearer(operatorToken));
     expect(byId.body.orders.map((order: { id: string }) => order.id)).toEqual([placed.order.id]);
     expect((await t.api.get("/admin/orders?status=SHIPPED", bearer(operatorToken))).status).toBe(400);
+    // By email, however the shopper typed it (the byEmail index holds it normalized).
+    const theirs = await placeOrder(t.api, seedProducts[3]!.id, 1, "Find.Me@Example.com");
+    const byEmail = await t.api.get(`/admin/orders?email=${encodeURIComponent("find.me@example.COM")}`, bearer(operatorToken));
+    expect(byEmail.body.orders.map((order: { id: string }) => order.id)).toEqual([theirs.order.id]);
   });
 
   it("cancels a pending order through the shopper's path and gives its stock back", async () => {

@@ -1,6 +1,7 @@
-// The console's client for the `/admin/…` API (operator's guide: docs/operations.md). Every call
-// carries the operator's access token; a 401 or 403 surfaces as an ApiError the console turns
-// into "sign in as an operator". Nothing here is cached: the console always shows the present.
+// The console's client for the `/admin/…` API (operator's guide: docs/operations.md), through the
+// storefront's own /api/admin proxy, which adds the signed-in operator's token from the session
+// cookies. A 401 or 403 surfaces as an ApiError the console turns into "operators only". Nothing
+// here is cached: the console always shows the present.
 import { ApiError, ApiUnreachableError, type OrderStatus } from "./shop-api";
 
 export interface AdminOrder {
@@ -51,20 +52,20 @@ export interface AuditEntry {
   error?: string;
 }
 
-export function createAdminApi(baseUrl: string, token: string) {
+export function createAdminApi() {
   async function request<T>(path: string, init: { method?: "GET" | "POST"; body?: unknown } = {}): Promise<T> {
-    const url = `${baseUrl.replace(/\/$/, "")}${path}`;
+    const url = `/api${path}`;
     let response: Response;
     try {
       response = await fetch(url, {
         method: init.method ?? "GET",
-        headers: { accept: "application/json", authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: { accept: "application/json", ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
         cache: "no-store",
         signal: AbortSignal.timeout(20_000),
       });
     } catch (cause) {
-      throw new ApiUnreachableError(url, { cause });
+      throw new ApiUnreachableError(new URL(url, window.location.origin).toString(), { cause });
     }
     const text = await response.text();
     const body = text ? (JSON.parse(text) as unknown) : undefined;
@@ -79,6 +80,13 @@ export function createAdminApi(baseUrl: string, token: string) {
   return {
     listOrders: (params: { status: OrderStatus; from?: string; to?: string; cursor?: string; limit?: string }) =>
       request<{ orders: AdminOrder[]; nextCursor?: string }>(`/admin/orders${q(params)}`),
+    findByEmail: (email: string) => request<{ orders: AdminOrder[] }>(`/admin/orders${q({ email })}`),
+    stock: (productId: string) => request<{ available: number; reserved: number; sold: number }>(`/admin/products/${encodeURIComponent(productId)}/stock`),
+    adjustStock: (productId: string, body: { requestId: string; change: { set: number } | { add: number }; reason: string }) =>
+      request<{ before: { available: number; reserved: number }; after: { available: number; reserved: number }; replayed: boolean }>(`/admin/products/${encodeURIComponent(productId)}/stock`, {
+        method: "POST",
+        body,
+      }),
     findOrder: (id: string) => request<{ orders: AdminOrder[] }>(`/admin/orders${q({ id })}`),
     getOrder: (id: string) => request<{ order: AdminOrder; stripe: { session: unknown; payment: unknown } }>(`/admin/orders/${encodeURIComponent(id)}`),
     refund: (id: string, body: { requestId: string; amountCents?: number; reason: string; note: string }) =>
@@ -90,6 +98,7 @@ export function createAdminApi(baseUrl: string, token: string) {
     deleteDeadLetter: (queue: string, messageId: string, reason: string) =>
       request<unknown>(`/admin/dead-letters/${encodeURIComponent(queue)}/messages/${encodeURIComponent(messageId)}/delete`, { method: "POST", body: { reason } }),
     redriveAll: (queue: string) => request<{ taskHandle: string }>(`/admin/dead-letters/${encodeURIComponent(queue)}/redrive`, { method: "POST", body: {} }),
+    sales: () => request<{ at: string; products: unknown[]; deadLetters: DeadLetterQueue[] }>("/admin/sales?minutes=15"),
     audit: (params: { operatorId?: string; target?: string; cursor?: string }) => request<{ entries: AuditEntry[]; nextCursor?: string }>(`/admin/audit${q(params)}`),
   };
 }

@@ -8,6 +8,7 @@ const cancellationWords: Record<string, string> = {
   async_payment_failed: "the bank payment did not go through",
   payment_provider_unavailable: "the payment provider could not be reached",
   cancelled_by_shopper: "you cancelled it",
+  cancelled_by_operator: "we cancelled it before it was paid",
 };
 
 const emailWords: Record<string, string> = {

@@ -19,6 +19,7 @@ export default function AdminLayout({ children }: { children: ReactNode }) {
     <div className="admin">
       <nav aria-label="Console" className="admin-nav">
         <strong>Console</strong>
+        <Link href="/admin/sales">Sale</Link>
         <Link href="/admin/orders">Orders</Link>
         <Link href="/admin/dead-letters">Dead letters</Link>
         <Link href="/admin/audit">Audit log</Link>

@@ -1,13 +1,12 @@
 "use client";
-// The console's gate: renders its children with an admin API client once an operator token is
-// held in this tab, and otherwise (or when the API answers 401/403) asks the visitor to sign in
-// as an operator. The API checks the token and the operator role on every call; this only keeps
-// a customer or a stranger from staring at an empty console.
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+// The console's gate: asks the storefront who is signed in (/api/session: email and roles, never
+// the token) and renders the console for an operator; a stranger is sent to sign in, a customer is
+// told the console is for operators. The API checks the token and the operator role on every
+// call regardless; this only keeps a customer from staring at an empty console.
+import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { createAdminApi, type AdminApi } from "../../lib/admin-api";
 import { ApiError } from "../../lib/shop-api";
-import { operatorToken } from "../../lib/operator-session";
-import { useApiUrl } from "../api-url-provider";
+import { useSession } from "../../lib/session-client";
 
 const AdminApiContext = createContext<AdminApi | null>(null);
 
@@ -17,25 +16,37 @@ export function useAdminApi(): AdminApi {
   return api;
 }
 
-/** True for the API's refusals that mean "not an operator" (the page shows the sign-in prompt). */
+/** True for the API's refusals that mean "not an operator" (the page shows the refusal). */
 export function isRefusal(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
 export function OperatorGate({ children }: { children: ReactNode }) {
-  const apiUrl = useApiUrl();
-  const [token, setToken] = useState<string | null | undefined>(undefined);
-  useEffect(() => setToken(operatorToken()), []);
-  if (token === undefined) return <p className="muted">Loading…</p>;
-  if (token === null) return <Refused />;
-  return <AdminApiContext value={createAdminApi(apiUrl, token)}>{children}</AdminApiContext>;
+  const session = useSession();
+  const api = useMemo(() => createAdminApi(), []);
+  if (session.status === "loading") return <p className="muted">Loading…</p>;
+  if (session.status === "signedOut") {
+    return (
+      <section className="admin-refused">
+        <h1>Operator console</h1>
+        <p>
+          <a className="button button-primary" href="/auth/sign-in?returnTo=/admin">
+            Sign in
+          </a>{" "}
+          with an operator account to continue.
+        </p>
+      </section>
+    );
+  }
+  if (!session.roles.includes("operator")) return <Refused />;
+  return <AdminApiContext value={api}>{children}</AdminApiContext>;
 }
 
 export function Refused() {
   return (
     <section className="admin-refused" role="alert">
       <h1>Operators only</h1>
-      <p>The console is for the shop&apos;s operators. Sign in with an operator account to continue.</p>
+      <p>The console is for the shop&apos;s operators; this account is not one.</p>
     </section>
   );
 }

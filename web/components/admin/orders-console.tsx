@@ -1,6 +1,6 @@
 "use client";
 // Orders in the console: one status at a time, newest first, within a date range, page by page
-// (the API's cursor), or one order by id.
+// (the API's cursor), or one order by id, or one shopper's orders by email.
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import type { AdminOrder } from "../../lib/admin-api";
@@ -42,7 +42,8 @@ export function OrdersConsole() {
     event.preventDefault();
     setError(null);
     try {
-      setOrders((await api.findOrder(search.trim())).orders);
+      const term = search.trim();
+      setOrders((term.includes("@") ? await api.findByEmail(term) : await api.findOrder(term)).orders);
       setCursor(undefined);
     } catch (failure) {
       setError(failure);
@@ -55,7 +56,7 @@ export function OrdersConsole() {
       <h1>Orders</h1>
       <form className="admin-filters" onSubmit={find}>
         <label>
-          Order id <input value={search} onChange={(event) => setSearch(event.target.value)} placeholder="ord_…" />
+          Order id or email <input value={search} onChange={(event) => setSearch(event.target.value)} placeholder="ord_… or shopper@example.com" />
         </label>
         <button className="button" type="submit">Find</button>
       </form>

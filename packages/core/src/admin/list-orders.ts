@@ -1,4 +1,5 @@
-// The console's order listing: one status at a time, newest first, optionally within a creation
+// The console's order listing: one status at a time (or one email's orders, through the
+// accounts' `byEmail` index), newest first, optionally within a creation
 // date range, paged by a cursor, read from the `byStatus` index (never a scan). Each status is
 // spread over a few index shards; a page queries every shard for a page's worth below the cursor
 // and merges them, so the cursor is just the sort key of the last order shown.
@@ -8,6 +9,7 @@ import { NotFound, ValidationFailed } from "../shared/domain-error";
 import type { Store } from "../shared/store";
 import { OrderId, OrderRecord, OrderStatus } from "../orders/order";
 import { getOrderRecord } from "../orders/order-store";
+import { normalizeEmail } from "../accounts/principal";
 import { refundedCents } from "./refund-order";
 
 export const MAX_ORDERS_PAGE = 100;
@@ -92,4 +94,19 @@ export async function getAdminOrder(store: Store, orderId: string): Promise<Admi
   const record = await getOrderRecord(store, orderId);
   if (!record) throw new NotFound("Order");
   return toAdminOrder(record);
+}
+
+/** Every order placed with this email (any status), newest first, from the `byEmail` index: at most one page of `limit`. */
+export async function listOrdersByEmail(store: Store, email: string, limit = 50): Promise<AdminOrderPage> {
+  const result = await store.db.send(
+    new QueryCommand({
+      TableName: store.tables.orders,
+      IndexName: store.indexes.byEmail.name,
+      KeyConditionExpression: "email = :email",
+      ExpressionAttributeValues: { ":email": normalizeEmail(email) },
+      ScanIndexForward: false,
+      Limit: Math.min(Math.max(1, limit), MAX_ORDERS_PAGE),
+    }),
+  );
+  return { orders: (result.Items ?? []).map((item) => toAdminOrder(OrderRecord.parse(item))) };
 }

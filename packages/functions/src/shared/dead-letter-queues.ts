@@ -1,7 +1,7 @@
 // The dead-letter queues a console handler may operate, from the topology and the handler's
 // links: a function linked to only some queues sees only those (Resource has no entry for the rest).
 import type { DeadLetterDeps, DeadLetterQueueRef } from "@shopwave/core/operations/dead-letters";
-import { queues } from "@shopwave/infra/topology";
+import { eventConsumers, queues, type QueueDeclaration } from "@shopwave/infra/topology";
 import { Resource } from "sst";
 import { auditLog } from "./audit-log";
 import { sqsClient } from "./sqs";
@@ -15,7 +15,8 @@ function linkedUrl(resource: string): string | undefined {
 }
 
 export function deadLetterQueues(): DeadLetterQueueRef[] {
-  return Object.values(queues).flatMap((queue) => {
+  const declared: readonly Pick<QueueDeclaration, "resource" | "deadLetter">[] = [...Object.values(queues), ...Object.values(eventConsumers)];
+  return declared.flatMap((queue) => {
     const url = linkedUrl(queue.deadLetter.resource);
     if (!url) return [];
     return [
