@@ -41,6 +41,8 @@ async function newShopper(browser: Browser, baseURL: string, viewport = { width:
 }
 
 test("a customer signs in with an emailed code, buys, and finds the order in their account on another browser", async ({ page, browser, e2e }, testInfo) => {
+  // Three sign-ins, a purchase and a payment: a long journey.
+  test.setTimeout(240_000);
   const email = `ada.${unique()}@example.com`;
   await page.goto("/");
   const ms = await signIn(page, e2e.inboxUrl, email);
@@ -110,6 +112,7 @@ test("a customer signs in with an emailed code, buys, and finds the order in the
 });
 
 test("signing in works with the keyboard alone", async ({ page, e2e }) => {
+  test.setTimeout(120_000);
   const email = `keys.${unique()}@example.com`;
   await page.goto("/");
   // Tab to the header's "Sign in" link.
@@ -132,6 +135,7 @@ test("signing in works with the keyboard alone", async ({ page, e2e }) => {
 });
 
 test("sign-in and account pages fit a 360 px screen", async ({ browser, e2e }, testInfo) => {
+  test.setTimeout(120_000);
   const { context, page } = await newShopper(browser, e2e.storefrontUrl, { width: 360, height: 740 });
   const fits = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await page.goto("/");
