@@ -19,8 +19,13 @@ declare module "sst" {
       "url": string
     }
     "Auth": {
-      "type": "sst.aws.Auth"
+      "name": string
+      "type": "sst.aws.Function"
       "url": string
+    }
+    "AuthStorageTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
     }
     "Email": {
       "configSet": string
