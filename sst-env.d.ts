@@ -23,8 +23,13 @@ declare module "sst" {
       "type": "sst.aws.Dynamo"
     }
     "Auth": {
-      "type": "sst.aws.Auth"
+      "name": string
+      "type": "sst.aws.Function"
       "url": string
+    }
+    "AuthStorageTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
     }
     "Email": {
       "configSet": string

@@ -560,9 +560,9 @@ export const crons = {
 } as const satisfies Record<string, CronDeclaration>;
 
 /**
- * The customer sign-in issuer: an OpenAuth issuer (email code, passwordless), run by `sst.aws.Auth`
- * on AWS (which keeps OpenAuth's storage, signing keys included, in a DynamoDB table of its own)
- * and by the local stack on its own port with `storage` as that table. API functions verify its
+ * The customer sign-in issuer: an OpenAuth issuer (email code, passwordless), on AWS a function with
+ * a function URL and `storage` as OpenAuth's DynamoDB table (signing keys included), as
+ * `sst.aws.Auth` builds it (infra/aws/auth.ts), and locally served on its own port with the same table. API functions verify its
  * access tokens against AUTH_ISSUER_URL; tokens minted for any client id but `clientId` are refused.
  */
 export const auth = {
@@ -581,7 +581,7 @@ export const auth = {
     // STOREFRONT_URL pins the redirect URI; OPERATOR_EMAILS adds the "operator" role at mint.
     settings: ["STOREFRONT_URL", "OPERATOR_EMAILS"],
   },
-  /** OpenAuth's storage as `sst.aws.Auth` creates it (pk/sk, TTL on `expiry`); the local stack creates this one. */
+  /** OpenAuth's storage (pk/sk, TTL on `expiry`, as `sst.aws.Auth` makes it), on AWS and locally. */
   storage: {
     resource: "AuthStorageTable",
     hashKey: "pk",

@@ -55,7 +55,7 @@ export function shopwave() {
     OPERATOR_EMAILS: process.env.OPERATOR_EMAILS?.trim() ?? "",
   };
   // The sign-in issuer first: the API verifies its tokens against its URL (the token's `iss`).
-  const authIssuer = createAuth(linkables, settings);
+  const authIssuer = createAuth(linkables, settings, { production: rules.production });
   settings.AUTH_ISSUER_URL = authIssuer.url;
 
   const { api, functionNames: routeFunctions } = createApi({ linkables, settings, storefrontOrigin: storefrontUrl });
@@ -81,6 +81,7 @@ export function shopwave() {
           ...crons.map((cron) => cron.nodes.function.apply((fn) => fn.name)),
           publisherName,
           ...consumers.map((c) => c.subscription.nodes.function.apply((fn) => fn.name)),
+          authIssuer.nodes.issuer.name,
         ],
         streamFunctions: { orderEvents: publisherName },
       })

@@ -16,7 +16,8 @@ export function createTables(options: { production: boolean }): Record<string, s
   return Object.fromEntries(declarations.map((declaration) => [declaration.resource, createTable(declaration, options)]));
 }
 
-function createTable(declaration: TableDeclaration, { production }: { production: boolean }): sst.aws.Dynamo {
+/** One declared table with the stage's rules (also OpenAuth's storage table, infra/aws/auth.ts). */
+export function createTable(declaration: TableDeclaration, { production }: { production: boolean }): sst.aws.Dynamo {
   return new sst.aws.Dynamo(declaration.resource, {
     fields: Object.fromEntries(Object.entries(declaration.attributes).map(([name, type]) => [name, fieldType[type]])),
     primaryIndex: { hashKey: declaration.hashKey, ...(declaration.rangeKey ? { rangeKey: declaration.rangeKey } : {}) },

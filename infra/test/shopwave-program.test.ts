@@ -140,10 +140,11 @@ const declaredFunctions = [
   ...Object.values(crons).map((cron) => ({ what: cron.resource, ...cron })),
   ...Object.values(streams).map((stream) => ({ what: `${stream.table} stream publisher`, ...stream })),
   ...Object.values(eventConsumers).map((consumer) => ({ what: `${consumer.resource} consumer`, ...consumer.consumer })),
-  { what: "sign-in issuer", ...auth.issuer },
+  // The issuer also links OpenAuth's storage table (infra/aws/auth.ts).
+  { what: "sign-in issuer", ...auth.issuer, link: [...auth.issuer.link, auth.storage.resource] },
 ];
 
-const tableDeclarations: readonly TableDeclaration[] = Object.values(tables);
+const tableDeclarations: readonly TableDeclaration[] = [...Object.values(tables), auth.storage];
 const tableResourceNames = new Set<string>(tableDeclarations.map((table) => table.resource));
 const secretNames = new Set<string>(Object.values(secrets).map((secret) => secret.resource));
 const queueResourceNames = new Set<string>(Object.values(queues).flatMap((queue) => [queue.resource, queue.deadLetter.resource]));
@@ -594,12 +595,12 @@ describe("the sweeper", () => {
 
 describe("the sign-in issuer (sst.aws.Auth)", () => {
   it("runs the issuer with its own OpenAuth storage table (pk/sk, TTL on expiry) wired through OPENAUTH_STORAGE", () => {
-    const authComponent = component(developer, "sst:aws:Auth", auth.resource);
-    const [table, ...others] = within(developer, authComponent).filter((r) => r.type === "aws:dynamodb/table:Table");
-    expect(others).toEqual([]);
-    expect(table!.inputs).toMatchObject({ hashKey: auth.storage.hashKey, rangeKey: auth.storage.rangeKey, ttl: { attributeName: auth.storage.ttlAttribute, enabled: true } });
+    const table = tableOf(developer, auth.storage);
+    expect(table.inputs).toMatchObject({ hashKey: auth.storage.hashKey, rangeKey: auth.storage.rangeKey, ttl: { attributeName: auth.storage.ttlAttribute, enabled: true } });
     const issuer = functionFor(developer, auth.issuer.handler);
-    expect(JSON.parse(env(issuer).OPENAUTH_STORAGE!)).toEqual({ type: "dynamo", options: { table: table!.state.name ?? table!.inputs.name } });
+    expect(JSON.parse(env(issuer).OPENAUTH_STORAGE!)).toEqual({ type: "dynamo", options: { table: table.state.name ?? table.inputs.name } });
+    // Reachable on its own URL (a Lambda function URL), which tokens name as their issuer.
+    expect(ofType(developer, "aws:lambda/functionUrl:FunctionUrl").some((url) => url.inputs.function === issuer.state.name || url.inputs.functionName === issuer.state.name)).toBe(true);
   });
 
   it("gives the issuer the stage's operator allowlist and storefront, and every token-checking function the issuer's URL", () => {

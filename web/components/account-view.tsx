@@ -70,7 +70,7 @@ export function AccountView() {
   }
 
   return (
-    <section aria-labelledby="account-heading">
+    <section aria-labelledby="account-heading" className="account">
       <h1 id="account-heading">Your account</h1>
       <p>
         Signed in as <strong data-testid="account-email">{session.email}</strong>

@@ -1,4 +1,4 @@
-// The sign-in issuer on its own port, as sst.aws.Auth runs it on AWS: the same Hono app
+// The sign-in issuer on its own port, as the stage's issuer function runs it on AWS: the same Hono app
 // (packages/functions/src/auth/issuer.ts) served by @hono/node-server, its OpenAuth storage in
 // DynamoDB Local (OPENAUTH_STORAGE with an endpoint override, the variable sst.aws.Auth sets), so
 // signing keys survive restarts of the issuer and clients' cached keys stay valid. It listens

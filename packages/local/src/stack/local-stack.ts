@@ -237,6 +237,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     handlersReady();
     authIssuer.ready();
+    // Load the issuer and let it make (or read) its signing keys now, not on the first sign-in.
+    void fetch(`${authIssuer.url}/.well-known/jwks.json`, { signal: AbortSignal.timeout(60_000) })
+      .then((response) => response.body?.cancel())
+      .catch(() => undefined);
 
     if (options.startPoller !== false) {
       const poller = await startOrderEventsPoller({
