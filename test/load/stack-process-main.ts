@@ -22,7 +22,7 @@ process.env.SHOPWAVE_LOCAL_LOG ??= "silent";
 const send = (message: StackProcessMessage) => process.send?.(message);
 
 const stack = await startLocalStack({
-  ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0, ses: 0 },
+  ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0, ses: 0, events: 0 },
   stripeSecretKey: env.STRIPE_SECRET_KEY ?? "sk_test_shopwave_local_simulator",
   stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET ?? "whsec_shopwave_local_simulator_secret",
   storefrontUrl: env.STOREFRONT_URL || "http://localhost:3000",
@@ -63,4 +63,4 @@ process.on("disconnect", () => void stop());
 process.on("SIGTERM", () => void stop());
 process.on("SIGINT", () => void stop());
 
-send({ type: "ready", urls: stack.urls, catalogUrl: cdn.url, tableNames: stack.tableNames, queueUrls: stack.queueUrls, handlerEnv: stack.handlerEnv });
+send({ type: "ready", urls: stack.urls, catalogUrl: cdn.url, tableNames: stack.tableNames, queueUrls: stack.queueUrls, eventQueueUrls: stack.eventQueueUrls, handlerEnv: stack.handlerEnv });

@@ -27,7 +27,7 @@ export interface TestStack {
 
 export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   const stack = await startLocalStack({
-    ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0, ses: 0, auth: 0 },
+    ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0, ses: 0, auth: 0, events: 0 },
     stripeSecretKey: TEST_STRIPE_KEY,
     stripeWebhookSecret: TEST_WEBHOOK_SECRET,
     storefrontUrl: "http://localhost:3999",
