@@ -132,7 +132,10 @@ describe("the order events pipeline", () => {
     await waitFor("the event parked in the timeline's DLQ", async () => ((await queueDepth(t, timeline.dlq)) === 1 ? true : undefined), 90_000);
     await untilQueueDrained(t, timeline.queue);
     const target = { client: t.sqs, queueUrl: timeline.queue, dlqUrl: timeline.dlq };
-    expect(await listParked(target)).toEqual([expect.objectContaining({ orderEventType: "OrderPlaced", orderEventId: `${placed.order.id}:OrderPlaced:v1`, orderId: placed.order.id, receiveCount: 5 })]);
+    const parked = await listParked(target);
+    expect(parked).toEqual([expect.objectContaining({ orderEventType: "OrderPlaced", orderEventId: `${placed.order.id}:OrderPlaced:v1`, orderId: placed.order.id })]);
+    // Received maxReceiveCount times by the consumer (SQS keeps counting the receives of the listing itself).
+    expect(parked[0]!.receiveCount).toBeGreaterThanOrEqual(eventConsumers.orderTimeline.deadLetter.maxReceiveCount);
     expect(queueDeclarationFor("orderTimeline").deadLetter.resource).toBe(eventConsumers.orderTimeline.deadLetter.resource);
 
     t.stack.dynamoDbFaults!.clear();
