@@ -18,6 +18,10 @@ declare module "sst" {
       "type": "sst.aws.ApiGatewayV2"
       "url": string
     }
+    "AuditTable": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
     "Auth": {
       "type": "sst.aws.Auth"
       "url": string

@@ -40,10 +40,14 @@ export const tables = {
     // `byEmail`: a shopper's orders newest first, by the normalized (lower-case) email they were
     // placed with: a signed-in customer's history includes the guest orders of the email they
     // verified (GET /me/orders), and operators search by email.
-    attributes: { id: "S", pendingShard: "S", expiresAt: "N", email: "S", createdAt: "S" },
+    // `statusShard` (`<status>#<n>`, rewritten with every status change) and `listedAt`
+    // (`<createdAt>#<id>`, unique) give the console its orders-by-status listing, newest first,
+    // without a scan; the shards keep a flash sale's PENDING_PAYMENT writes off one index partition.
+    attributes: { id: "S", pendingShard: "S", expiresAt: "N", email: "S", createdAt: "S", statusShard: "S", listedAt: "S" },
     globalIndexes: [
       { name: "pendingByExpiry", hashKey: "pendingShard", rangeKey: "expiresAt" },
       { name: "byEmail", hashKey: "email", rangeKey: "createdAt" },
+      { name: "byStatus", hashKey: "statusShard", rangeKey: "listedAt" },
     ],
     // The transactional outbox: every committed transition is on the stream with the order
     // before and after it, and the publisher (streams.orderEvents) derives the domain event from that.
@@ -106,10 +110,29 @@ export const tables = {
     globalIndexes: [],
     ttlAttribute: "expiresAt",
   },
+  /**
+   * The operator audit log: one item per console action (who, what, target, before → after,
+   * result), put once under a unique id and never updated (no code path writes to it but a
+   * conditional put). Listed newest first by time (one partition: operator actions are a few per
+   * minute, far below a partition's 1,000 writes/s), by operator and by target.
+   */
+  audit: {
+    resource: "AuditTable",
+    hashKey: "id",
+    attributes: { id: "S", log: "S", at: "S", operatorId: "S", target: "S" },
+    globalIndexes: [
+      { name: "byTime", hashKey: "log", rangeKey: "at" },
+      { name: "byOperator", hashKey: "operatorId", rangeKey: "at" },
+      { name: "byTarget", hashKey: "target", rangeKey: "at" },
+    ],
+  },
 } as const satisfies Record<string, TableDeclaration>;
 
 /** How many shards the sparse pending-orders index is spread over. */
 export const PENDING_SHARD_COUNT = 8;
+
+/** How many shards each status of the console's `byStatus` index is spread over (one query each per page). */
+export const STATUS_SHARD_COUNT = 4;
 
 export interface QueueDeclaration {
   readonly resource: string;
@@ -298,6 +321,22 @@ export const orderHoldDefaults = {
   ORDER_HOLDS_PER_CLIENT: "orders=10,units=60,perProduct=10",
 } as const satisfies Partial<Record<FunctionSetting, string>>;
 
+/** SQS actions a function may be granted on a queue beyond what a link gives (sending). */
+export type QueueAction =
+  | "sqs:GetQueueAttributes"
+  | "sqs:ReceiveMessage"
+  | "sqs:ChangeMessageVisibility"
+  | "sqs:DeleteMessage"
+  | "sqs:StartMessageMoveTask"
+  | "sqs:ListMessageMoveTasks";
+
+export type QueueResource = (typeof queues)[keyof typeof queues]["resource"] | (typeof queues)[keyof typeof queues]["deadLetter"]["resource"];
+
+export interface QueuePermission {
+  readonly queue: QueueResource;
+  readonly actions: readonly QueueAction[];
+}
+
 export interface RouteDeclaration {
   readonly method: HttpMethod;
   /** API Gateway v2 path syntax: `{name}` is a path parameter. */
@@ -309,9 +348,119 @@ export interface RouteDeclaration {
   /** Logical names of the resources the handler may touch (least privilege on AWS, env locally). */
   readonly link: readonly LinkableResource[];
   readonly settings?: readonly FunctionSetting[];
+  /** Queue actions beyond sending (the console's dead-letter operations), each on one queue. */
+  readonly queuePermissions?: readonly QueuePermission[];
+  /** Only principals with the operator role may call it (every `/admin/…` route, and only those). */
+  readonly operatorOnly?: true;
 }
 
 const api = "packages/functions/src/api";
+const admin = "packages/functions/src/admin";
+
+/** Every dead-letter queue with its source queue, as the console operates them. */
+const deadLetterQueues = Object.values(queues).map((queue) => ({ deadLetter: queue.deadLetter.resource, source: queue.resource }));
+
+/**
+ * The operator console's API. Each route links only what its action needs: reading orders the
+ * orders table; a refund the Stripe key and the audit table; a dead-letter action only the queues
+ * it touches, with only the SQS actions it performs (a link alone grants sending; receiving,
+ * deleting and message moves are granted per route in `queuePermissions`).
+ */
+const adminRoutes = [
+  { method: "GET", path: "/admin/orders", handler: `${admin}/list-orders.handler`, timeoutSeconds: 10, memoryMb: 512, link: ["OrdersTable"], operatorOnly: true },
+  { method: "GET", path: "/admin/orders/{id}", handler: `${admin}/get-order.handler`, timeoutSeconds: 10, memoryMb: 512, link: ["OrdersTable", "StripeSecretKey"], operatorOnly: true },
+  {
+    method: "POST",
+    path: "/admin/orders/{id}/refunds",
+    handler: `${admin}/refund-order.handler`,
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    link: ["OrdersTable", "AuditTable", "StripeSecretKey"],
+    operatorOnly: true,
+  },
+  {
+    method: "POST",
+    path: "/admin/orders/{id}/cancel",
+    handler: `${admin}/cancel-order.handler`,
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    // The shopper's cancel path: expire the session (Stripe), release stock and holds.
+    link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "AuditTable", "StripeSecretKey"],
+    operatorOnly: true,
+  },
+  { method: "GET", path: "/admin/audit", handler: `${admin}/list-audit.handler`, timeoutSeconds: 10, memoryMb: 256, link: ["AuditTable"], operatorOnly: true },
+  {
+    method: "GET",
+    path: "/admin/dead-letters",
+    handler: `${admin}/list-dead-letter-queues.handler`,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    link: deadLetterQueues.map((queue) => queue.deadLetter),
+    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:GetQueueAttributes"] })),
+    operatorOnly: true,
+  },
+  {
+    method: "GET",
+    path: "/admin/dead-letters/{queue}/messages",
+    handler: `${admin}/inspect-dead-letters.handler`,
+    timeoutSeconds: 20,
+    memoryMb: 256,
+    link: deadLetterQueues.map((queue) => queue.deadLetter),
+    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"] })),
+    operatorOnly: true,
+  },
+  {
+    method: "POST",
+    path: "/admin/dead-letters/{queue}/messages/{messageId}/redrive",
+    handler: `${admin}/redrive-dead-letter.handler`,
+    timeoutSeconds: 20,
+    memoryMb: 256,
+    // Sending to the source queue is what the link to it grants.
+    link: [...deadLetterQueues.map((queue) => queue.deadLetter), ...deadLetterQueues.map((queue) => queue.source), "AuditTable"],
+    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({
+      queue: queue.deadLetter,
+      actions: ["sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"],
+    })),
+    operatorOnly: true,
+  },
+  {
+    method: "POST",
+    path: "/admin/dead-letters/{queue}/messages/{messageId}/delete",
+    handler: `${admin}/delete-dead-letter.handler`,
+    timeoutSeconds: 20,
+    memoryMb: 256,
+    link: [...deadLetterQueues.map((queue) => queue.deadLetter), "AuditTable"],
+    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({
+      queue: queue.deadLetter,
+      actions: ["sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"],
+    })),
+    operatorOnly: true,
+  },
+  {
+    method: "POST",
+    path: "/admin/dead-letters/{queue}/redrive",
+    handler: `${admin}/redrive-all-dead-letters.handler`,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // SQS moves the messages with the caller's permissions: receive and delete here, send to the source.
+    link: [...deadLetterQueues.map((queue) => queue.deadLetter), ...deadLetterQueues.map((queue) => queue.source), "AuditTable"],
+    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({
+      queue: queue.deadLetter,
+      actions: ["sqs:GetQueueAttributes", "sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
+    })),
+    operatorOnly: true,
+  },
+  {
+    method: "GET",
+    path: "/admin/dead-letters/{queue}/move-tasks",
+    handler: `${admin}/list-move-tasks.handler`,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    link: deadLetterQueues.map((queue) => queue.deadLetter),
+    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:GetQueueAttributes", "sqs:ListMessageMoveTasks"] })),
+    operatorOnly: true,
+  },
+] as const satisfies readonly RouteDeclaration[];
 
 export const routes = [
   { method: "GET", path: "/health", handler: `${api}/health.handler`, timeoutSeconds: 3, memoryMb: 128, link: [] },
@@ -363,6 +512,7 @@ export const routes = [
     memoryMb: 512,
     link: ["IdempotencyTable", "OrderEventsQueue", "StripeSecretKey", "StripeWebhookSecret"],
   },
+  ...adminRoutes,
 ] as const satisfies readonly RouteDeclaration[];
 
 export interface CronDeclaration {
@@ -404,8 +554,9 @@ export const auth = {
     handler: "packages/functions/src/auth/issuer.handler",
     timeoutSeconds: 10,
     memoryMb: 512,
-    // AccountsTable: customers and sign-in codes; RateLimitsTable: code requests and attempts.
-    link: ["AccountsTable", "RateLimitsTable"],
+    // AccountsTable: customers and sign-in codes; RateLimitsTable: code requests and attempts;
+    // Email: the SES identity the codes are sent from.
+    link: ["AccountsTable", "RateLimitsTable", "Email"],
     // STOREFRONT_URL pins the redirect URI; OPERATOR_EMAILS adds the "operator" role at mint.
     settings: ["STOREFRONT_URL", "OPERATOR_EMAILS"],
   },

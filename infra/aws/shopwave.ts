@@ -35,6 +35,8 @@ export function shopwave() {
     [queues.orderEvents.resource]: queue,
     [eventBus.resource]: bus,
     [email.resource]: createEmail(),
+    // The console's dead-letter routes link the DLQ (its URL; SQS actions per route in the topology).
+    [queues.orderEvents.deadLetter.resource]: deadLetter,
   };
 
   const router = $dev ? undefined : createStorefrontRouter();

@@ -25,6 +25,7 @@ import {
   storefront,
   streams,
   tables,
+  type QueuePermission,
   type TableDeclaration,
 } from "../topology";
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
@@ -145,6 +146,7 @@ const declaredFunctions = [
 const tableDeclarations: readonly TableDeclaration[] = Object.values(tables);
 const tableResourceNames = new Set<string>(tableDeclarations.map((table) => table.resource));
 const secretNames = new Set<string>(Object.values(secrets).map((secret) => secret.resource));
+const queueResourceNames = new Set<string>(Object.values(queues).flatMap((queue) => [queue.resource, queue.deadLetter.resource]));
 
 function containsText(value: unknown, text: string): boolean {
   return JSON.stringify(value).includes(text);
@@ -456,8 +458,8 @@ describe("every Shopwave function", () => {
         if (tableResourceNames.has(name)) {
           const arn = String(tableOf(developer, tableDeclarations.find((t) => t.resource === name)!).state.arn);
           expected.push({ Effect: "Allow", Action: [...tableDataActions], Resource: [arn, `${arn}/index/*`] });
-        } else if (name === queues.orderEvents.resource) {
-          expected.push({ Effect: "Allow", Action: [...queueSendActions], Resource: [String(queue.state.arn)] });
+        } else if (queueResourceNames.has(name)) {
+          expected.push({ Effect: "Allow", Action: [...queueSendActions], Resource: [String(queueOf(developer, name).state.arn)] });
         } else if (name === eventBus.resource) {
           expected.push({ Effect: "Allow", Action: [...busPublishActions], Resource: [String(bus.state.arn)] });
         } else if (name === email.resource) {
@@ -465,6 +467,10 @@ describe("every Shopwave function", () => {
         } else {
           expect(secretNames.has(name), `${declared.what} links unknown ${name}`).toBe(true);
         }
+      }
+      // The console's dead-letter routes: exactly the SQS actions their topology entry lists, each on its queue.
+      for (const permission of "queuePermissions" in declared ? (declared.queuePermissions as readonly QueuePermission[]) : []) {
+        expected.push({ Effect: "Allow", Action: [...permission.actions], Resource: [String(queueOf(developer, permission.queue).state.arn)] });
       }
       if (declared.handler === queues.orderEvents.consumer.handler) {
         // The subscription lets the worker consume the queue it is subscribed to (and no other).
@@ -539,6 +545,41 @@ function emailSendStatement(run: ProgramRun): Statement {
     Condition: { StringEquals: { "ses:FromAddress": [TEST_EMAIL_SENDER] } },
   };
 }
+
+describe("the operator console's functions", () => {
+  const sqsActionsOf = (handler: string) =>
+    inlineStatements(roleOf(developer, functionFor(developer, handler))).flatMap((statement) =>
+      statement.Action.filter((action) => action.startsWith("sqs:")).map((action) => `${action} ${statement.Resource.join(",")}`),
+    );
+  const dlqArn = () => String(queueOf(developer, queues.orderEvents.deadLetter.resource).state.arn);
+  const sourceArn = () => String(queueOf(developer, queues.orderEvents.resource).state.arn);
+  const handlerOf = (path: string) => routes.find((route) => route.path === path)!.handler;
+
+  it("may touch a dead-letter queue only as each action needs", () => {
+    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/messages")).sort()).toEqual(
+      ["sqs:ChangeMessageVisibility", "sqs:ReceiveMessage", "sqs:SendMessage"].map((action) => `${action} ${dlqArn()}`).sort(),
+    );
+    // Redriving one: receive and delete on the DLQ, send to the source queue.
+    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/messages/{messageId}/redrive"))).toEqual(
+      expect.arrayContaining([`sqs:DeleteMessage ${dlqArn()}`, `sqs:SendMessage ${sourceArn()}`]),
+    );
+    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/messages/{messageId}/redrive"))).not.toContain(`sqs:ReceiveMessage ${sourceArn()}`);
+    // Deleting one never sends anywhere but (through its link) the DLQ itself.
+    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/messages/{messageId}/delete")).filter((entry) => entry.includes(sourceArn()))).toEqual([]);
+    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/redrive"))).toEqual(expect.arrayContaining([`sqs:StartMessageMoveTask ${dlqArn()}`, `sqs:SendMessage ${sourceArn()}`]));
+  });
+
+  it("keeps the Stripe key to the routes that call Stripe, and message moves to the redrive-all route", () => {
+    const adminRoutes = routes.filter((route) => route.path.startsWith("/admin/"));
+    expect(adminRoutes.filter((route) => (route.link as readonly string[]).includes("StripeSecretKey")).map((route) => route.path).sort()).toEqual(
+      ["/admin/orders/{id}", "/admin/orders/{id}/cancel", "/admin/orders/{id}/refunds"].sort(),
+    );
+    const moving = routes.filter((route) => sqsActionsOf(route.handler).some((entry) => entry.startsWith("sqs:StartMessageMoveTask")));
+    expect(moving.map((route) => route.path)).toEqual(["/admin/dead-letters/{queue}/redrive"]);
+    // Every admin route, and only those, is operator-only (the refusal tests walk this flag).
+    expect(routes.filter((route) => "operatorOnly" in route).map((route) => route.path)).toEqual(adminRoutes.map((route) => route.path));
+  });
+});
 
 describe("the sweeper", () => {
   it("runs on the declared schedule, invoking its function", () => {

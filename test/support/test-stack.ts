@@ -6,7 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "@shopwave/local/stack/local-stack";
 import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import type { Store } from "@shopwave/core/shared/store";
-import { PENDING_SHARD_COUNT, tables } from "@shopwave/infra/topology";
+import { PENDING_SHARD_COUNT, STATUS_SHARD_COUNT, tables } from "@shopwave/infra/topology";
 import { createApiClient, type ApiClient } from "./api-client";
 import { runnableEventConsumers } from "./event-consumers";
 import { readStock, setStock } from "./product-stock";
@@ -60,6 +60,7 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
       indexes: {
         pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },
         byEmail: { name: tables.orders.globalIndexes[1].name },
+        byStatus: { name: tables.orders.globalIndexes[2].name, shardCount: STATUS_SHARD_COUNT },
       },
     },
     stockOf: (productId) => readStock(db, stack.tableNames.products, productId),

@@ -8,11 +8,11 @@ import { inject } from "vitest";
 import type { Product } from "@shopwave/core/catalog/product";
 import { newAccessToken } from "@shopwave/core/orders/access-token";
 import type { OrderRecord } from "@shopwave/core/orders/order";
-import { pendingShardFor } from "@shopwave/core/orders/order-store";
+import { listedAtFor, pendingShardFor, statusShardFor } from "@shopwave/core/orders/order-store";
 import type { CheckoutGateway, CheckoutSessionState, PaymentState } from "@shopwave/core/payments/checkout-gateway";
 import { randomId } from "@shopwave/core/shared/random-id";
 import type { Store } from "@shopwave/core/shared/store";
-import { PENDING_SHARD_COUNT, tables, type TableDeclaration } from "@shopwave/infra/topology";
+import { PENDING_SHARD_COUNT, STATUS_SHARD_COUNT, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import { createTables } from "@shopwave/local/aws/create-tables";
 
 export interface UnitStore {
@@ -46,6 +46,7 @@ export async function createUnitStore(): Promise<UnitStore> {
     indexes: {
       pendingByExpiry: { name: tables.orders.globalIndexes[0].name, shardCount: PENDING_SHARD_COUNT },
       byEmail: { name: tables.orders.globalIndexes[1].name },
+      byStatus: { name: tables.orders.globalIndexes[2].name, shardCount: STATUS_SHARD_COUNT },
     },
   };
   return {
@@ -117,6 +118,8 @@ export function pendingOrderRecord(
       updatedAt: createdAt,
       expiresAt: options.expiresAt,
       pendingShard: pendingShardFor(id, store.indexes.pendingByExpiry.shardCount),
+      statusShard: statusShardFor(id, "PENDING_PAYMENT", store.indexes.byStatus.shardCount),
+      listedAt: listedAtFor({ id, createdAt }),
       ...(options.checkoutSessionId ? { checkoutSessionId: options.checkoutSessionId, checkoutUrl: `https://checkout.example/${options.checkoutSessionId}` } : {}),
     },
   };

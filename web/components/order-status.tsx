@@ -44,6 +44,7 @@ const cancellationText: Record<string, string> = {
   async_payment_failed: "The bank debit did not go through.",
   payment_provider_unavailable: "We couldn't reach the payment provider to take payment.",
   cancelled_by_shopper: "You cancelled this order.",
+  cancelled_by_operator: "We cancelled this order before it was paid.",
 };
 
 function StatusPanel({ order }: { order: Order }) {

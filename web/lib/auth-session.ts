@@ -154,8 +154,8 @@ export async function accessToken(request: NextRequest, response: NextResponse):
  * the cookies off cross-site POSTs, and the Origin (or Sec-Fetch-Site) check refuses them outright.
  */
 export function isSameOrigin(request: NextRequest): boolean {
-  const origin = request.headers.get("origin");
-  if (origin !== null) return origin === request.nextUrl.origin;
   const site = request.headers.get("sec-fetch-site");
-  return site === "same-origin";
+  if (site !== null) return site === "same-origin";
+  const origin = request.headers.get("origin");
+  return origin !== null && origin === request.nextUrl.origin;
 }

@@ -10,6 +10,8 @@ export interface E2eEnvironment {
   storefrontApiUrl: string;
   /** Switches the pass-through the storefront reaches the API by (see switchable-proxy.ts). */
   proxyControlUrl: string;
+  /** The local SES inbox (sign-in codes arrive there). */
+  inboxUrl: string;
 }
 
 const VARIABLE = "SHOPWAVE_E2E";

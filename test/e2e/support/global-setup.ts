@@ -38,10 +38,16 @@ export default async function globalSetup() {
     proxy.setTarget(testStack.stack.urls.api);
     progress(`local stack up, API at ${testStack.stack.urls.api}`);
     await building;
-    const web = await startStorefront({ mode: "production", port: webPort, apiUrl: proxy.url });
+    const web = await startStorefront({ mode: "production", port: webPort, apiUrl: proxy.url, authUrl: testStack.stack.urls.auth });
     stoppers.push(() => web.stop());
     progress(`storefront (next start) at ${web.url}, API through ${proxy.url}`);
-    publishE2eEnvironment({ storefrontUrl, apiUrl: testStack.stack.urls.api, storefrontApiUrl: proxy.url, proxyControlUrl: proxy.controlUrl });
+    publishE2eEnvironment({
+      storefrontUrl,
+      apiUrl: testStack.stack.urls.api,
+      storefrontApiUrl: proxy.url,
+      proxyControlUrl: proxy.controlUrl,
+      inboxUrl: testStack.stack.urls.inbox,
+    });
   } catch (error) {
     await building.catch(() => undefined);
     await teardown();

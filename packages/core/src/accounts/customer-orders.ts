@@ -13,7 +13,9 @@ import { normalizeEmail, type Principal } from "./principal";
 
 export const MAX_ORDERS_PAGE = 50;
 
-const ByEmailKey = z.object({ id: OrderId, email: z.string().max(254), createdAt: z.string().max(40) }).strict();
+// Every part checked: DynamoDB answers a malformed start key (an empty createdAt, say) with a
+// ValidationException, which must be the client's 400, not our 500.
+const ByEmailKey = z.object({ id: OrderId, email: z.string().min(3).max(254), createdAt: z.iso.datetime() }).strict();
 
 export interface CustomerOrdersPage {
   items: OrderView[];

@@ -22,6 +22,7 @@ export const cancellationReasonText: Readonly<Record<CancellationReason, string>
   async_payment_failed: "Your bank payment did not go through.",
   payment_provider_unavailable: "We could not reach our payment provider to take your payment.",
   cancelled_by_shopper: "You cancelled it.",
+  cancelled_by_operator: "Our team cancelled it before it was paid for; nothing was charged.",
 };
 
 const LOCALE = "en-US";

@@ -7,7 +7,7 @@ import type { Store } from "../shared/store";
 import type { CheckoutGateway } from "../payments/checkout-gateway";
 import { opensOrder } from "./access-token";
 import { settleFromSession } from "./settle-from-session";
-import { OrderId, toOrderView, type OrderView } from "./order";
+import { OrderId, toOrderView, type OrderRecord, type OrderView } from "./order";
 import { cancelOrder, getOrderRecord } from "./order-store";
 
 /** The order is past the point where it can be cancelled (paid, or a payment is in flight). */
@@ -25,15 +25,28 @@ export async function cancelOrderAsShopper(
   if (!OrderId.safeParse(orderId).success) throw new NotFound("Order");
   const record = await getOrderRecord(deps.store, orderId);
   if (!record || !opensOrder(accessToken, record)) throw new NotFound("Order");
+  return cancelPendingOrder(deps, record, "cancelled_by_shopper");
+}
+
+/**
+ * The one cancel path, for a shopper and for an operator alike: expire the session, settle from
+ * the provider's answer (a payment that got in first wins), release the stock once.
+ */
+export async function cancelPendingOrder(
+  deps: { store: Store; checkout: CheckoutGateway; now?: () => Date },
+  record: OrderRecord,
+  reason: "cancelled_by_shopper" | "cancelled_by_operator",
+): Promise<OrderView> {
+  const orderId = record.id;
   const now = deps.now?.() ?? new Date();
 
   if (record.status === "PENDING_PAYMENT") {
     if (record.checkoutSessionId) {
       const session = await deps.checkout.expireSession(record.checkoutSessionId);
-      const { outcome } = await settleFromSession(deps, record, session, "cancelled_by_shopper", now);
+      const { outcome } = await settleFromSession(deps, record, session, reason, now);
       if (outcome === "awaiting_async_payment") throw new OrderNotCancellable(toOrderView(record), "a bank payment for it is being processed");
     } else {
-      await cancelOrder(deps.store, orderId, "cancelled_by_shopper", now);
+      await cancelOrder(deps.store, orderId, reason, now);
     }
   }
   const current = await getOrderRecord(deps.store, orderId);

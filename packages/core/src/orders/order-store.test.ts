@@ -19,6 +19,7 @@ import {
   recordLatePaymentRefund,
   recordPaymentMismatch,
   refundOrder,
+  statusShardFor,
 } from "./order-store";
 import { HOLD_COUNTER_TTL_MARGIN_SECONDS, planHolds, type HoldLimits } from "./reservation-holds";
 
@@ -28,6 +29,9 @@ vi.mock("./order", async (importOriginal) => {
   const actual = await importOriginal<typeof import("./order")>();
   return { ...actual, canTransition: (from: never, to: never) => !machine.refuseAll && actual.canTransition(from, to) };
 });
+
+/** The order's partition of the console's byStatus index once it has moved to `status` (it moves with every status change). */
+const shardAs = (order: OrderRecord, status: OrderRecord["status"]) => statusShardFor(order.id, status, u.store.indexes.byStatus.shardCount);
 
 let u: UnitStore;
 beforeAll(async () => {
@@ -261,8 +265,8 @@ describe("confirmOrder", () => {
     const { record, product } = await pendingOrder({ sessionId: "cs_test_own" });
     const outcome = await confirmOrder(u.store, record.id, { sessionId: "cs_test_own", paymentIntentId: "pi_test_1" }, later);
     const { pendingShard: _gone, ...rest } = record;
-    expect(outcome).toEqual({ changed: true, order: { ...rest, status: "CONFIRMED", paymentIntentId: "pi_test_1", updatedAt: later.toISOString() } });
-    expect(await u.orderRecord(record.id)).toEqual({ ...rest, status: "CONFIRMED", paymentIntentId: "pi_test_1", updatedAt: later.toISOString() });
+    expect(outcome).toEqual({ changed: true, order: { ...rest, status: "CONFIRMED", statusShard: shardAs(record, "CONFIRMED"), paymentIntentId: "pi_test_1", updatedAt: later.toISOString() } });
+    expect(await u.orderRecord(record.id)).toEqual({ ...rest, status: "CONFIRMED", statusShard: shardAs(record, "CONFIRMED"), paymentIntentId: "pi_test_1", updatedAt: later.toISOString() });
     expect(await u.stockOf(product.id)).toBe(7);
   });
 
@@ -304,8 +308,8 @@ describe("confirmOrder", () => {
 
     const outcome = await confirmOrder(u.store, order.id, { sessionId: "cs_test_held", paymentIntentId: "pi_test_h" }, later);
     const { pendingShard: _gone, ...rest } = order;
-    expect(outcome).toEqual({ changed: true, order: { ...rest, status: "CONFIRMED", paymentIntentId: "pi_test_h", updatedAt: later.toISOString() } });
-    expect(await u.orderRecord(order.id)).toEqual({ ...rest, status: "CONFIRMED", paymentIntentId: "pi_test_h", updatedAt: later.toISOString() });
+    expect(outcome).toEqual({ changed: true, order: { ...rest, status: "CONFIRMED", statusShard: shardAs(order, "CONFIRMED"), paymentIntentId: "pi_test_h", updatedAt: later.toISOString() } });
+    expect(await u.orderRecord(order.id)).toEqual({ ...rest, status: "CONFIRMED", statusShard: shardAs(order, "CONFIRMED"), paymentIntentId: "pi_test_h", updatedAt: later.toISOString() });
     expect(await holdCounter(`hold#email#${who}`)).toEqual({ units: 0, orders: 0 });
     expect(await u.stockOf(mug.id)).toBe(17);
   });
@@ -344,7 +348,7 @@ describe("cancelOrder", () => {
     const order = await placedWithHolds(who, mug, 3);
     const outcome = await cancelOrder(u.store, order.id, "cancelled_by_shopper", later);
     const { pendingShard: _gone, ...rest } = order;
-    const expected = { ...rest, status: "CANCELLED", cancellationReason: "cancelled_by_shopper", updatedAt: later.toISOString() };
+    const expected = { ...rest, status: "CANCELLED", statusShard: shardAs(order, "CANCELLED"), cancellationReason: "cancelled_by_shopper", updatedAt: later.toISOString() };
     expect(outcome).toEqual({ changed: true, order: expected });
     expect(await u.orderRecord(order.id)).toEqual(expected);
     expect(await u.stockOf(mug.id)).toBe(20);

@@ -17,11 +17,25 @@ export type TransitionOutcome =
   | { changed: false; reason: "not_found" }
   | { changed: false; reason: "status"; order: OrderRecord };
 
-export function pendingShardFor(orderId: string, shardCount: number): string {
+function shardOf(orderId: string, shardCount: number): number {
   // Derived from the (random) id, so the shard is stable and evenly spread.
   let hash = 0;
   for (const char of orderId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `pending#${hash % shardCount}`;
+  return hash % shardCount;
+}
+
+export function pendingShardFor(orderId: string, shardCount: number): string {
+  return `pending#${shardOf(orderId, shardCount)}`;
+}
+
+/** The order's partition in the `byStatus` index: its status, spread over the index's shards. */
+export function statusShardFor(orderId: string, status: OrderStatus, shardCount: number): string {
+  return `${status}#${shardOf(orderId, shardCount)}`;
+}
+
+/** The `byStatus` index's sort key: creation time, made unique by the id. */
+export function listedAtFor(order: Pick<OrderRecord, "id" | "createdAt">): string {
+  return `${order.createdAt}#${order.id}`;
 }
 
 /** How often a reservation is planned again after a shard refused it, before giving up. */
@@ -55,7 +69,13 @@ export async function insertOrderReservingStock(
     try {
       await transactWrite(store.db, [
         ...takes.map((take) => reserveStockItem(store.tables.products, take)),
-        { Put: { TableName: store.tables.orders, Item: record, ConditionExpression: "attribute_not_exists(id)" } },
+        {
+          Put: {
+            TableName: store.tables.orders,
+            Item: { ...record, statusShard: statusShardFor(order.id, order.status, store.indexes.byStatus.shardCount), listedAt: listedAtFor(order) },
+            ConditionExpression: "attribute_not_exists(id)",
+          },
+        },
         ...charges,
       ]);
       return record;
@@ -157,12 +177,12 @@ async function outcomeAfterRefusal(store: Store, orderId: string): Promise<Trans
  * Every status change goes through here, so the state machine in order.ts is what the store
  * enforces: a write for a move the machine does not allow is a bug and throws before any I/O.
  */
-function statusChange(from: OrderStatus, to: OrderStatus, extraCondition?: string) {
+function statusChange(store: Store, orderId: string, from: OrderStatus, to: OrderStatus, extraCondition?: string) {
   if (!canTransition(from, to)) throw new Error(`${from} → ${to} is not a transition of the order state machine.`);
   return {
-    set: "#status = :to",
+    set: "#status = :to, statusShard = :toShard",
     condition: `#status = :from${extraCondition ? ` AND (${extraCondition})` : ""}`,
-    values: { ":from": from, ":to": to },
+    values: { ":from": from, ":to": to, ":toShard": statusShardFor(orderId, to, store.indexes.byStatus.shardCount) },
   };
 }
 
@@ -175,7 +195,7 @@ async function transition(
   orderId: string,
   change: { from: OrderStatus; to: OrderStatus; set: string; remove?: string; condition?: string; values: Record<string, unknown> },
 ): Promise<TransitionOutcome> {
-  const status = statusChange(change.from, change.to, change.condition);
+  const status = statusChange(store, orderId, change.from, change.to, change.condition);
   try {
     const result = await store.db.send(
       new UpdateCommand({
@@ -280,7 +300,7 @@ async function leavePending(
   if (stockWrites.length === 0 && !order.holds?.length) {
     return transition(store, orderId, { ...change, from: "PENDING_PAYMENT", remove: "pendingShard", values });
   }
-  const status = statusChange("PENDING_PAYMENT", change.to, change.condition);
+  const status = statusChange(store, orderId, "PENDING_PAYMENT", change.to, change.condition);
   try {
     await transactWrite(store.db, [
       {
@@ -302,7 +322,7 @@ async function leavePending(
     throw error;
   }
   const { pendingShard: _removed, ...rest } = order;
-  return { changed: true, order: change.after(rest) };
+  return { changed: true, order: { ...change.after(rest), statusShard: status.values[":toShard"] } };
 }
 
 /** How many mismatched payment events an order keeps (an item must stay far below 400 KB). */

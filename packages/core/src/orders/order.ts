@@ -38,6 +38,7 @@ export const CancellationReason = z.enum([
   "reservation_lapsed",
   "payment_provider_unavailable",
   "cancelled_by_shopper",
+  "cancelled_by_operator",
 ]);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
@@ -51,6 +52,19 @@ export const PaymentMismatchRecord = z.object({
   fields: z.array(z.object({ field: z.string(), expected: z.union([z.string(), z.number(), z.null()]), received: z.union([z.string(), z.number(), z.null()]) })),
 });
 export type PaymentMismatchRecord = z.infer<typeof PaymentMismatchRecord>;
+
+/** One operator refund recorded on its order (full or partial; a full one also moves the order to REFUNDED through the webhook). */
+export const OrderRefund = z.object({
+  refundId: z.string(),
+  /** The operator's request id (one request, one refund). */
+  requestId: z.string(),
+  amountCents: z.number().int().positive(),
+  reason: z.enum(["requested_by_customer", "duplicate", "fraudulent"]),
+  note: z.string(),
+  operatorId: z.string(),
+  at: z.string(),
+});
+export type OrderRefund = z.infer<typeof OrderRefund>;
 
 /** The item stored in the orders table. */
 export const OrderRecord = z.object({
@@ -78,6 +92,11 @@ export const OrderRecord = z.object({
   paymentMismatches: z.array(PaymentMismatchRecord).optional(),
   /** A payment that succeeded after the order was cancelled (a race) and its automatic refund. */
   latePaymentRefund: z.object({ paymentIntentId: z.string(), refundId: z.string().optional(), refundedAt: z.string() }).optional(),
+  /** Operator refunds, full or partial, as the provider confirmed them (admin/refund-order.ts). */
+  refunds: z.array(OrderRefund).optional(),
+  /** The console's `byStatus` index keys (order-store.ts statusShardFor / listedAtFor). */
+  statusShard: z.string().optional(),
+  listedAt: z.string().optional(),
   /** Present only while PENDING_PAYMENT: the sparse index the sweeper reads. */
   pendingShard: z.string().optional(),
   /** The hold counters this order charged (reservation-holds.ts), given back when it leaves PENDING_PAYMENT. */

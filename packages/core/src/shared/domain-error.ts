@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | "RATE_LIMITED"
   | "HOLD_LIMIT_REACHED"
   | "ORDER_NOT_CANCELLABLE"
-  | "STOCK_ADJUSTMENT_REFUSED";
+  | "STOCK_ADJUSTMENT_REFUSED"
+  | "ORDER_NOT_REFUNDABLE"
+  | "REFUND_REFUSED";
 
 export class DomainError extends Error {
   constructor(

@@ -19,5 +19,7 @@ export interface Store {
     readonly pendingByExpiry: { readonly name: string; readonly shardCount: number };
     /** A shopper's orders by normalized email, newest first (customer history, operator search). */
     readonly byEmail: { readonly name: string };
+    /** The console's orders-by-status listing (admin/list-orders.ts); every status write keeps it current. */
+    readonly byStatus: { readonly name: string; readonly shardCount: number };
   };
 }

@@ -213,6 +213,8 @@ describe("the sign-in issuer", () => {
     const before = mailed.length;
     const crossSite = await go("/code/authorize", { form: { action: "request", email: "csrf@example.com" }, headers: { origin: "https://evil.example" } });
     expect(crossSite.status).toBe(403);
+    const fetchMetadata = await go("/code/authorize", { form: { action: "request", email: "csrf@example.com" }, headers: { "sec-fetch-site": "cross-site", origin: "null" } });
+    expect(fetchMetadata.status).toBe(403);
     expect(mailed.length).toBe(before);
     const otherHost = await go("/.well-known/jwks.json", { url: "http://localhost:3902/.well-known/jwks.json" });
     expect(otherHost.status).toBe(308);

@@ -79,6 +79,7 @@ export function createIssuerApp(options: IssuerOptions): Hono {
     c.res = response;
   });
 
+  app.get("/favicon.ico", (c) => c.body(null, 204, { "cache-control": "public, max-age=86400" }));
   app.get(ISSUER_STYLESHEET_PATH, (c) => c.body(issuerStylesheet, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }));
 
   app.get("/authorize", async (c, next) => {
@@ -98,8 +99,12 @@ export function createIssuerApp(options: IssuerOptions): Hono {
 
   app.post("*", async (c, next) => {
     // Forms post only from the issuer's own pages; the token endpoint is called server to server.
+    // A browser says where a request comes from in Sec-Fetch-Site (and Origin); other clients
+    // send neither, and gain nothing from a cross-site request anyway (no victim's cookies).
+    const site = c.req.header("sec-fetch-site");
     const origin = c.req.header("origin");
-    if (origin !== undefined && origin !== requestOrigin(c) && new URL(c.req.url).pathname !== "/token") {
+    const crossSite = site !== undefined ? site !== "same-origin" : origin !== undefined && origin !== requestOrigin(c);
+    if (crossSite && new URL(c.req.url).pathname !== "/token") {
       return c.html(problemPage({ storefrontUrl, message: "This form was sent from another site." }), 403);
     }
     await next();

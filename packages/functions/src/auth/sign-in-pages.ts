@@ -37,7 +37,7 @@ function page(title: string, storefrontUrl: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escapeHtml(title)} · Shopwave</title>
 <link rel="stylesheet" href="${ISSUER_STYLESHEET_PATH}">
 </head>
@@ -128,7 +128,8 @@ export function signInPageHeaders(storefrontOrigin: string, https: boolean): Rec
     ].join("; "),
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    // Not no-referrer: with it, browsers send `Origin: null` on the pages' own form posts.
+    "referrer-policy": "same-origin",
     "cache-control": "no-store",
     ...(https ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
   };

@@ -17,6 +17,9 @@ const statusByCode: Record<DomainErrorCode, number> = {
   HOLD_LIMIT_REACHED: 429,
   ORDER_NOT_CANCELLABLE: 409,
   STOCK_ADJUSTMENT_REFUSED: 409,
+  ORDER_NOT_REFUNDABLE: 409,
+  // The payment provider refused the refund itself (more than is left, a reused request id).
+  REFUND_REFUSED: 409,
 };
 
 /** Throttling that outlasted the SDK's retries: a capacity problem, not a bug, so 503 + Retry-After. */

@@ -1,11 +1,13 @@
 // The local SQS: an in-process fauxqs server speaking the AWS JSON protocol of the current
 // @aws-sdk/client-sqs, plus creation of the topology's queues (each with its DLQ and redrive
-// policy) through the real SQS API, so the local queues behave like the deployed ones.
+// policy) through the real SQS API, so the local queues behave like the deployed ones. fauxqs
+// lacks the dead-letter redrive API; sqs-message-move-tasks.ts serves it in front of fauxqs.
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { QueueDeclaration } from "@shopwave/infra/topology";
 import { buildApp } from "fauxqs";
 import { urlHost } from "../process/listen";
 import { createLocalLog } from "../process/log";
+import { INTERNAL_REQUEST_HEADER, installMessageMoveTasks, type InjectableApp } from "./sqs-message-move-tasks";
 
 const log = createLocalLog("sqs");
 
@@ -47,6 +49,7 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   let port = 0;
   installQueueUrlTranslation(app, () => ({ publicOrigin, port }));
   installAbandonedReceiveRelease(app);
+  installMessageMoveTasks(app as unknown as InjectableApp);
 
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
@@ -99,6 +102,7 @@ function installQueueUrlTranslation(app: FauxqsApp, current: () => { publicOrigi
 function installAbandonedReceiveRelease(app: FauxqsApp): void {
   app.addHook("onSend", async (request: HookRequest, reply: HookReply, payload: unknown) => {
     if (header(request, "x-amz-target") !== "AmazonSQS.ReceiveMessage" || typeof payload !== "string") return payload;
+    if (header(request, INTERNAL_REQUEST_HEADER) !== undefined) return payload; // in-process: no socket to have gone
     // A client's FIN can leave the socket half-closed (not writable) rather than destroyed.
     const socket = request.raw.socket;
     if (!socket.destroyed && socket.writable && !reply.raw.destroyed) return payload;

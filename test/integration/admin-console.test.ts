@@ -1,0 +1,121 @@
+// The operator console's API on the local stack, with tokens from a stand-in issuer: every
+// `/admin` route (read from the route table, so a new one cannot be left out) refuses an anonymous
+// caller (401) and a customer (403) and lets an operator through; a refund sent twice at once is
+// one Stripe refund, and the full refund makes the order REFUNDED through the webhook; an operator
+// cancel takes the shopper's path; every action is in the audit log. (Dead letters:
+// admin-dead-letters.test.ts.)
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes } from "@shopwave/infra/topology";
+import { seedProducts } from "@shopwave/local/stack/seed-catalog";
+import { waitFor } from "../support/api-client";
+import { payOnCheckoutPage } from "../support/checkout-page-client";
+import { untilEventsProcessed } from "../support/queues";
+import { orderStatus, placeOrder, startTestStack, type TestStack } from "../support/test-stack";
+import { startTestIssuer, type TestIssuer } from "../support/token-signer";
+
+let t: TestStack;
+let issuer: TestIssuer;
+let operatorToken: string;
+let customerToken: string;
+const operator = { customerId: "cus_0000000000000000000000oper", email: "ops@shop.example", roles: ["customer", "operator"] };
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  t = await startTestStack({ handlerEnv: { AUTH_ISSUER_URL: issuer.url } });
+  operatorToken = await issuer.sign(operator);
+  customerToken = await issuer.sign({ customerId: "cus_0000000000000000000000cust", email: "shopper@example.com", roles: ["customer"] });
+});
+afterAll(async () => {
+  await t?.stop();
+  await issuer?.stop();
+});
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const adminRoutes = routes.filter((route) => "operatorOnly" in route);
+/** A concrete request for a route: path parameters filled in, an empty JSON body for a POST. */
+const call = (route: (typeof adminRoutes)[number], headers: Record<string, string>) => {
+  const path = route.path.replace("{id}", "ord_00000000000000000000000000").replace("{queue}", "OrderEventsDlq").replace("{messageId}", "no-such-message");
+  return route.method === "GET" ? t.api.get(path, headers) : t.api.post(path, {}, headers);
+};
+
+describe("every /admin route", () => {
+  it("is operator-only in the route table, and there is no other", () => {
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(11);
+    expect(routes.filter((route) => route.path.startsWith("/admin")).length).toBe(adminRoutes.length);
+  });
+
+  for (const route of adminRoutes) {
+    it(`${route.method} ${route.path}: 401 anonymous, 401 forged, 403 customer, not refused for an operator`, async () => {
+      const anonymous = await call(route, {});
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.error.code).toBe("UNAUTHENTICATED");
+      const forged = await call(route, bearer(await issuer.sign(operator, { unpublishedKey: true })));
+      expect(forged.status).toBe(401);
+      const customer = await call(route, bearer(customerToken));
+      expect(customer.status).toBe(403);
+      expect(customer.body.error.code).toBe("FORBIDDEN");
+      const allowed = await call(route, bearer(operatorToken));
+      expect([401, 403]).not.toContain(allowed.status);
+      expect(allowed.status).toBeLessThan(500);
+    });
+  }
+});
+
+describe("refunds", () => {
+  it("refunds once under a double submit, and a full refund makes the order REFUNDED through the webhook", async () => {
+    const placed = await placeOrder(t.api, seedProducts[2]!.id, 2);
+    await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242");
+    await waitFor("the order confirmed", async () => ((await orderStatus(t.api, placed.order.id, placed.accessToken)) === "CONFIRMED" ? true : undefined));
+
+    const partial = { requestId: "req_double_click_0001", amountCents: 100, reason: "requested_by_customer", note: "One item scratched" };
+    const answers = await Promise.all([0, 1, 2].map(() => t.api.post(`/admin/orders/${placed.order.id}/refunds`, partial, bearer(operatorToken))));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(answers.map((answer) => answer.body.refund.refundId)).size).toBe(1);
+
+    const detail = await t.api.get(`/admin/orders/${placed.order.id}`, bearer(operatorToken));
+    expect(detail.status).toBe(200);
+    expect(detail.body.stripe.payment).toMatchObject({ status: "succeeded", amount: placed.order.totalCents });
+    expect(detail.body.order).toMatchObject({ status: "CONFIRMED", refundedCents: 100, refunds: [expect.objectContaining({ amountCents: 100, operatorId: operator.customerId })] });
+
+    // A partial refund leaves it confirmed; the rest refunds it in full.
+    await untilEventsProcessed(t);
+    expect(await orderStatus(t.api, placed.order.id, placed.accessToken)).toBe("CONFIRMED");
+    // Stripe refunds the rest only if it refunded 100 once: a second 100 would make this too much.
+    const rest = await t.api.post(`/admin/orders/${placed.order.id}/refunds`, { requestId: "req_the_rest_000001", reason: "requested_by_customer", note: "Returned" }, bearer(operatorToken));
+    expect(rest.status).toBe(201);
+    expect(rest.body).toMatchObject({ remainingCents: 0, refund: { amountCents: placed.order.totalCents - 100 } });
+    await waitFor("the order refunded", async () => ((await orderStatus(t.api, placed.order.id, placed.accessToken)) === "REFUNDED" ? true : undefined));
+
+    const more = await t.api.post(`/admin/orders/${placed.order.id}/refunds`, { requestId: "req_too_much_000001", reason: "duplicate", note: "again" }, bearer(operatorToken));
+    expect(more.status).toBe(409);
+    expect(more.body.error.code).toBe("ORDER_NOT_REFUNDABLE");
+
+    const audit = await t.api.get(`/admin/audit?target=${encodeURIComponent(`order:${placed.order.id}`)}`, bearer(operatorToken));
+    expect(audit.body.entries.map((entry: { action: string; result: string; operatorId: string }) => [entry.action, entry.result, entry.operatorId])).toEqual([
+      ["order.refund", "succeeded", operator.customerId],
+      ["order.refund", "succeeded", operator.customerId],
+    ]);
+  });
+
+  it("finds orders by status from the index", async () => {
+    const placed = await placeOrder(t.api, seedProducts[3]!.id);
+    const listed = await t.api.get("/admin/orders?status=PENDING_PAYMENT&limit=100", bearer(operatorToken));
+    expect(listed.status).toBe(200);
+    expect(listed.body.orders.map((order: { id: string }) => order.id)).toContain(placed.order.id);
+    expect(listed.body.orders[0]).not.toHaveProperty("accessTokenHash");
+    const byId = await t.api.get(`/admin/orders?id=${placed.order.id}`, bearer(operatorToken));
+    expect(byId.body.orders.map((order: { id: string }) => order.id)).toEqual([placed.order.id]);
+    expect((await t.api.get("/admin/orders?status=SHIPPED", bearer(operatorToken))).status).toBe(400);
+  });
+
+  it("cancels a pending order through the shopper's path and gives its stock back", async () => {
+    const product = seedProducts[4]!;
+    const before = await t.stockOf(product.id);
+    const placed = await placeOrder(t.api, product.id, 2);
+    expect(await t.stockOf(product.id)).toBe(before - 2);
+    const cancelled = await t.api.post(`/admin/orders/${placed.order.id}/cancel`, { note: "Customer called" }, bearer(operatorToken));
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: "CANCELLED", cancellationReason: "cancelled_by_operator" });
+    expect(await t.stockOf(product.id)).toBe(before);
+  });
+});
