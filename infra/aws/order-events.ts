@@ -39,7 +39,9 @@ export function subscribeOrderEventsPublisher(ordersTable: sst.aws.Dynamo, publi
         mapping.bisectBatchOnFunctionError = declaration.bisectOnError;
         // The publisher names the records it could not publish; Lambda retries from the first of them.
         mapping.functionResponseTypes = ["ReportBatchItemFailures"];
-        mapping.destinationConfig = { onFailure: { destinationArn: publishFailures.arn } };
+        // Built from the resolved ARN: an Output nested in the plain object broke the production
+        // stage's program run (seen under the Pulumi mocks).
+        mapping.destinationConfig = publishFailures.arn.apply((destinationArn) => ({ onFailure: { destinationArn } }));
       },
     },
   });

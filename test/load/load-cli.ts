@@ -23,6 +23,7 @@ import { buildLoadReport, formatLoadReport, type LoadReport } from "./load-repor
 import { RealStripeCheckoutError } from "./shopper";
 import { startStackProcess, type StackProcess } from "./stack-process";
 import { queueDepth, readDatabaseVerdict, readOrdersSince, type DatabaseReading } from "./verdict";
+import { readEventOutcomes, unitsCountedSoFar, type EventOutcomeSources, type EventOutcomes } from "./event-outcomes";
 import { formatHoardingReport, startHoarders, unitsHeldBy, type Hoarding, type HoardingReport } from "./hoarders";
 import { holdLimitsFrom } from "@shopwave/core/orders/reservation-holds";
 import { formatHotSkuComparison, runHotSkuComparison } from "./hot-sku";
@@ -210,6 +211,23 @@ async function main(): Promise<number> {
     }
     if (!dlqUrl) notChecked.push("DLQ depth: no --dlq-url");
     const dlqBefore = dlqUrl ? await queueDepth(sqs, dlqUrl) : null;
+    // The order events pipeline's counts (local stack only: a stage's timeline and counters tables and inbox are not at hand).
+    const eventSources: EventOutcomeSources | undefined = stack
+      ? {
+          db,
+          sqs,
+          tables: { orderTimeline: stack.tableNames.orderTimeline, salesCounters: stack.tableNames.salesCounters },
+          inboxUrl: stack.urls.inbox,
+          parkedIn: {
+            OrderEmailDlq: stack.eventQueueUrls.orderEmail.dlq,
+            OrderTimelineDlq: stack.eventQueueUrls.orderTimeline.dlq,
+            SalesCountersDlq: stack.eventQueueUrls.salesCounters.dlq,
+            OrderEventsPublishFailures: stack.eventQueueUrls.publishFailures,
+          },
+        }
+      : undefined;
+    if (!eventSources) notChecked.push("events published and receipts: local stack only");
+    const unitsCountedBefore = eventSources ? await unitsCountedSoFar(eventSources, productId) : 0;
 
     const runId = randomId("run").slice(4, 14);
     let hoarding: Hoarding | undefined;
@@ -249,6 +267,17 @@ async function main(): Promise<number> {
         { productId, stockAtStart, stockResetAt, paidOrderIds: run.results.filter((r) => r.paid && r.orderId).map((r) => r.orderId!) },
       );
     }
+    let events: EventOutcomes | null = null;
+    if (eventSources && tables.orders && tables.products) {
+      const orders = await readOrdersSince({ db, tables: { products: tables.products, orders: tables.orders } }, stockResetAt);
+      const confirmedOrders = orders
+        .filter((order) => order.status === "CONFIRMED" && (order.items as { productId: string }[]).some((line) => line.productId === productId))
+        .map((order) => ({
+          id: String(order.id),
+          units: (order.items as { productId: string; quantity: number }[]).filter((line) => line.productId === productId).reduce((sum, line) => sum + line.quantity, 0),
+        }));
+      events = await readEventOutcomes(eventSources, { productId, confirmedOrders, unitsCountedBefore });
+    }
     const dlqAfter = dlqUrl ? await queueDepth(sqs, dlqUrl) : null;
     const report = buildLoadReport({
       target: stack ? `local stack (${target})` : target,
@@ -256,6 +285,7 @@ async function main(): Promise<number> {
       run,
       database,
       dlq: dlqBefore !== null && dlqAfter !== null ? { before: dlqBefore, after: dlqAfter } : null,
+      events,
       notChecked,
     });
     console.log(`\n${formatLoadReport(report)}\n`);

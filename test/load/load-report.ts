@@ -5,6 +5,7 @@ import { summarize, timeline, type LatencySummary, type TimelineBucket } from ".
 import type { Arrival, FlashSaleRun } from "./flash-sale";
 import { SHOPPER_STEPS, type ShopperStep } from "./shopper";
 import type { DatabaseReading, DatabaseVerdict } from "./verdict";
+import { formatEventOutcomes, type EventOutcomes } from "./event-outcomes";
 import type { StepSample } from "./latency-summary";
 
 export interface LoadReport {
@@ -43,6 +44,8 @@ export interface LoadReport {
   /** Paid orders not CONFIRMED at the end, from the database (null: not checked). */
   lost: number | null;
   database: DatabaseVerdict | null;
+  /** The order events pipeline's counts next to the confirmed orders (null: not checked). */
+  events: EventOutcomes | null;
   /** Parts of the verdict this run could not check, and why. */
   notChecked: string[];
   /** pass: oversold and lost are 0; fail: either is not; incomplete: either could not be checked. */
@@ -56,6 +59,7 @@ export function buildLoadReport(input: {
   run: FlashSaleRun;
   database: DatabaseReading | null;
   dlq: { before: number; after: number } | null;
+  events?: EventOutcomes | null;
   notChecked: string[];
 }): LoadReport {
   const { run } = input;
@@ -96,6 +100,7 @@ export function buildLoadReport(input: {
     oversold,
     lost,
     database,
+    events: input.events ?? null,
     notChecked: input.notChecked,
     verdict: oversold === null || lost === null ? "incomplete" : oversold === 0 && lost === 0 ? "pass" : "fail",
     timeline: timeline(samples, SHOPPER_STEPS),
@@ -145,6 +150,7 @@ export function formatLoadReport(report: LoadReport): string {
     `  stock left            ${report.database?.stockLeft ?? "not checked"}${report.database ? `   units sold ${report.database.unitsSold}, unaccounted ${report.database.unitsUnaccounted}` : ""}`,
     `  oversold              ${report.oversold ?? "not checked"}`,
     `  lost                  ${report.lost ?? "not checked"}${report.database && report.database.lost > 0 ? `  ${report.database.lostOrderIds.slice(0, 5).join(", ")}` : ""}`,
+    ...(report.events ? formatEventOutcomes(report.events) : []),
     ...report.notChecked.map((why) => `  not checked: ${why}`),
     "",
     `  verdict               ${report.verdict.toUpperCase()}`,

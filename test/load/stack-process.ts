@@ -28,6 +28,7 @@ export type StackProcessMessage =
       catalogUrl: string;
       tableNames: LocalStack["tableNames"];
       queueUrls: LocalStack["queueUrls"];
+      eventQueueUrls: LocalStack["eventQueueUrls"];
       handlerEnv: LocalStack["handlerEnv"];
     }
   | { type: "failed"; message: string }
@@ -42,6 +43,8 @@ export interface StackProcess {
   catalogUrl: string;
   tableNames: LocalStack["tableNames"];
   queueUrls: LocalStack["queueUrls"];
+  /** The order event consumers' queues and DLQs, and the publisher's failure queue. */
+  eventQueueUrls: LocalStack["eventQueueUrls"];
   /** Env that makes another process's handlers see this stack (the benchmarks' cold starts use it). */
   handlerEnv: LocalStack["handlerEnv"];
   pid: number;
@@ -86,6 +89,7 @@ export async function startStackProcess(options: StackProcessOptions & { logFile
     catalogUrl: ready.catalogUrl,
     tableNames: ready.tableNames,
     queueUrls: ready.queueUrls,
+    eventQueueUrls: ready.eventQueueUrls,
     handlerEnv: ready.handlerEnv,
     pid: child.pid!,
     logFile: options.logFile,

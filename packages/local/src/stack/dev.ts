@@ -44,6 +44,7 @@ async function main() {
       sqs: portFrom(env, "SQS_PORT", 9324),
       ses: portFrom(env, "SES_PORT", 8005),
       auth: authPort,
+      events: portFrom(env, "EVENTS_PORT", 8010),
     },
     ...(env.EMAIL_SENDER ? { emailSender: env.EMAIL_SENDER } : {}),
     ...(env.OPERATOR_EMAILS ? { operatorEmails: env.OPERATOR_EMAILS } : {}),

@@ -6,7 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
-import { auth, crons, email, httpApi, queues, routes, tables, type TableDeclaration } from "@shopwave/infra/topology";
+import { auth, crons, email, eventConsumers, httpApi, queues, routes, streams, tables, type TableDeclaration } from "@shopwave/infra/topology";
 import type { Product } from "@shopwave/core/catalog/product";
 import { handledStripeEventTypes } from "@shopwave/core/payments/payment-event";
 import { RESERVATION_MINUTES } from "@shopwave/core/orders/reservation-window";
@@ -21,6 +21,8 @@ import { createLocalLog } from "../process/log";
 import { startHttpGateway } from "../aws/api-gateway/http-gateway";
 import { startOrderEventsPoller } from "./order-events-poller";
 import { startLocalAuthIssuer } from "./auth-issuer";
+import { startOrderEventsPipeline, type OrderEventsPipeline } from "./order-events-pipeline";
+import type { EventConsumerName } from "./event-consumer-pollers";
 import { createQueues, startLocalSqs } from "../aws/sqs-local";
 import { startLocalSes } from "../aws/ses-local";
 import { startStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from "../stripe/stripe-simulator";
@@ -30,7 +32,7 @@ const log = createLocalLog("dev");
 export interface LocalStackOptions {
   host?: string;
   /** 0 picks a free port (tests); defaults are the documented ones. */
-  ports?: Partial<Record<"api" | "stripe" | "dynamodb" | "sqs" | "ses" | "auth", number>>;
+  ports?: Partial<Record<"api" | "stripe" | "dynamodb" | "sqs" | "ses" | "auth" | "events", number>>;
   /** The stage's operator allowlist (OPERATOR_EMAILS): these emails' tokens carry the "operator" role. */
   operatorEmails?: string;
   stripeSecretKey: string;
@@ -41,8 +43,10 @@ export interface LocalStackOptions {
   stripeApiBaseUrl?: string | null;
   reservationMinutes?: number;
   seed?: readonly Product[];
-  /** false: no queue poller runs in this process (a test may run one in another process). */
+  /** false: no queue poller runs in this process (a test may run one in another process); nor do the order events pipeline's pollers. */
   startPoller?: boolean;
+  /** Which order event consumers run (default: every one the topology declares). */
+  eventConsumers?: readonly EventConsumerName[];
   pollerConcurrency?: number;
   /** The address order emails are sent from (the SES identity's sender); defaults to the topology's local one. */
   emailSender?: string;
@@ -68,12 +72,16 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  /** `ses` is the SES v2 endpoint; `inbox` the web inbox of every mail sent (JSON at `${ses}/store`); `auth` the sign-in issuer. */
-  urls: { api: string; stripe: string | null; dynamodb: string; sqs: string; ses: string; inbox: string; auth: string };
+  /** `ses` is the SES v2 endpoint; `inbox` the web inbox of every mail sent (JSON at `${ses}/store`); `auth` the sign-in issuer; `events` the order events bus. */
+  urls: { api: string; stripe: string | null; dynamodb: string; sqs: string; ses: string; inbox: string; auth: string; events: string };
   stage: string;
   tableNames: Record<keyof typeof tables, string>;
   queueUrls: { orderEvents: string; orderEventsDlq: string };
   queueArns: { orderEvents: string; orderEventsDlq: string };
+  /** Each order event consumer's queue and DLQ URL, and the publisher's failure queue. */
+  eventQueueUrls: Record<EventConsumerName, { queue: string; dlq: string }> & { publishFailures: string };
+  /** The stream → publisher → bus → consumer queues pipeline (its pollers run unless startPoller is false). */
+  orderEvents: OrderEventsPipeline;
   stripe: StripeSimulator | null;
   /** The handlers' path to DynamoDB goes through this when `dynamoDbFaults` or `partitionWriteLimit` was asked for. */
   dynamoDbFaults: DynamoDbFaultProxy | null;
@@ -96,7 +104,7 @@ export function queueNameFor(resource: string): string {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const host = options.host ?? "127.0.0.1";
-  const ports = { api: 3001, stripe: 12111, dynamodb: 8000, sqs: 9324, ses: 8005, auth: 3002, ...options.ports };
+  const ports = { api: 3001, stripe: 12111, dynamodb: 8000, sqs: 9324, ses: 8005, auth: 3002, events: 8010, ...options.ports };
   const stoppers: (() => Promise<void>)[] = [];
   const progress = (step: string, since: number) => options.onProgress?.(step, Date.now() - since);
   const stopAll = async () => {
@@ -184,7 +192,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const t1 = Date.now();
     const tableDeclarations = Object.values(tables) as TableDeclaration[];
-    const queueDeclarations = Object.values(queues).map((queue) =>
+    const queueDeclarations = [...Object.values(queues), ...Object.values(eventConsumers)].map((queue) =>
       options.visibilityTimeoutSeconds === undefined ? queue : { ...queue, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
     );
     const [, createdQueues] = await Promise.all([
@@ -202,6 +210,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const orderEventsDlq = createdQueues[queues.orderEvents.deadLetter.resource];
     if (!orderEvents || !orderEventsDlq) throw new Error("The order-events queues were not created.");
 
+    const pipeline = await startOrderEventsPipeline({
+      host,
+      port: ports.events,
+      region,
+      credentials,
+      dynamo: { client: dynamoClient, endpoint: dynamo.endpoint },
+      sqs: sqsClient,
+      ordersTableName: tableNames.orders,
+      queues: createdQueues,
+      queueName: queueNameFor,
+      stage: STAGE,
+    });
+    stoppers.push(() => pipeline.stop());
+    const eventQueueUrls = {
+      ...(Object.fromEntries(
+        Object.entries(eventConsumers).map(([name, consumer]) => [name, { queue: createdQueues[consumer.resource]!.url, dlq: createdQueues[consumer.deadLetter.resource]!.url }]),
+      ) as Record<EventConsumerName, { queue: string; dlq: string }>),
+      publishFailures: pipeline.publishFailures.url,
+    };
+
     const stripeApiBaseUrl = useSimulator ? stripe!.url : (options.stripeApiBaseUrl ?? "");
     const handlerEnv: Record<string, string> = {
       AWS_REGION: region,
@@ -210,6 +238,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDbFaults?.endpoint ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: pipeline.bus.endpoint,
       STRIPE_API_BASE_URL: stripeApiBaseUrl,
       STOREFRONT_URL: options.storefrontUrl,
       AUTH_ISSUER_URL: authIssuer.url,
@@ -219,9 +248,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...sstResourceEnv({
         app: { name: "shopwave", stage: STAGE },
         tableName: tableNameFor,
-        queueUrls: createdQueues,
+        queueUrls: { ...createdQueues, [streams.orderEvents.onFailure.resource]: pipeline.publishFailures },
         secretValues: { StripeSecretKey: options.stripeSecretKey, StripeWebhookSecret: options.stripeWebhookSecret },
         emailSender: options.emailSender ?? email.localSender,
+        eventBus: { name: pipeline.busName, arn: pipeline.busArn },
       }),
       ...options.handlerEnv,
     };
@@ -250,6 +280,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         concurrency: options.pollerConcurrency ?? 2,
       });
       stoppers.push(() => poller.stop());
+      await pipeline.startPollers({ concurrency: options.pollerConcurrency ?? 2, ...(options.eventConsumers ? { consumers: options.eventConsumers } : {}) });
     }
 
     const sweeper = crons.sweepExpiredOrders;
@@ -270,11 +301,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     return {
-      urls: { api: gateway.url, stripe: stripe?.url ?? null, dynamodb: dynamo.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, inbox: ses.inboxUrl, auth: authIssuer.url },
+      urls: { api: gateway.url, stripe: stripe?.url ?? null, dynamodb: dynamo.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, inbox: ses.inboxUrl, auth: authIssuer.url, events: pipeline.bus.endpoint },
       stage: STAGE,
       tableNames,
       queueUrls: { orderEvents: orderEvents.url, orderEventsDlq: orderEventsDlq.url },
       queueArns: { orderEvents: orderEvents.arn, orderEventsDlq: orderEventsDlq.arn },
+      eventQueueUrls,
+      orderEvents: pipeline,
       stripe,
       dynamoDbFaults,
       handlerEnv,

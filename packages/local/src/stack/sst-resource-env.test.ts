@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { email, queues, secrets, tables } from "@shopwave/infra/topology";
+import { email, eventBus, eventConsumers, queues, secrets, streams, tables } from "@shopwave/infra/topology";
 import { sstResourceEnv } from "./sst-resource-env";
 
 const queueUrls = Object.fromEntries(
-  Object.values(queues).flatMap((queue) => [queue.resource, queue.deadLetter.resource]).map((resource) => [resource, { url: `http://q/${resource}` }]),
+  [
+    ...[...Object.values(queues), ...Object.values(eventConsumers)].flatMap((queue) => [queue.resource, queue.deadLetter.resource]),
+    ...Object.values(streams).map((stream) => stream.onFailure.resource),
+  ].map((resource) => [resource, { url: `http://q/${resource}` }]),
 );
 const input = {
   app: { name: "shopwave", stage: "local" },
@@ -11,6 +14,7 @@ const input = {
   queueUrls,
   secretValues: { StripeSecretKey: "sk_test_x", StripeWebhookSecret: "whsec_x" },
   emailSender: "orders@shop.test",
+  eventBus: { name: "shopwave-local-OrderEventsBus", arn: "arn:aws:events:us-east-1:000000000000:event-bus/shopwave-local-OrderEventsBus" },
 };
 
 describe("sstResourceEnv", () => {
@@ -26,6 +30,13 @@ describe("sstResourceEnv", () => {
   it("links the email identity as sst.aws.Email does: its sender and configuration set", () => {
     const env = sstResourceEnv(input);
     expect(JSON.parse(env[`SST_RESOURCE_${email.resource}`]!)).toEqual({ sender: "orders@shop.test", configSet: "shopwave-local-email", type: "sst.aws.Email" });
+  });
+
+  it("links the order events bus, and every consumer's queue and DLQ and the publisher's failure queue", () => {
+    const env = sstResourceEnv(input);
+    expect(JSON.parse(env[`SST_RESOURCE_${eventBus.resource}`]!)).toEqual({ ...input.eventBus, type: "sst.aws.Bus" });
+    for (const consumer of Object.values(eventConsumers)) expect(env[`SST_RESOURCE_${consumer.deadLetter.resource}`]).toBeDefined();
+    expect(env.SST_RESOURCE_OrderEventsPublishFailures).toBeDefined();
   });
 
   it("refuses a secret without a value and a queue that was not created", () => {

@@ -1,7 +1,8 @@
 // The `SST_RESOURCE_*` variables SST's `Resource` reads, derived from the topology: every table,
-// every queue and dead-letter queue, every secret, the email identity. A resource added to infra/topology.ts reaches
+// every queue and dead-letter queue (the order event consumers' and the publisher's failure queue
+// too), every secret, the email identity, the order events bus. A resource added to infra/topology.ts reaches
 // the handlers locally with no second list to keep in step (a secret without a value is an error).
-import { email, queues, secrets, tables, type SecretResource, type TableDeclaration } from "@shopwave/infra/topology";
+import { email, eventBus, eventConsumers, queues, secrets, streams, tables, type SecretResource, type TableDeclaration } from "@shopwave/infra/topology";
 
 export function sstResourceEnv(input: {
   app: { name: string; stage: string };
@@ -11,13 +12,19 @@ export function sstResourceEnv(input: {
   secretValues: Readonly<Record<SecretResource, string>>;
   /** The address the SES identity (`email` in the topology) sends from. */
   emailSender: string;
+  /** The local order events bus (`eventBus` in the topology). */
+  eventBus: { name: string; arn: string };
 }): Record<string, string> {
   const env: Record<string, string> = { SST_RESOURCE_App: JSON.stringify(input.app) };
   for (const declaration of Object.values(tables) as TableDeclaration[]) {
     env[`SST_RESOURCE_${declaration.resource}`] = JSON.stringify({ name: input.tableName(declaration), type: "sst.aws.Dynamo" });
   }
-  for (const queue of Object.values(queues)) {
-    for (const resource of [queue.resource, queue.deadLetter.resource]) {
+  const queueResources = [
+    ...[...Object.values(queues), ...Object.values(eventConsumers)].flatMap((queue) => [queue.resource, queue.deadLetter.resource]),
+    ...Object.values(streams).map((stream) => stream.onFailure.resource),
+  ];
+  {
+    for (const resource of queueResources) {
       const created = input.queueUrls[resource];
       if (!created) throw new Error(`Queue ${resource} (infra/topology.ts) was not created locally.`);
       env[`SST_RESOURCE_${resource}`] = JSON.stringify({ url: created.url, type: "sst.aws.Queue" });
@@ -30,5 +37,6 @@ export function sstResourceEnv(input: {
   }
   // sst.aws.Email's link: the sender, and the configuration set the identity sends through.
   env[`SST_RESOURCE_${email.resource}`] = JSON.stringify({ sender: input.emailSender, configSet: `${input.app.name}-${input.app.stage}-email`, type: "sst.aws.Email" });
+  env[`SST_RESOURCE_${eventBus.resource}`] = JSON.stringify({ name: input.eventBus.name, arn: input.eventBus.arn, type: "sst.aws.Bus" });
   return env;
 }
