@@ -34,9 +34,10 @@ it("redelivers a batch whose worker process was killed mid-batch, and confirms e
   await t.stack.stripe!.whenDeliveriesSettled();
   expect(await queueDepth(t)).toBe(8);
 
-  // Every confirmation write is held 1.5 s on its way to the database, so the worker is surely
-  // mid-batch (messages received, writes in flight) when it is killed.
-  t.stack.dynamoDbFaults!.inject({ operation: "UpdateItem", table: t.stack.tableNames.orders, kind: "delay", delayMs: 1_500 });
+  // Every confirmation write (one transaction: the order's status and the stock it sells) is held
+  // 1.5 s on its way to the database, so the worker is surely mid-batch (messages received,
+  // writes in flight) when it is killed.
+  t.stack.dynamoDbFaults!.inject({ operation: "TransactWriteItems", table: t.stack.tableNames.orders, kind: "delay", delayMs: 1_500 });
   const doomed = spawnTs("packages/local/src/stack/worker-process.ts", workerEnv());
   await waitFor("the worker to be mid-batch", async () => (t.stack.dynamoDbFaults!.injected.delay > 0 ? true : undefined), 30_000, 20);
   await killHard(doomed);
@@ -69,8 +70,9 @@ it("parks a message that keeps failing in the DLQ; the dlq command lists it and 
   const product = seedProducts[10]!.id;
   await t.setStock(product, 5);
   const placed = await placeOrder(t.api, product, 1, "parked@example.com");
-  // An outage of the orders table: every attempt to confirm fails, past the SDK's retries.
-  t.stack.dynamoDbFaults!.inject({ operation: "UpdateItem", table: t.stack.tableNames.orders, kind: "server-error" });
+  // An outage of the orders table's writes: every attempt to confirm (a transaction naming the
+  // order and the stock it sells) fails, past the SDK's retries.
+  t.stack.dynamoDbFaults!.inject({ operation: "TransactWriteItems", table: t.stack.tableNames.orders, kind: "server-error" });
   expect((await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).status).toBe(303);
 
   await withPoller(t, async () => {
