@@ -1,10 +1,11 @@
 // What an operator gets from one order's life: structured JSON log lines from the API, the
-// webhook and the worker that all carry the order id as correlation id, and CloudWatch EMF
-// metrics for orders, payments and rejected webhooks.
+// webhook, the worker and the order events' consumers that all carry the order id as correlation
+// id, and CloudWatch EMF metrics for orders, payments and rejected webhooks.
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { payOnCheckoutPage } from "../support/checkout-page-client";
 import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
+import { untilOrderEventsConsumed } from "../support/queues";
 import { checkoutSessionEvent, postWebhook, signatureHeader } from "../support/stripe-webhook";
 import { orderStatus, placeOrder, startTestStack, type TestStack } from "../support/test-stack";
 
@@ -37,14 +38,27 @@ it("follows one order from API to webhook to worker by its order id, and counts 
   const forged = checkoutSessionEvent("checkout.session.completed", { id: "cs_test_x", orderId: placed.order.id });
   expect((await postWebhook(t.stack.urls.api, forged, signatureHeader(forged, "whsec_wrong"))).status).toBe(400);
 
+  // The order's life goes on past the worker: its events reach the bus's consumers.
+  await untilOrderEventsConsumed(t);
+
   const logs = lines.filter((line) => typeof line.level === "string" && typeof line.message === "string");
   const ofOrder = logs.filter((line) => line.orderId === placed.order.id);
   const functions = new Set(ofOrder.map((line) => line.function_name));
-  expect([...functions].sort()).toEqual(["api-create-order", "api-get-order", "webhooks-stripe", "workers-order-events"]);
+  expect([...functions].sort()).toEqual([
+    "api-create-order",
+    "api-get-order",
+    "webhooks-stripe",
+    "workers-order-email",
+    "workers-order-events",
+    "workers-order-timeline",
+    "workers-sales-counters",
+  ]);
   for (const line of ofOrder) {
     expect(line).toMatchObject({ service: "shopwave", timestamp: expect.any(String), function_request_id: expect.any(String) });
   }
-  expect(ofOrder.map((line) => line.message)).toEqual(expect.arrayContaining(["order created", "webhook accepted", "payment event confirmed"]));
+  expect(ofOrder.map((line) => line.message)).toEqual(
+    expect.arrayContaining(["order created", "webhook accepted", "payment event confirmed", "order email sent", "order event recorded on the timeline", "sale counted"]),
+  );
   // No other order's id, and no id at all, leaks onto lines about this one.
   const worker = ofOrder.find((line) => line.message === "payment event confirmed")!;
   expect(worker).toMatchObject({ stripeEventType: "checkout.session.completed", receiveCount: 1 });

@@ -8,9 +8,11 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { queues } from "@shopwave/infra/topology";
 import { loadHandler } from "@shopwave/local/aws/handler-loader";
 import { createLambdaContext, functionNameFor } from "@shopwave/local/aws/lambda-context";
+import type { EventConsumerName } from "@shopwave/local/stack/event-consumer-pollers";
 import { startOrderEventsPoller } from "@shopwave/local/stack/order-events-poller";
 import { toRecord } from "@shopwave/local/aws/queue-poller";
 import { waitFor } from "./api-client";
+import { runnableEventConsumers } from "./event-consumers";
 import type { TestStack } from "./test-stack";
 
 /** Visible plus in-flight messages. */
@@ -69,6 +71,17 @@ export async function untilQueueDrained(t: TestStack, queueUrl = t.stack.queueUr
 export async function untilEventsProcessed(t: TestStack): Promise<void> {
   await t.stack.stripe?.whenDeliveriesSettled();
   await untilQueueDrained(t);
+}
+
+/**
+ * The barrier before asserting on what the order events' consumers did: every webhook answered,
+ * the worker done, every order change published to the bus, and every running consumer's queue
+ * drained (each event delivered and handled).
+ */
+export async function untilOrderEventsConsumed(t: TestStack, consumers: readonly EventConsumerName[] = runnableEventConsumers): Promise<void> {
+  await untilEventsProcessed(t);
+  await t.stack.orderEvents.whenPublished(60_000);
+  for (const name of consumers) await untilQueueDrained(t, t.stack.eventQueueUrls[name].queue);
 }
 
 /**
