@@ -5,7 +5,7 @@
 // cancel takes the shopper's path; every action is in the audit log. (Dead letters:
 // admin-dead-letters.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routes } from "@shopwave/infra/topology";
+import { eventConsumers, queues, routes } from "@shopwave/infra/topology";
 import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { payOnCheckoutPage } from "../support/checkout-page-client";
@@ -86,12 +86,15 @@ describe("stock", () => {
     ]);
     expect(held.order.status).toBe("PENDING_PAYMENT");
 
-    // The live sale view lists every product with its stock and counters, and the DLQs' depths.
+    // The live sale view lists every product with its stock and counters, and the depth of every
+    // declared DLQ: the work queues' and the order-event consumers'.
     const sales = await t.api.get("/admin/sales?minutes=5", bearer(operatorToken));
     expect(sales.status).toBe(200);
     expect(sales.body.products.map((p: { productId: string }) => p.productId).sort()).toEqual(seedProducts.map((p) => p.id).sort());
     expect(sales.body.products.find((p: { productId: string }) => p.productId === product.id)).toMatchObject({ stock: 10, total: expect.any(Object) });
-    expect(sales.body.deadLetters).toEqual([expect.objectContaining({ resource: "OrderEventsDlq" })]);
+    const declaredDlqs = [...Object.values(queues), ...Object.values(eventConsumers)].map((queue) => queue.deadLetter.resource);
+    expect(sales.body.deadLetters.map((dlq: { resource: string }) => dlq.resource).sort()).toEqual(declaredDlqs.sort());
+    expect(sales.body.deadLetters).toEqual(declaredDlqs.map(() => expect.objectContaining({ depth: expect.any(Number), inFlight: expect.any(Number) })));
     expect((await t.api.get("/admin/sales?minutes=0", bearer(operatorToken))).status).toBe(400);
   });
 });

@@ -19,11 +19,13 @@ export async function readStock(db: DynamoDBDocumentClient, productsTable: strin
 /**
  * Sets a product's available stock, spread evenly over its shards (reserved and sold are left
  * alone: pending orders still release to them); fails if the product does not exist (never
- * creates a stock-only item).
+ * creates a stock-only item). A negative stock (a test planting an oversell) goes whole on shard
+ * 0: spreading only fills upwards, so it would silently write 0 everywhere.
  */
 export async function setStock(db: DynamoDBDocumentClient, productsTable: string, productId: string, stock: number): Promise<void> {
   const { shards } = await readStockLevels({ db, tables: { products: productsTable } }, productId);
-  const shares = fillLowestFirst(new Array<number>(shards.length).fill(0), stock);
+  if (!Number.isInteger(stock)) throw new Error(`setStock: stock must be an integer, got ${stock}`);
+  const shares = stock >= 0 ? fillLowestFirst(new Array<number>(shards.length).fill(0), stock) : shards.map((_, index) => (index === 0 ? stock : 0));
   await db.send(
     new TransactWriteCommand({
       TransactItems: shards.map((shard, index) => ({
