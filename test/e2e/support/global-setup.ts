@@ -11,7 +11,7 @@ import path from "node:path";
 import { findFreePort } from "@shopwave/local/process/free-port";
 import { buildStorefront, startStorefront, webDir } from "@shopwave/local/stack/storefront-server";
 import { startTestStack } from "../../support/test-stack";
-import { buildCanaries, publishE2eEnvironment } from "./e2e-env";
+import { buildCanaries, E2E_OPERATOR_EMAIL, publishE2eEnvironment } from "./e2e-env";
 import { startSwitchableProxy } from "./switchable-proxy";
 
 export default async function globalSetup() {
@@ -33,7 +33,7 @@ export default async function globalSetup() {
     for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(`[e2e teardown] ${String(error)}`));
   };
   try {
-    const testStack = await startTestStack({ storefrontUrl });
+    const testStack = await startTestStack({ storefrontUrl, operatorEmails: E2E_OPERATOR_EMAIL });
     stoppers.push(() => testStack.stop());
     proxy.setTarget(testStack.stack.urls.api);
     progress(`local stack up, API at ${testStack.stack.urls.api}`);
@@ -47,6 +47,7 @@ export default async function globalSetup() {
       storefrontApiUrl: proxy.url,
       proxyControlUrl: proxy.controlUrl,
       inboxUrl: testStack.stack.urls.inbox,
+      operatorEmail: E2E_OPERATOR_EMAIL,
     });
   } catch (error) {
     await building.catch(() => undefined);

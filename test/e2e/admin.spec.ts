@@ -1,0 +1,182 @@
+// The operator console in the browser: an operator signs in at /admin with an emailed code and
+// refunds a paid order found by the shopper's email (REFUNDED through the webhook, the refund
+// email in the inbox), restocks a sold-out product (the shop shows it for sale again), and does
+// a refund with the keyboard alone; a customer is refused and a stranger is asked to sign in.
+import type { Page } from "@playwright/test";
+import { readEmails, waitForEmails } from "../support/inbox";
+import { payOnCheckoutPage } from "../support/checkout-page-client";
+import { codeFromSubject } from "../support/sign-in";
+import { expect, saveJourneyScreenshot, test } from "./support/fixtures";
+import { orderStatusFromApi } from "./support/shopper";
+
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+async function codeFor(inboxUrl: string, email: string, sentAfter: number): Promise<string> {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    const mail = (await readEmails(inboxUrl, { to: email, subject: "sign-in code" })).filter((m) => m.at >= Math.floor(sentAfter)).at(-1);
+    if (mail) return codeFromSubject(mail.subject);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no sign-in code for ${email} in the inbox`);
+}
+
+/** From the console's "sign in" prompt: email → code from the inbox → back on /admin, signed in. */
+async function signInFromConsole(page: Page, inboxUrl: string, email: string): Promise<void> {
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { level: 1, name: "Operator console" })).toBeVisible();
+  // The click waits for the issuer's page (on a loaded machine the first one can be slow).
+  await page.getByRole("main").getByRole("link", { name: "Sign in" }).click({ timeout: 60_000 });
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Email").fill(email);
+  const sentAfter = Date.now() / 1000 - 1;
+  await page.getByRole("button", { name: "Email me a code" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your email" })).toBeVisible();
+  await page.getByLabel("Code").fill(await codeFor(inboxUrl, email, sentAfter));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin/, { timeout: 30_000 });
+}
+
+/** A paid, confirmed order for `email`, placed and paid the way a shopper's browser would (API + hosted page). */
+async function paidOrder(apiUrl: string, email: string, productId = "enamel-camp-mug"): Promise<string> {
+  const placed = await fetch(`${apiUrl}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, items: [{ productId, quantity: 1 }] }),
+  });
+  expect(placed.status).toBe(201);
+  const { order, checkoutUrl, accessToken } = (await placed.json()) as { order: { id: string }; checkoutUrl: string; accessToken: string };
+  await payOnCheckoutPage(checkoutUrl, "4242424242424242");
+  await expect.poll(() => orderStatusFromApi(apiUrl, order.id, accessToken), { timeout: 30_000 }).toBe("CONFIRMED");
+  return order.id;
+}
+
+/** Orders → find by the shopper's email → the order's page. */
+async function openOrderByEmail(page: Page, email: string, orderId: string): Promise<void> {
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Orders" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Orders" })).toBeVisible();
+  await page.getByLabel("Order id or email").fill(email);
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("link", { name: orderId }).click();
+  await expect(page.getByRole("heading", { level: 1, name: orderId })).toBeVisible();
+  await expect(page.getByTestId("order-status")).toHaveText("CONFIRMED");
+}
+
+/** The order page shows REFUNDED once the refund's webhook has settled it (reloading, bounded). */
+async function expectRefunded(page: Page): Promise<void> {
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("order-status")).toHaveText("REFUNDED", { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+}
+
+test("an operator finds a paid order by email and refunds it in full; the shopper gets the refund email", async ({ page, e2e }, testInfo) => {
+  test.setTimeout(180_000);
+  const shopper = `refund.${unique()}@example.com`;
+  const orderId = await paidOrder(e2e.apiUrl, shopper);
+
+  await signInFromConsole(page, e2e.inboxUrl, e2e.operatorEmail);
+  await openOrderByEmail(page, shopper, orderId);
+
+  const refund = page.getByRole("form", { name: "Refund" });
+  await refund.getByLabel("Note").fill("Arrived broken");
+  await refund.getByRole("button", { name: "Refund…" }).click();
+  // Nothing happens before the operator confirms the amount and the shopper.
+  await expect(refund.getByText(`to ${shopper}?`)).toBeVisible();
+  await expect(page.getByTestId("refunded")).toHaveText("$0.00");
+  await refund.getByRole("button", { name: "Confirm refund" }).click();
+  await expect(page.getByTestId("refunded")).not.toHaveText("$0.00");
+
+  await expectRefunded(page);
+  await expect(page.getByRole("heading", { level: 2, name: "Refunds" })).toBeVisible();
+  await expect(page.getByRole("form", { name: "Refund" })).toHaveCount(0);
+  await saveJourneyScreenshot(page, testInfo, "admin-refunded-order");
+
+  const mails = await waitForEmails(e2e.inboxUrl, { to: shopper, subject: `Your refund for order ${orderId}`, timeoutMs: 30_000 });
+  expect(mails).toHaveLength(1);
+});
+
+test("an operator restocks a sold-out product and the shop sells it again", async ({ page, browser, e2e }) => {
+  test.setTimeout(180_000);
+  // The single Adirondack chair, reserved by a pending order: the shop shows it sold out.
+  const reserved = await fetch(`${e2e.apiUrl}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `chair.${unique()}@example.com`, items: [{ productId: "cedar-adirondack-chair", quantity: 1 }] }),
+  });
+  expect(reserved.status).toBe(201);
+  const shop = await browser.newPage({ baseURL: e2e.storefrontUrl });
+  await expect(async () => {
+    await shop.goto("/products/cedar-adirondack-chair");
+    await expect(shop.getByText("Sold out").first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+
+  await signInFromConsole(page, e2e.inboxUrl, e2e.operatorEmail);
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Sale" }).click();
+  const row = page.locator('tr[data-product="cedar-adirondack-chair"]');
+  await expect(row.getByRole("cell").nth(1)).toHaveText("0");
+  const restock = row.getByRole("form", { name: "Restock cedar-adirondack-chair" });
+  await restock.getByLabel("Units to add").fill("4");
+  await restock.getByLabel("Reason").fill("Found in the back room");
+  await restock.getByRole("button", { name: "Add" }).click();
+  await expect(restock.getByRole("status")).toHaveText(/Now 4 available \(1 reserved\)/);
+  await expect(row.getByRole("cell").nth(1)).toHaveText("4");
+
+  // Catalog pages are cached for seconds: reload until the shop has caught up (bounded).
+  await expect(async () => {
+    await shop.reload();
+    await expect(shop.getByText("Only 4 left").first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(shop.getByRole("button", { name: "Add to cart" })).toBeEnabled();
+  await shop.close();
+
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByText("Found in the back room").first()).toBeVisible();
+});
+
+test("a customer opening /admin is refused and a stranger is asked to sign in", async ({ page, browser, e2e }) => {
+  test.setTimeout(120_000);
+  const stranger = await browser.newPage({ baseURL: e2e.storefrontUrl });
+  await stranger.goto("/admin/orders");
+  await expect(stranger.getByRole("heading", { level: 1, name: "Operator console" })).toBeVisible();
+  await expect(stranger.getByRole("main").getByRole("link", { name: "Sign in" })).toHaveAttribute("href", /\/auth\/sign-in\?returnTo=/);
+  await expect(stranger.getByRole("table")).toHaveCount(0);
+  await stranger.close();
+
+  const customer = `customer.${unique()}@example.com`;
+  await signInFromConsole(page, e2e.inboxUrl, customer);
+  for (const path of ["/admin", "/admin/orders", "/admin/dead-letters", "/admin/audit"]) {
+    await page.goto(path);
+    await expect(page.getByRole("alert").getByRole("heading", { level: 1, name: "Operators only" })).toBeVisible();
+    await expect(page.getByRole("table")).toHaveCount(0);
+  }
+  // The API refuses the customer too, whatever the page shows.
+  const cookies = await page.context().cookies();
+  expect(cookies.length).toBeGreaterThan(0);
+  const answer = await page.request.get("/api/admin/orders?status=CONFIRMED");
+  expect(answer.status()).toBe(403);
+});
+
+test("a refund can be done with the keyboard alone", async ({ page, e2e }) => {
+  test.setTimeout(180_000);
+  const shopper = `keys.${unique()}@example.com`;
+  const orderId = await paidOrder(e2e.apiUrl, shopper, "field-notebook");
+  await signInFromConsole(page, e2e.inboxUrl, e2e.operatorEmail);
+  await openOrderByEmail(page, shopper, orderId);
+
+  const refund = page.getByRole("form", { name: "Refund" });
+  await refund.getByLabel(/^Amount/).focus();
+  await page.keyboard.press("Tab"); // reason (left as "requested by customer")
+  await expect(refund.getByLabel("Reason")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(refund.getByLabel("Note")).toBeFocused();
+  await page.keyboard.type("Keyboard refund");
+  await page.keyboard.press("Enter");
+  const confirm = refund.getByRole("button", { name: "Confirm refund" });
+  await expect(confirm).toBeVisible();
+  await page.keyboard.press("Tab");
+  await expect(confirm).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("refunded")).not.toHaveText("$0.00");
+  await expectRefunded(page);
+  await expect(page.getByRole("heading", { level: 2, name: "Refunds" }).locator("xpath=following-sibling::ul[1]").getByRole("listitem")).toHaveCount(1);
+});
