@@ -1,8 +1,11 @@
 // The operator console in the browser: an operator signs in at /admin with an emailed code and
 // refunds a paid order found by the shopper's email (REFUNDED through the webhook, the refund
 // email in the inbox), restocks a sold-out product (the shop shows it for sale again), and does
-// a refund with the keyboard alone; a customer is refused and a stranger is asked to sign in.
+// a refund with the keyboard alone, and redrives a payment event parked in the dead-letter queue
+// (the order is then confirmed); a customer is refused and a stranger is asked to sign in.
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Page } from "@playwright/test";
+import { queues } from "@shopwave/infra/topology";
 import { readEmails, waitForEmails } from "../support/inbox";
 import { payOnCheckoutPage } from "../support/checkout-page-client";
 import { codeFromSubject } from "../support/sign-in";
@@ -179,4 +182,78 @@ test("a refund can be done with the keyboard alone", async ({ page, e2e }) => {
   await expect(page.getByTestId("refunded")).not.toHaveText("$0.00");
   await expectRefunded(page);
   await expect(page.getByRole("heading", { level: 2, name: "Refunds" }).locator("xpath=following-sibling::ul[1]").getByRole("listitem")).toHaveCount(1);
+});
+
+/** Visible plus in-flight messages on the queue. */
+async function depthOf(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+test("an operator inspects a dead-lettered payment event and redrives it; the order is confirmed once", async ({ page, e2e }, testInfo) => {
+  test.setTimeout(180_000);
+  const sqs = new SQSClient({ endpoint: e2e.sqsUrl, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const control = (what: "pause" | "resume") => fetch(`${e2e.orderWorkerControlUrl}/${what}`, { method: "POST" }).then((response) => expect(response.status).toBe(204));
+  const shopper = `parked.${unique()}@example.com`;
+  const placed = await fetch(`${e2e.apiUrl}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: shopper, items: [{ productId: "linen-work-apron", quantity: 1 }] }),
+  });
+  expect(placed.status).toBe(201);
+  const { order, checkoutUrl } = (await placed.json()) as { order: { id: string }; checkoutUrl: string };
+
+  // A worker that fails every time: the payment's events are received without being deleted
+  // until the queue's redrive policy parks them in the DLQ.
+  await control("pause");
+  try {
+    await payOnCheckoutPage(checkoutUrl, "4242424242424242");
+    let seen = false;
+    await expect(async () => {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: e2e.orderEventsQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ["All"] }),
+      );
+      seen ||= Messages.some((message) => message.MessageAttributes?.orderId?.StringValue === order.id);
+      expect(seen, "the payment's event was enqueued").toBe(true);
+      expect(await depthOf(sqs, e2e.orderEventsQueueUrl), "everything parked").toBe(0);
+    }).toPass({ timeout: 30_000, intervals: [50] });
+  } finally {
+    await control("resume");
+  }
+
+  await signInFromConsole(page, e2e.inboxUrl, e2e.operatorEmail);
+  await page.goto(`/admin/orders/${order.id}`);
+  await expect(page.getByTestId("order-status")).toHaveText("PENDING_PAYMENT");
+
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Dead letters" }).click();
+  const dlq = queues.orderEvents.deadLetter.resource;
+  await expect(page.getByTestId(`depth-${dlq}`)).not.toHaveText("0");
+  await page.getByRole("row").filter({ hasText: dlq }).getByRole("button", { name: "Inspect" }).click();
+  const parked = page.getByRole("article").filter({ hasText: `orderId=${order.id}` }).filter({ hasText: "checkout.session.completed" });
+  await expect(parked).toHaveCount(1);
+  await expect(parked).toContainText("stripeEventType=checkout.session.completed");
+  await saveJourneyScreenshot(page, testInfo, "admin-dead-letter");
+
+  await parked.getByRole("button", { name: "Redrive…" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Confirm" });
+  await expect(confirm).toContainText("Redrive");
+  await confirm.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByRole("status")).toHaveText(/: done\.$/);
+  await expect(parked).toHaveCount(0);
+
+  await page.goto(`/admin/orders/${order.id}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("order-status")).toHaveText("CONFIRMED", { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  // Once: after the order-events queue has drained, one receipt went out.
+  await waitForEmails(e2e.inboxUrl, { to: shopper, subject: `Your receipt for order ${order.id}`, timeoutMs: 30_000 });
+  await expect.poll(() => depthOf(sqs, e2e.orderEventsQueueUrl), { timeout: 30_000 }).toBe(0);
+  expect(await readEmails(e2e.inboxUrl, { to: shopper, subject: `Your receipt for order ${order.id}` })).toHaveLength(1);
+
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByText("dlq.redrive").first()).toBeVisible();
+  sqs.destroy();
 });

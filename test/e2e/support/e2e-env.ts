@@ -14,6 +14,11 @@ export interface E2eEnvironment {
   inboxUrl: string;
   /** The stack's operator allowlist (OPERATOR_EMAILS): this email signs in to /admin as an operator. */
   operatorEmail: string;
+  /** The local SQS, and the order-events queue on it (the dead-letter journey parks a message the way a failing worker would). */
+  sqsUrl: string;
+  orderEventsQueueUrl: string;
+  /** POST {orderWorkerControlUrl}/pause and /resume stop and restart the order-events worker (see pausable-order-worker.ts). */
+  orderWorkerControlUrl: string;
 }
 
 const VARIABLE = "SHOPWAVE_E2E";
