@@ -12,9 +12,19 @@ export interface E2eEnvironment {
   proxyControlUrl: string;
   /** The local SES inbox: sign-in codes and order emails arrive there (test/support/inbox.ts reads it). */
   inboxUrl: string;
+  /** The stack's operator allowlist (OPERATOR_EMAILS): this email signs in to /admin as an operator. */
+  operatorEmail: string;
+  /** The local SQS, and the order-events queue on it (the dead-letter journey parks a message the way a failing worker would). */
+  sqsUrl: string;
+  orderEventsQueueUrl: string;
+  /** POST {orderWorkerControlUrl}/pause and /resume stop and restart the order-events worker (see pausable-order-worker.ts). */
+  orderWorkerControlUrl: string;
 }
 
 const VARIABLE = "SHOPWAVE_E2E";
+
+/** The one operator of the journeys' stack (the console's journeys sign in with it). */
+export const E2E_OPERATOR_EMAIL = "operator@shop.example";
 
 export function publishE2eEnvironment(environment: E2eEnvironment): void {
   process.env[VARIABLE] = JSON.stringify(environment);

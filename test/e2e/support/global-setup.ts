@@ -10,8 +10,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { findFreePort } from "@shopwave/local/process/free-port";
 import { buildStorefront, startStorefront, webDir } from "@shopwave/local/stack/storefront-server";
+import { runnableEventConsumers } from "../../support/event-consumers";
 import { startTestStack } from "../../support/test-stack";
-import { buildCanaries, publishE2eEnvironment } from "./e2e-env";
+import { buildCanaries, E2E_OPERATOR_EMAIL, publishE2eEnvironment } from "./e2e-env";
+import { startPausableOrderWorker } from "./pausable-order-worker";
 import { startSwitchableProxy } from "./switchable-proxy";
 
 export default async function globalSetup() {
@@ -33,8 +35,13 @@ export default async function globalSetup() {
     for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(`[e2e teardown] ${String(error)}`));
   };
   try {
-    const testStack = await startTestStack({ storefrontUrl });
+    // The stack's own order-events poller is replaced by one a journey can pause (the consumers
+    // of the order events pipeline run as usual).
+    const testStack = await startTestStack({ storefrontUrl, operatorEmails: E2E_OPERATOR_EMAIL, startPoller: false });
     stoppers.push(() => testStack.stop());
+    const orderWorker = await startPausableOrderWorker(testStack);
+    stoppers.push(() => orderWorker.stop());
+    await testStack.stack.orderEvents.startPollers({ concurrency: 2, consumers: runnableEventConsumers });
     proxy.setTarget(testStack.stack.urls.api);
     progress(`local stack up, API at ${testStack.stack.urls.api}`);
     await building;
@@ -47,6 +54,10 @@ export default async function globalSetup() {
       storefrontApiUrl: proxy.url,
       proxyControlUrl: proxy.controlUrl,
       inboxUrl: testStack.stack.urls.inbox,
+      operatorEmail: E2E_OPERATOR_EMAIL,
+      sqsUrl: testStack.stack.urls.sqs,
+      orderEventsQueueUrl: testStack.stack.queueUrls.orderEvents,
+      orderWorkerControlUrl: orderWorker.controlUrl,
     });
   } catch (error) {
     await building.catch(() => undefined);

@@ -7,6 +7,8 @@ import type { AdminOrder } from "../../lib/admin-api";
 import { formatMoney } from "../../lib/money";
 import { isRefusal, Refused, useAdminApi } from "./operator-gate";
 
+const REFUND_FOLLOW_MS = 1_000;
+
 export function OrderDetail({ orderId }: { orderId: string }) {
   const api = useAdminApi();
   const [order, setOrder] = useState<AdminOrder | null>(null);
@@ -25,6 +27,14 @@ export function OrderDetail({ orderId }: { orderId: string }) {
   useEffect(() => {
     void reload();
   }, [reload]);
+  // A full refund is recorded at once, but the order becomes REFUNDED only when Stripe's
+  // charge.refunded webhook has been through the worker: follow it until then.
+  const awaitingRefundWebhook = order?.status === "CONFIRMED" && order.totalCents > 0 && order.refundedCents >= order.totalCents;
+  useEffect(() => {
+    if (!awaitingRefundWebhook) return;
+    const timer = setInterval(() => void reload(), REFUND_FOLLOW_MS);
+    return () => clearInterval(timer);
+  }, [awaitingRefundWebhook, reload]);
 
   if (isRefusal(error)) return <Refused />;
   if (!order) return error ? <p role="alert">{(error as Error).message}</p> : <p className="muted">Loading…</p>;
@@ -67,6 +77,7 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           </ul>
         </>
       ) : null}
+      {awaitingRefundWebhook ? <p role="status">Refunded in full; the order becomes REFUNDED when Stripe confirms it…</p> : null}
       {order.status === "CONFIRMED" && order.refundedCents < order.totalCents ? <RefundForm order={order} onDone={reload} /> : null}
       {order.status === "PENDING_PAYMENT" ? <CancelForm orderId={order.id} onDone={reload} /> : null}
       <details>
