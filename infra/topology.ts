@@ -521,9 +521,10 @@ export const routes = [
     handler: `${api}/fulfil-order.handler`,
     // Reads the order's own Checkout Session back from Stripe and settles from it as the worker does.
     // RateLimitsTable: provider look-ups per order are capped, and settling frees the order's holds.
+    // OrderTimelineTable: it answers with the order's timeline, as GET /orders/{id} does.
     timeoutSeconds: 20,
     memoryMb: 512,
-    link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "StripeSecretKey"],
+    link: ["OrdersTable", "ProductsTable", "RateLimitsTable", "OrderTimelineTable", "StripeSecretKey"],
   },
   {
     method: "POST",

@@ -85,7 +85,6 @@ async function main() {
     repoRoot: env("SHOPWAVE_REPO_ROOT"),
     appRoot: env("SHOPWAVE_APP_ROOT"),
     workDir: env("SHOPWAVE_WORK_DIR"),
-    placeholderHandlers: JSON.parse(process.env.SHOPWAVE_PLACEHOLDER_HANDLERS ?? "[]") as string[],
   });
   process.env.SST_SERVER = rpc.url;
 

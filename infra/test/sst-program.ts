@@ -165,11 +165,6 @@ export interface RunOptions {
   secrets: Record<string, string>;
   /** Extra deploy-time environment. */
   env?: Record<string, string>;
-  /**
-   * Handlers another branch is writing, built as placeholders instead of failing the run (listed in
-   * the result's rpc.placeholders). Tests only; the deployed program builds every handler for real.
-   */
-  placeholderHandlers?: readonly string[];
 }
 
 export async function runShopwaveProgram(options: RunOptions): Promise<ProgramRun> {
@@ -214,7 +209,6 @@ export default result;`,
         SHOPWAVE_WORK_DIR: workDir,
         SHOPWAVE_PLATFORM_DIR: platformDir,
         SHOPWAVE_STAGE: options.stage,
-        SHOPWAVE_PLACEHOLDER_HANDLERS: JSON.stringify(options.placeholderHandlers ?? []),
         ...Object.fromEntries(Object.entries(options.secrets).map(([name, value]) => [`SST_SECRET_${name}`, value])),
         // The stage's sender address (infra/aws/email.ts refuses to deploy without one).
         [email.senderEnv]: TEST_EMAIL_SENDER,

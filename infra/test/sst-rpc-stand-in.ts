@@ -24,8 +24,6 @@ export interface RpcRecord {
   devTargets: { functionID: string; handler: string; runtime?: string }[];
   unexpected: string[];
   buildErrors: string[];
-  /** Handlers built as placeholders because their source is not written yet (see RunOptions.placeholderHandlers). */
-  placeholders: string[];
 }
 
 interface BuildInput {
@@ -40,7 +38,7 @@ interface BuildInput {
 const SOURCE_EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
 
 /** The problem with a `<file>.<export>` handler reference, or undefined when it resolves. */
-export function handlerProblem(repoRoot: string, handler: string): string | undefined {
+function handlerProblem(repoRoot: string, handler: string): string | undefined {
   const dot = handler.lastIndexOf(".");
   if (dot <= 0) return `handler "${handler}" is not <file>.<export>`;
   const file = handler.slice(0, dot);
@@ -52,8 +50,8 @@ export function handlerProblem(repoRoot: string, handler: string): string | unde
   return undefined;
 }
 
-export async function startSstRpcStandIn(options: { repoRoot: string; appRoot: string; workDir: string; placeholderHandlers?: readonly string[] }) {
-  const record: RpcRecord = { builds: [], devTargets: [], unexpected: [], buildErrors: [], placeholders: [] };
+export async function startSstRpcStandIn(options: { repoRoot: string; appRoot: string; workDir: string }) {
+  const record: RpcRecord = { builds: [], devTargets: [], unexpected: [], buildErrors: [] };
 
   const methods: Record<string, (args: any) => unknown> = {
     "Provider.Aws.Bootstrap": ({ region }: { region: string }) => ({
@@ -85,11 +83,7 @@ export async function startSstRpcStandIn(options: { repoRoot: string; appRoot: s
         record.buildErrors.push(...errors);
         return { handler: input.handler, out, errors, sourcemaps: [] };
       }
-      let problem = handlerProblem(options.repoRoot, input.handler);
-      if (problem && options.placeholderHandlers?.includes(input.handler)) {
-        record.placeholders.push(input.handler);
-        problem = undefined;
-      }
+      const problem = handlerProblem(options.repoRoot, input.handler);
       if (problem) {
         record.buildErrors.push(problem);
         return { handler: input.handler, out: "", errors: [problem], sourcemaps: [] };

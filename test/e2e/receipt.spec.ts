@@ -1,26 +1,28 @@
-// After buying: the order page shows the order's history (placed, confirmed, receipt emailed)
-// live, the receipt is in the local inbox with the right total, and its link opens the
-// confirmed order in another browser (no localStorage there: the token comes with the link, in
+// After buying: the order page shows the order's history (placed, payment received, confirmed,
+// receipt emailed) live, the receipt is in the local inbox with the right total, and its link
+// opens the confirmed order in another browser (no localStorage there: the token comes with the link, in
 // the fragment, which the page takes off the address bar).
 import { readEmails, waitForEmails } from "../support/inbox";
 import { expect, saveJourneyScreenshot, test } from "./support/fixtures";
-import { addToCart, CARDS, checkOut, openCart, openProduct, payWithCard, pendingCheckout } from "./support/shopper";
+import { addToCart, CARDS, checkOut, openCart, openProduct, payWithCard } from "./support/shopper";
 
-// Needs the local stack to run the order events pipeline (stream → publisher → bus → the email and
-// timeline consumers), which the outbox work wires up; until then no receipt can arrive here.
-test.fixme("the receipt reaches the inbox with the total, its link opens the order elsewhere, and the order page shows the history", async ({ page, browser, e2e }, testInfo) => {
+test("the receipt reaches the inbox with the total, its link opens the order elsewhere, and the order page shows the history", async ({ page, browser, e2e }, testInfo) => {
   const email = `receipt.${Date.now()}@example.com`;
   await page.goto("/");
   await openProduct(page, "Enamel Camp Mug");
   await addToCart(page, 3);
   await openCart(page);
   await checkOut(page, email);
-  const { orderId } = await pendingCheckout(page);
   await payWithCard(page, CARDS.pays);
+  await expect(page.getByRole("heading", { level: 1, name: "Your order" })).toBeVisible();
+  // Back from Checkout on the order's page (the session id already taken off the address bar).
+  await expect(page).toHaveURL(/\/orders\/ord_[0-9a-z]+$/);
+  const orderId = new URL(page.url()).pathname.split("/").pop()!;
 
   await expect(page.getByText("Confirmed", { exact: true })).toBeVisible();
   const history = page.getByRole("list").filter({ has: page.getByText("Order placed") });
   await expect(history.getByRole("listitem").filter({ hasText: "Order placed" })).toBeVisible();
+  await expect(history.getByRole("listitem").filter({ hasText: "Payment received" })).toBeVisible();
   await expect(history.getByRole("listitem").filter({ hasText: "Order confirmed" })).toBeVisible();
   // The email entry arrives after the confirmation, without a reload.
   await expect(history.getByRole("listitem").filter({ hasText: "Receipt emailed to you" })).toBeVisible({ timeout: 20_000 });

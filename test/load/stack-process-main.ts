@@ -9,7 +9,6 @@ import { startCdnCache } from "@shopwave/local/aws/cdn-cache";
 import { tables } from "@shopwave/infra/topology";
 import { installAwsUsageMeter } from "./cost/aws-usage-meter";
 import type { StackProcessMessage, StackProcessOptions, StackProcessRequest } from "./stack-process";
-import { runnableEventConsumers } from "../support/event-consumers";
 
 const options = JSON.parse(process.env.SHOPWAVE_STACK_PROCESS_OPTIONS ?? "{}") as StackProcessOptions;
 const env = loadLocalEnv();
@@ -24,7 +23,6 @@ const send = (message: StackProcessMessage) => process.send?.(message);
 
 const stack = await startLocalStack({
   ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0, ses: 0, events: 0 },
-  eventConsumers: runnableEventConsumers,
   stripeSecretKey: env.STRIPE_SECRET_KEY ?? "sk_test_shopwave_local_simulator",
   stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET ?? "whsec_shopwave_local_simulator_secret",
   storefrontUrl: env.STOREFRONT_URL || "http://localhost:3000",

@@ -8,7 +8,6 @@ import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import type { Store } from "@shopwave/core/shared/store";
 import { PENDING_SHARD_COUNT, STATUS_SHARD_COUNT, tables } from "@shopwave/infra/topology";
 import { createApiClient, type ApiClient } from "./api-client";
-import { runnableEventConsumers } from "./event-consumers";
 import { readStock, setStock } from "./product-stock";
 
 export const TEST_WEBHOOK_SECRET = "whsec_integration_test_secret";
@@ -29,7 +28,6 @@ export interface TestStack {
 export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   const stack = await startLocalStack({
     ports: { api: 0, stripe: 0, dynamodb: 0, sqs: 0, ses: 0, auth: 0, events: 0 },
-    eventConsumers: runnableEventConsumers,
     stripeSecretKey: TEST_STRIPE_KEY,
     stripeWebhookSecret: TEST_WEBHOOK_SECRET,
     storefrontUrl: "http://localhost:3999",

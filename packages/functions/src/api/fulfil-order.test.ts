@@ -54,6 +54,8 @@ describe("POST /orders/{id}/fulfil", () => {
 
     expect(response.statusCode).toBe(200);
     expect(bodyOf(response)).toMatchObject({ id: placed.order.id, status: "CONFIRMED" });
+    // With its history, as GET /orders/{id} answers (none yet: no consumer runs here); the page reads on until it fills.
+    expect(bodyOf(response).timeline).toEqual([]);
     expect(await h.u.orderRecord(placed.order.id)).toMatchObject({ status: "CONFIRMED", paymentIntentId: expect.stringMatching(/^pi_/) });
     expect(await h.u.stockOf(placed.productId)).toBe(3);
     expect(out.metrics()).toEqual({ OrdersConfirmedFromRedirect: 1 });

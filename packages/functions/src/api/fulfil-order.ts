@@ -1,9 +1,12 @@
 // POST /orders/{id}/fulfil { sessionId } (Authorization: Bearer <accessToken>): the storefront's
 // order page calls this when Stripe Checkout sends the shopper back (success_url carries the
 // session id), so confirmation does not wait on webhook delivery. Answers with the order as it is
-// afterwards; the webhook path stays and both together confirm once.
+// afterwards, with its timeline as GET /orders/{id} does (the page takes this answer as the order it
+// shows, and keeps reading until the history has caught up); the webhook path stays and both
+// together confirm once.
 import * as z from "zod";
 import { fulfilFromRedirect, type FulfilmentOutcome } from "@shopwave/core/orders/fulfil-from-redirect";
+import { readTimeline } from "@shopwave/core/order-events/order-timeline";
 import { NotFound } from "@shopwave/core/shared/domain-error";
 import { accessTokenOf } from "../http/access-token";
 import { httpHandler } from "../http/http-handler";
@@ -37,5 +40,6 @@ export const handler = httpHandler("POST /orders/{id}/fulfil", async (event, log
   if (outcome === "payment_mismatch") log.error("checkout session does not match its order: recorded, not applied", { mismatches });
   else if (outcome === "not_own_session") log.warn("success redirect named another checkout session: ignored");
   else log.info(`fulfilment from redirect ${outcome}`, { status: order.status });
-  return jsonResponse(200, order);
+  // Read only now: past the token check, and after this request's own transition.
+  return jsonResponse(200, { ...order, timeline: await readTimeline(store, orderId) });
 });

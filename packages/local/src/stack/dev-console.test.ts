@@ -57,9 +57,10 @@ describe("addressRows", () => {
     sqs: "http://127.0.0.1:9324",
     inbox: "http://127.0.0.1:8005/",
     auth: "http://127.0.0.1:3002",
+    events: "http://127.0.0.1:8010",
   };
 
-  it("lists every part with its address, the local SES inbox among them", () => {
+  it("lists every part with its address, the local SES inbox and the event bus among them", () => {
     expect(addressRows(urls).map(plain)).toEqual([
       "  Storefront         http://localhost:3000",
       "  API                http://127.0.0.1:3001",
@@ -68,6 +69,7 @@ describe("addressRows", () => {
       "  SQS                http://127.0.0.1:9324",
       "  Inbox (SES)        http://127.0.0.1:8005/",
       "  Sign-in issuer     http://127.0.0.1:3002",
+      "  Event bus          http://127.0.0.1:8010",
     ]);
   });
 

@@ -152,6 +152,8 @@ export interface DevAddresses {
   inbox: string;
   /** The sign-in issuer. */
   auth: string;
+  /** The local EventBridge endpoint carrying the order events bus. */
+  events: string;
 }
 
 /** The "where is everything" rows `npm run dev` prints once it is ready. */
@@ -165,5 +167,6 @@ export function addressRows(urls: DevAddresses): string[] {
     row("SQS", urls.sqs),
     row("Inbox (SES)", urls.inbox),
     row("Sign-in issuer", urls.auth),
+    row("Event bus", urls.events),
   ];
 }

@@ -98,13 +98,16 @@ async function main() {
           },
         });
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C can arrive twice: the terminal signals the whole process group, and tsx relays
+      // it again when this process's acknowledgement is slow (a busy machine). Only a later press forces.
+      if (Date.now() - stoppingSince < 1_000) return;
       log.warn("forced exit");
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info(`${signal}: stopping… (Ctrl-C again to force)`);
     await web.stop();
     await stack.stop();
