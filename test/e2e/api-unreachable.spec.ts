@@ -1,5 +1,8 @@
-// While the API cannot be reached, every page says so in words and offers "Try again"
+// While the API cannot be reached, every page that needs it says so in words and offers "Try again"
 // (never a blank page), the cart keeps its items, and trying again once the API is back works.
+// Catalog pages the storefront already holds (its data cache keeps catalog reads for seconds and
+// serves the last copy while refreshing) still show; a page it has no copy of needs the API.
+import { randomUUID } from "node:crypto";
 import { expect, saveJourneyScreenshot, test } from "./support/fixtures";
 import { addToCart, openCart, openProduct } from "./support/shopper";
 
@@ -9,9 +12,14 @@ test("with the API unreachable the shopper gets a retryable error, and retrying 
   await openProduct(page, "Copper Watering Can");
   await addToCart(page);
 
+  // Product ids the storefront has never asked the API about, so no cache can answer for it.
+  const uncachedProduct = () => `/products/never-fetched-${randomUUID()}`;
+
   await cut("down");
   try {
     await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1, name: "Harbor & Pine goods" })).toBeVisible(); // from the storefront's cache
+    await page.goto(uncachedProduct());
     await expect(page.getByRole("heading", { level: 1, name: "We couldn't load this page" })).toBeVisible();
     await expect(page.getByText("The shop may be briefly unavailable.")).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible(); // the site is still there around it
@@ -35,12 +43,15 @@ test("with the API unreachable the shopper gets a retryable error, and retrying 
 
   await cut("down");
   try {
-    await page.goto("/");
+    await page.goto(uncachedProduct());
     await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
   } finally {
     await cut("up");
   }
+  // Trying again asks the API afresh: its answer (no such product) now shows, not the error.
   await page.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "We couldn't find that product" })).toBeVisible();
+  await page.getByRole("link", { name: "Browse all products" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Harbor & Pine goods" })).toBeVisible();
   await expect(page.getByRole("list", { name: "Products" }).getByRole("listitem")).toHaveCount(15);
 });
