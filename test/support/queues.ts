@@ -5,14 +5,13 @@
 import { randomUUID } from "node:crypto";
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { queues } from "@shopwave/infra/topology";
+import { eventConsumers, queues } from "@shopwave/infra/topology";
 import { loadHandler } from "@shopwave/local/aws/handler-loader";
 import { createLambdaContext, functionNameFor } from "@shopwave/local/aws/lambda-context";
 import type { EventConsumerName } from "@shopwave/local/stack/event-consumer-pollers";
 import { startOrderEventsPoller } from "@shopwave/local/stack/order-events-poller";
 import { toRecord } from "@shopwave/local/aws/queue-poller";
 import { waitFor } from "./api-client";
-import { runnableEventConsumers } from "./event-consumers";
 import type { TestStack } from "./test-stack";
 
 /** Visible plus in-flight messages. */
@@ -78,7 +77,7 @@ export async function untilEventsProcessed(t: TestStack): Promise<void> {
  * the worker done, every order change published to the bus, and every running consumer's queue
  * drained (each event delivered and handled).
  */
-export async function untilOrderEventsConsumed(t: TestStack, consumers: readonly EventConsumerName[] = runnableEventConsumers): Promise<void> {
+export async function untilOrderEventsConsumed(t: TestStack, consumers: readonly EventConsumerName[] = Object.keys(eventConsumers) as EventConsumerName[]): Promise<void> {
   await untilEventsProcessed(t);
   await t.stack.orderEvents.whenPublished(60_000);
   for (const name of consumers) await untilQueueDrained(t, t.stack.eventQueueUrls[name].queue);

@@ -10,7 +10,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { findFreePort } from "@shopwave/local/process/free-port";
 import { buildStorefront, startStorefront, webDir } from "@shopwave/local/stack/storefront-server";
-import { runnableEventConsumers } from "../../support/event-consumers";
 import { startTestStack } from "../../support/test-stack";
 import { buildCanaries, E2E_OPERATOR_EMAIL, publishE2eEnvironment } from "./e2e-env";
 import { startPausableOrderWorker } from "./pausable-order-worker";
@@ -41,7 +40,7 @@ export default async function globalSetup() {
     stoppers.push(() => testStack.stop());
     const orderWorker = await startPausableOrderWorker(testStack);
     stoppers.push(() => orderWorker.stop());
-    await testStack.stack.orderEvents.startPollers({ concurrency: 2, consumers: runnableEventConsumers });
+    await testStack.stack.orderEvents.startPollers({ concurrency: 2 });
     proxy.setTarget(testStack.stack.urls.api);
     progress(`local stack up, API at ${testStack.stack.urls.api}`);
     await building;
