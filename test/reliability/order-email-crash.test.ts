@@ -29,7 +29,10 @@ let dlq: CreatedQueue;
 const declaration = { ...eventConsumers.orderEmail, visibilityTimeoutSeconds: eventConsumers.orderEmail.consumer.timeoutSeconds + 5 };
 
 beforeAll(async () => {
-  t = await startTestStack({ dynamoDbFaults: true });
+  // The stack's own email consumer stays off: the consumer process this test starts and kills is
+  // the only one sending, so every mail in the inbox is its doing (the pipeline would otherwise
+  // send each order's receipt on its own, beside the deliveries below).
+  t = await startTestStack({ dynamoDbFaults: true, eventConsumers: ["orderTimeline", "salesCounters"] });
   const created = await createQueues(t.sqs, [declaration], (resource) => `crash-${resource}`);
   queue = created[declaration.resource]!;
   dlq = created[declaration.deadLetter.resource]!;
