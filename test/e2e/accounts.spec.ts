@@ -3,21 +3,9 @@
 // order in the history and live on its page, the same history from a second browser context,
 // sign out, a second account that cannot see the first's orders, keyboard-only sign-in, 360 px.
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { readEmails } from "../support/inbox";
-import { codeFromSubject } from "../support/sign-in";
+import { codeFor, unique } from "./support/sign-in-code";
 import { expect, saveJourneyScreenshot, test } from "./support/fixtures";
 import { addToCart, CARDS, openCart, openProduct, payWithCard } from "./support/shopper";
-
-const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
-async function codeFor(inboxUrl: string, email: string, sentAfter: number): Promise<string> {
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
-    const mail = (await readEmails(inboxUrl, { to: email, subject: "sign-in code" })).filter((m) => m.at >= Math.floor(sentAfter)).at(-1);
-    if (mail) return codeFromSubject(mail.subject);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no sign-in code for ${email} in the inbox`);
-}
 
 /** From any storefront page: "Sign in" → email → code from the inbox → back, signed in. Returns the ms it took. */
 async function signIn(page: Page, inboxUrl: string, email: string): Promise<number> {

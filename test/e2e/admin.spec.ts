@@ -8,20 +8,9 @@ import type { Page } from "@playwright/test";
 import { queues } from "@shopwave/infra/topology";
 import { readEmails, waitForEmails } from "../support/inbox";
 import { payOnCheckoutPage } from "../support/checkout-page-client";
-import { codeFromSubject } from "../support/sign-in";
+import { codeFor, unique } from "./support/sign-in-code";
 import { expect, saveJourneyScreenshot, test } from "./support/fixtures";
 import { orderStatusFromApi } from "./support/shopper";
-
-const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
-async function codeFor(inboxUrl: string, email: string, sentAfter: number): Promise<string> {
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
-    const mail = (await readEmails(inboxUrl, { to: email, subject: "sign-in code" })).filter((m) => m.at >= Math.floor(sentAfter)).at(-1);
-    if (mail) return codeFromSubject(mail.subject);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no sign-in code for ${email} in the inbox`);
-}
 
 /** From the console's "sign in" prompt: email → code from the inbox → back on /admin, signed in. */
 async function signInFromConsole(page: Page, inboxUrl: string, email: string): Promise<void> {
