@@ -233,7 +233,6 @@ export interface EventConsumerDeclaration extends QueueDeclaration {
 const orderEventTypes = {
   all: ["OrderPlaced", "OrderConfirmed", "OrderCancelled", "OrderRefunded"],
   shopperNotified: ["OrderConfirmed", "OrderCancelled", "OrderRefunded"],
-  sales: ["OrderConfirmed", "OrderRefunded"],
 } as const;
 
 /**
@@ -276,7 +275,9 @@ export const eventConsumers = {
     resource: "SalesCountersQueue",
     visibilityTimeoutSeconds: 60,
     deadLetter: { resource: "SalesCountersDlq", maxReceiveCount: 5 },
-    rule: { resource: "SalesCountersRule", pattern: { source: [eventBus.source], "detail-type": orderEventTypes.sales } },
+    // Every order event: the shop's orders are counted per minute (placed, confirmed, cancelled,
+    // refunded), and confirmations and refunds per product too.
+    rule: { resource: "SalesCountersRule", pattern: { source: [eventBus.source], "detail-type": orderEventTypes.all } },
     consumer: {
       handler: "packages/functions/src/workers/sales-counters.handler",
       // Every confirmation of a hot product updates the same counters: small batches, processed one
@@ -323,6 +324,7 @@ export const orderHoldDefaults = {
 
 /** SQS actions a function may be granted on a queue beyond what a link gives (sending). */
 export type QueueAction =
+  | "sqs:SendMessage"
   | "sqs:GetQueueAttributes"
   | "sqs:ReceiveMessage"
   | "sqs:ChangeMessageVisibility"
@@ -330,7 +332,11 @@ export type QueueAction =
   | "sqs:StartMessageMoveTask"
   | "sqs:ListMessageMoveTasks";
 
-export type QueueResource = (typeof queues)[keyof typeof queues]["resource"] | (typeof queues)[keyof typeof queues]["deadLetter"]["resource"];
+export type QueueResource =
+  | (typeof queues)[keyof typeof queues]["resource"]
+  | (typeof queues)[keyof typeof queues]["deadLetter"]["resource"]
+  | (typeof eventConsumers)[keyof typeof eventConsumers]["resource"]
+  | (typeof eventConsumers)[keyof typeof eventConsumers]["deadLetter"]["resource"];
 
 export interface QueuePermission {
   readonly queue: QueueResource;
@@ -348,7 +354,11 @@ export interface RouteDeclaration {
   /** Logical names of the resources the handler may touch (least privilege on AWS, env locally). */
   readonly link: readonly LinkableResource[];
   readonly settings?: readonly FunctionSetting[];
-  /** Queue actions beyond sending (the console's dead-letter operations), each on one queue. */
+  /**
+   * The SQS actions granted on a linked queue (the console's queue operations). A queue listed here
+   * gets exactly these actions, its link carrying only its URL; a linked queue not listed may be
+   * sent to, and nothing else.
+   */
   readonly queuePermissions?: readonly QueuePermission[];
   /** Only principals with the operator role may call it (every `/admin/…` route, and only those). */
   readonly operatorOnly?: true;
@@ -357,18 +367,31 @@ export interface RouteDeclaration {
 const api = "packages/functions/src/api";
 const admin = "packages/functions/src/admin";
 
-/** Every dead-letter queue with its source queue, as the console operates them. */
-const deadLetterQueues = Object.values(queues).map((queue) => ({ deadLetter: queue.deadLetter.resource, source: queue.resource }));
+/** Every dead-letter queue with its source queue, as the console operates them: the worker's and each event consumer's. */
+const deadLetterQueues = [...Object.values(queues), ...Object.values(eventConsumers)].map((queue) => ({ deadLetter: queue.deadLetter.resource, source: queue.resource }));
+
+/** Each DLQ with `actions`, and each source queue with `source` (a redrive sends there; the sale view reads depths). */
+const onDeadLetters = (actions: readonly QueueAction[], source?: readonly QueueAction[]): QueuePermission[] =>
+  deadLetterQueues.flatMap((queue) => [{ queue: queue.deadLetter, actions }, ...(source ? [{ queue: queue.source, actions: source }] : [])]);
 
 /**
  * The operator console's API. Each route links only what its action needs: reading orders the
  * orders table; a refund the Stripe key and the audit table; a dead-letter action only the queues
- * it touches, with only the SQS actions it performs (a link alone grants sending; receiving,
- * deleting and message moves are granted per route in `queuePermissions`).
+ * it touches, with only the SQS actions it performs, listed per queue in `queuePermissions` (its
+ * link then carries the queue's URL and nothing more: inspecting a DLQ cannot send to it).
  */
 const adminRoutes = [
   { method: "GET", path: "/admin/orders", handler: `${admin}/list-orders.handler`, timeoutSeconds: 10, memoryMb: 512, link: ["OrdersTable"], operatorOnly: true },
-  { method: "GET", path: "/admin/orders/{id}", handler: `${admin}/get-order.handler`, timeoutSeconds: 10, memoryMb: 512, link: ["OrdersTable", "StripeSecretKey"], operatorOnly: true },
+  {
+    method: "GET",
+    path: "/admin/orders/{id}",
+    handler: `${admin}/get-order.handler`,
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // The order, its event timeline, and Stripe's view of its session and payment.
+    link: ["OrdersTable", "OrderTimelineTable", "StripeSecretKey"],
+    operatorOnly: true,
+  },
   {
     method: "POST",
     path: "/admin/orders/{id}/refunds",
@@ -405,8 +428,9 @@ const adminRoutes = [
     handler: `${admin}/sale-snapshot.handler`,
     timeoutSeconds: 10,
     memoryMb: 512,
-    link: ["ProductsTable", "SalesCountersTable", ...deadLetterQueues.map((queue) => queue.deadLetter)],
-    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:GetQueueAttributes"] })),
+    // Queue depths: every source queue and DLQ, attributes only.
+    link: ["ProductsTable", "SalesCountersTable", ...deadLetterQueues.flatMap((queue) => [queue.deadLetter, queue.source])],
+    queuePermissions: onDeadLetters(["sqs:GetQueueAttributes"], ["sqs:GetQueueAttributes"]),
     operatorOnly: true,
   },
   { method: "GET", path: "/admin/audit", handler: `${admin}/list-audit.handler`, timeoutSeconds: 10, memoryMb: 256, link: ["AuditTable"], operatorOnly: true },
@@ -417,7 +441,7 @@ const adminRoutes = [
     timeoutSeconds: 10,
     memoryMb: 256,
     link: deadLetterQueues.map((queue) => queue.deadLetter),
-    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:GetQueueAttributes"] })),
+    queuePermissions: onDeadLetters(["sqs:GetQueueAttributes"]),
     operatorOnly: true,
   },
   {
@@ -427,7 +451,7 @@ const adminRoutes = [
     timeoutSeconds: 20,
     memoryMb: 256,
     link: deadLetterQueues.map((queue) => queue.deadLetter),
-    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"] })),
+    queuePermissions: onDeadLetters(["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"]),
     operatorOnly: true,
   },
   {
@@ -436,12 +460,8 @@ const adminRoutes = [
     handler: `${admin}/redrive-dead-letter.handler`,
     timeoutSeconds: 20,
     memoryMb: 256,
-    // Sending to the source queue is what the link to it grants.
     link: [...deadLetterQueues.map((queue) => queue.deadLetter), ...deadLetterQueues.map((queue) => queue.source), "AuditTable"],
-    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({
-      queue: queue.deadLetter,
-      actions: ["sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"],
-    })),
+    queuePermissions: onDeadLetters(["sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"], ["sqs:SendMessage"]),
     operatorOnly: true,
   },
   {
@@ -451,10 +471,7 @@ const adminRoutes = [
     timeoutSeconds: 20,
     memoryMb: 256,
     link: [...deadLetterQueues.map((queue) => queue.deadLetter), "AuditTable"],
-    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({
-      queue: queue.deadLetter,
-      actions: ["sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"],
-    })),
+    queuePermissions: onDeadLetters(["sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"]),
     operatorOnly: true,
   },
   {
@@ -465,10 +482,7 @@ const adminRoutes = [
     memoryMb: 256,
     // SQS moves the messages with the caller's permissions: receive and delete here, send to the source.
     link: [...deadLetterQueues.map((queue) => queue.deadLetter), ...deadLetterQueues.map((queue) => queue.source), "AuditTable"],
-    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({
-      queue: queue.deadLetter,
-      actions: ["sqs:GetQueueAttributes", "sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
-    })),
+    queuePermissions: onDeadLetters(["sqs:GetQueueAttributes", "sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"], ["sqs:SendMessage"]),
     operatorOnly: true,
   },
   {
@@ -478,7 +492,7 @@ const adminRoutes = [
     timeoutSeconds: 10,
     memoryMb: 256,
     link: deadLetterQueues.map((queue) => queue.deadLetter),
-    queuePermissions: deadLetterQueues.map((queue): QueuePermission => ({ queue: queue.deadLetter, actions: ["sqs:GetQueueAttributes", "sqs:ListMessageMoveTasks"] })),
+    queuePermissions: onDeadLetters(["sqs:GetQueueAttributes", "sqs:ListMessageMoveTasks"]),
     operatorOnly: true,
   },
 ] as const satisfies readonly RouteDeclaration[];

@@ -1,6 +1,7 @@
 // Turns a topology function declaration into sst.aws.Function arguments: one runtime and
 // architecture for every function; timeout, memory, links and settings per function. Links give a
 // function both its `Resource.<Name>` values and the IAM permissions for exactly those resources.
+import { queueSendActions } from "../link-actions";
 import { lambdaRuntime, observability, type FunctionSetting, type QueuePermission } from "../topology";
 
 /** The components a function can be linked to, by their topology (and `Resource`) name. */
@@ -43,16 +44,24 @@ export function functionArgs(declaration: FunctionDeclaration, linkables: Linkab
     timeout: `${declaration.timeoutSeconds} seconds`,
     memory: `${declaration.memoryMb} MB`,
     link: linked(linkables, declaration.link),
-    ...(declaration.queuePermissions?.length ? { permissions: queuePermissions(linkables, declaration.queuePermissions) } : {}),
+    permissions: queuePermissions(linkables, declaration),
     environment,
   };
 }
 
-/** The SQS actions a declaration grants beyond its links, each on its one queue. */
-function queuePermissions(linkables: Linkables, permissions: readonly QueuePermission[]): sst.aws.FunctionPermissionArgs[] {
-  return permissions.map((permission) => {
-    const queue = linkables[permission.queue];
-    if (!(queue instanceof sst.aws.Queue)) throw new Error(`"${permission.queue}" has queue permissions in infra/topology.ts but is not a declared queue.`);
-    return { actions: [...permission.actions], resources: [queue.arn] };
-  });
+/**
+ * The SQS actions of a declaration, each on its one queue: a linked queue the declaration lists in
+ * `queuePermissions` gets exactly those actions; any other linked queue, sending alone. (A queue's
+ * link carries its URL only: infra/aws/permissions.ts.)
+ */
+function queuePermissions(linkables: Linkables, declaration: FunctionDeclaration): sst.aws.FunctionPermissionArgs[] {
+  const listed = declaration.queuePermissions ?? [];
+  for (const permission of listed) {
+    if (!(linkables[permission.queue] instanceof sst.aws.Queue)) throw new Error(`"${permission.queue}" has queue permissions in infra/topology.ts but is not a declared queue.`);
+    if (!declaration.link.includes(permission.queue)) throw new Error(`"${permission.queue}" has queue permissions in infra/topology.ts but is not linked (the function would not know its URL).`);
+  }
+  const sendOnly = declaration.link
+    .filter((name) => linkables[name] instanceof sst.aws.Queue && !listed.some((permission) => permission.queue === name))
+    .map((name): QueuePermission => ({ queue: name as QueuePermission["queue"], actions: [...queueSendActions] }));
+  return [...sendOnly, ...listed].map((permission) => ({ actions: [...permission.actions], resources: [(linkables[permission.queue] as sst.aws.Queue).arn] }));
 }

@@ -47,10 +47,19 @@ export function subscribeOrderEventsPublisher(ordersTable: sst.aws.Dynamo, publi
   });
 }
 
-/** Each consumer's queue and DLQ, the rule routing its events there, and its function. */
-export function createOrderEventConsumers(bus: sst.aws.Bus, linkables: Linkables, settings: SettingValues) {
-  return Object.values(eventConsumers).map((declaration) => {
-    const { queue, deadLetter } = createQueueWithDeadLetter(declaration);
+/**
+ * Each consumer's queue and DLQ, created before the functions that link them (the console's
+ * dead-letter and sale-view routes); `subscribeOrderEventConsumers` wires them to the bus.
+ */
+export function createOrderEventConsumerQueues() {
+  return Object.values(eventConsumers).map((declaration) => ({ declaration, ...createQueueWithDeadLetter(declaration) }));
+}
+
+export type OrderEventConsumerQueues = ReturnType<typeof createOrderEventConsumerQueues>;
+
+/** For each consumer's queues: the rule routing its events there, and its function. */
+export function subscribeOrderEventConsumers(bus: sst.aws.Bus, consumerQueues: OrderEventConsumerQueues, linkables: Linkables, settings: SettingValues) {
+  return consumerQueues.map(({ declaration, queue, deadLetter }) => {
     const rule = new aws.cloudwatch.EventRule(declaration.rule.resource, {
       eventBusName: bus.name,
       description: `Order events for ${declaration.resource}`,

@@ -1,6 +1,7 @@
 // IAM hygiene applied to the whole program: links grant only the actions in infra/link-actions.ts,
-// on the linked resource alone, and function roles trust Lambda alone.
-import { busPublishActions, emailSendActions, queueSendActions, tableDataActions } from "../link-actions";
+// on the linked resource alone (a queue's actions are granted per function: infra/aws/functions.ts),
+// and function roles trust Lambda alone.
+import { busPublishActions, emailSendActions, tableDataActions } from "../link-actions";
 
 export function scopeLinkPermissions(): void {
   sst.Linkable.wrap(sst.aws.Dynamo, (table) => ({
@@ -13,10 +14,9 @@ export function scopeLinkPermissions(): void {
       }),
     ],
   }));
-  sst.Linkable.wrap(sst.aws.Queue, (queue) => ({
-    properties: { url: queue.url },
-    include: [sst.aws.permission({ actions: [...queueSendActions], resources: [queue.arn] })],
-  }));
+  // A queue's link is its URL; what a function may do with it (sending, or exactly the actions its
+  // declaration lists) is granted per function by functionArgs (infra/aws/functions.ts).
+  sst.Linkable.wrap(sst.aws.Queue, (queue) => ({ properties: { url: queue.url } }));
   sst.Linkable.wrap(sst.aws.Bus, (bus) => ({
     properties: { name: bus.name, arn: bus.arn },
     include: [sst.aws.permission({ actions: [...busPublishActions], resources: [bus.arn] })],

@@ -1,8 +1,9 @@
 // Shopwave's AWS program, run by sst.config.ts: every resource, built from infra/topology.ts.
-// Storage, secrets, the queue and the order events bus first (they are what functions link to),
-// then the storefront's router (its URL is the API's CORS origin and Checkout's return address),
-// the API, the worker, the sweeper, the order events publisher and consumers, the alarms over them,
-// and finally the storefront, built with the API's URL.
+// Storage, secrets, the queues (the worker's and each order event consumer's, with their DLQs) and
+// the order events bus first (they are what functions link to), then the storefront's router (its
+// URL is the API's CORS origin and Checkout's return address), the API, the worker, the sweeper,
+// the order events publisher, the consumers' rules and functions, the alarms over them, and finally
+// the storefront, built with the API's URL.
 import { createAlarms } from "./alarms";
 import { createApi } from "./api";
 import { createAuth } from "./auth";
@@ -10,7 +11,7 @@ import { createCrons } from "./cron";
 import { createEmail } from "./email";
 import type { Linkables, SettingValues } from "./functions";
 import { scopeLinkPermissions, trustLambdaOnly } from "./permissions";
-import { createOrderEventConsumers, createOrderEventsBus, subscribeOrderEventsPublisher } from "./order-events";
+import { createOrderEventConsumerQueues, createOrderEventsBus, subscribeOrderEventConsumers, subscribeOrderEventsPublisher } from "./order-events";
 import { createOrderEventsQueues, subscribeOrderEventsWorker } from "./queues";
 import { createSecrets } from "./secrets";
 import { stageRules } from "../stage";
@@ -29,14 +30,17 @@ export function shopwave() {
   const { queue, deadLetter } = createOrderEventsQueues();
   const storage = createTables({ production: rules.production });
   const { bus, publishFailures } = createOrderEventsBus();
+  const consumerQueues = createOrderEventConsumerQueues();
   const linkables: Linkables = {
     ...storage,
     ...createSecrets(),
     [queues.orderEvents.resource]: queue,
     [eventBus.resource]: bus,
     [email.resource]: createEmail(),
-    // The console's dead-letter routes link the DLQ (its URL; SQS actions per route in the topology).
+    // The console's dead-letter and sale-view routes link every DLQ and source queue (their URLs;
+    // the SQS actions per route are in the topology).
     [queues.orderEvents.deadLetter.resource]: deadLetter,
+    ...Object.fromEntries(consumerQueues.flatMap((c) => [[c.declaration.resource, c.queue], [c.declaration.deadLetter.resource, c.deadLetter]])),
   };
 
   const router = $dev ? undefined : createStorefrontRouter();
@@ -65,7 +69,7 @@ export function shopwave() {
   if (!ordersTable) throw new Error("The orders table was not created.");
   const publisher = subscribeOrderEventsPublisher(ordersTable, publishFailures, linkables, settings);
   const publisherName = publisher.apply((subscriber) => subscriber.nodes.function.apply((fn) => fn.name));
-  const consumers = createOrderEventConsumers(bus, linkables, settings);
+  const consumers = subscribeOrderEventConsumers(bus, consumerQueues, linkables, settings);
   const alarmsTopic = rules.alarms
     ? createAlarms({
         queues: {

@@ -136,7 +136,7 @@ const declaredFunctions = [
 const tableDeclarations: readonly TableDeclaration[] = [...Object.values(tables), auth.storage];
 const tableResourceNames = new Set<string>(tableDeclarations.map((table) => table.resource));
 const secretNames = new Set<string>(Object.values(secrets).map((secret) => secret.resource));
-const queueResourceNames = new Set<string>(Object.values(queues).flatMap((queue) => [queue.resource, queue.deadLetter.resource]));
+const queueResourceNames = new Set<string>([...Object.values(queues), ...Object.values(eventConsumers)].flatMap((queue) => [queue.resource, queue.deadLetter.resource]));
 
 function containsText(value: unknown, text: string): boolean {
   return JSON.stringify(value).includes(text);
@@ -448,7 +448,9 @@ describe("every Shopwave function", () => {
           const arn = String(tableOf(developer, tableDeclarations.find((t) => t.resource === name)!).state.arn);
           expected.push({ Effect: "Allow", Action: [...tableDataActions], Resource: [arn, `${arn}/index/*`] });
         } else if (queueResourceNames.has(name)) {
-          expected.push({ Effect: "Allow", Action: [...queueSendActions], Resource: [String(queueOf(developer, name).state.arn)] });
+          // A linked queue may be sent to, unless the declaration lists its actions (added below).
+          const listed = "queuePermissions" in declared && (declared.queuePermissions as readonly QueuePermission[]).some((permission) => permission.queue === name);
+          if (!listed) expected.push({ Effect: "Allow", Action: [...queueSendActions], Resource: [String(queueOf(developer, name).state.arn)] });
         } else if (name === eventBus.resource) {
           expected.push({ Effect: "Allow", Action: [...busPublishActions], Resource: [String(bus.state.arn)] });
         } else if (name === email.resource) {
@@ -457,7 +459,7 @@ describe("every Shopwave function", () => {
           expect(secretNames.has(name), `${declared.what} links unknown ${name}`).toBe(true);
         }
       }
-      // The console's dead-letter routes: exactly the SQS actions their topology entry lists, each on its queue.
+      // The console's queue routes: exactly the SQS actions their topology entry lists, each on its queue.
       for (const permission of "queuePermissions" in declared ? (declared.queuePermissions as readonly QueuePermission[]) : []) {
         expected.push({ Effect: "Allow", Action: [...permission.actions], Resource: [String(queueOf(developer, permission.queue).state.arn)] });
       }
@@ -540,22 +542,44 @@ describe("the operator console's functions", () => {
     inlineStatements(roleOf(developer, functionFor(developer, handler))).flatMap((statement) =>
       statement.Action.filter((action) => action.startsWith("sqs:")).map((action) => `${action} ${statement.Resource.join(",")}`),
     );
-  const dlqArn = () => String(queueOf(developer, queues.orderEvents.deadLetter.resource).state.arn);
-  const sourceArn = () => String(queueOf(developer, queues.orderEvents.resource).state.arn);
+  const arnOf = (resource: string) => String(queueOf(developer, resource).state.arn);
   const handlerOf = (path: string) => routes.find((route) => route.path === path)!.handler;
+  /** Every DLQ of the stage with the queue it parks failures of: the worker's and each event consumer's. */
+  const deadLetterQueues = [...Object.values(queues), ...Object.values(eventConsumers)].map((queue) => ({ dlq: queue.deadLetter.resource, source: queue.resource }));
+  const grants = (path: string, perDeadLetter: (queue: { dlq: string; source: string }) => string[]) =>
+    expect(sqsActionsOf(handlerOf(path)).sort(), path).toEqual(deadLetterQueues.flatMap(perDeadLetter).sort());
+  const on = (resource: string, ...actions: string[]) => actions.map((action) => `${action} ${arnOf(resource)}`);
 
-  it("may touch a dead-letter queue only as each action needs", () => {
-    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/messages")).sort()).toEqual(
-      ["sqs:ChangeMessageVisibility", "sqs:ReceiveMessage", "sqs:SendMessage"].map((action) => `${action} ${dlqArn()}`).sort(),
+  it("reaches every DLQ of the stage, each only as the route's action needs, and never another queue", () => {
+    expect(deadLetterQueues).toHaveLength(1 + Object.keys(eventConsumers).length);
+    // Depths: attributes alone (no link grants sending to a DLQ).
+    grants("/admin/dead-letters", ({ dlq }) => on(dlq, "sqs:GetQueueAttributes"));
+    grants("/admin/dead-letters/{queue}/move-tasks", ({ dlq }) => on(dlq, "sqs:GetQueueAttributes", "sqs:ListMessageMoveTasks"));
+    // Inspecting receives and releases (visibility back to 0).
+    grants("/admin/dead-letters/{queue}/messages", ({ dlq }) => on(dlq, "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"));
+    // Deleting one: receive (to find it) and delete on the DLQ, nothing on its source.
+    grants("/admin/dead-letters/{queue}/messages/{messageId}/delete", ({ dlq }) =>
+      on(dlq, "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"),
     );
-    // Redriving one: receive and delete on the DLQ, send to the source queue.
-    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/messages/{messageId}/redrive"))).toEqual(
-      expect.arrayContaining([`sqs:DeleteMessage ${dlqArn()}`, `sqs:SendMessage ${sourceArn()}`]),
-    );
-    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/messages/{messageId}/redrive"))).not.toContain(`sqs:ReceiveMessage ${sourceArn()}`);
-    // Deleting one never sends anywhere but (through its link) the DLQ itself.
-    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/messages/{messageId}/delete")).filter((entry) => entry.includes(sourceArn()))).toEqual([]);
-    expect(sqsActionsOf(handlerOf("/admin/dead-letters/{queue}/redrive"))).toEqual(expect.arrayContaining([`sqs:StartMessageMoveTask ${dlqArn()}`, `sqs:SendMessage ${sourceArn()}`]));
+    // Redriving one: receive and delete on the DLQ, send to its source queue only.
+    grants("/admin/dead-letters/{queue}/messages/{messageId}/redrive", ({ dlq, source }) => [
+      ...on(dlq, "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"),
+      ...on(source, "sqs:SendMessage"),
+    ]);
+    // Redriving all: SQS's message-move task runs with the caller's permissions.
+    grants("/admin/dead-letters/{queue}/redrive", ({ dlq, source }) => [
+      ...on(dlq, "sqs:GetQueueAttributes", "sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"),
+      ...on(source, "sqs:SendMessage"),
+    ]);
+    // The live sale view reads every queue's depth and touches no message.
+    grants("/admin/sales", ({ dlq, source }) => [...on(dlq, "sqs:GetQueueAttributes"), ...on(source, "sqs:GetQueueAttributes")]);
+  });
+
+  it("links each of those routes to every DLQ, so the handler has its URL", () => {
+    for (const path of ["/admin/dead-letters", "/admin/dead-letters/{queue}/messages", "/admin/dead-letters/{queue}/messages/{messageId}/redrive", "/admin/dead-letters/{queue}/messages/{messageId}/delete", "/admin/dead-letters/{queue}/redrive", "/admin/dead-letters/{queue}/move-tasks", "/admin/sales"]) {
+      const [build] = developer.rpc.builds.filter((b) => b.handler === handlerOf(path));
+      for (const { dlq } of deadLetterQueues) expect(build!.links[dlq], `${path} → ${dlq}`).toMatchObject({ url: expect.any(String) });
+    }
   });
 
   it("keeps the Stripe key to the routes that call Stripe, and message moves to the redrive-all route", () => {

@@ -9,7 +9,7 @@ import { eventConsumers, queues, routes } from "@shopwave/infra/topology";
 import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { payOnCheckoutPage } from "../support/checkout-page-client";
-import { untilEventsProcessed } from "../support/queues";
+import { untilEventsProcessed, untilOrderEventsConsumed } from "../support/queues";
 import { orderStatus, placeOrder, startTestStack, type TestStack } from "../support/test-stack";
 import { startTestIssuer, type TestIssuer } from "../support/token-signer";
 
@@ -128,6 +128,12 @@ describe("refunds", () => {
     expect(more.status).toBe(409);
     expect(more.body.error.code).toBe("ORDER_NOT_REFUNDABLE");
 
+    // The order's detail carries its event timeline, as the timeline consumer recorded it.
+    await untilOrderEventsConsumed(t);
+    const history = await t.api.get(`/admin/orders/${placed.order.id}`, bearer(operatorToken));
+    expect(history.body.timeline.map((entry: { kind: string }) => entry.kind)).toEqual(expect.arrayContaining(["placed", "payment_received", "confirmed", "refunded"]));
+    expect(history.body.timeline.map((entry: { at: string }) => entry.at)).toEqual(history.body.timeline.map((entry: { at: string }) => entry.at).sort());
+
     const audit = await t.api.get(`/admin/audit?target=${encodeURIComponent(`order:${placed.order.id}`)}`, bearer(operatorToken));
     expect(audit.body.entries.map((entry: { action: string; result: string; operatorId: string }) => [entry.action, entry.result, entry.operatorId])).toEqual([
       ["order.refund", "succeeded", operator.customerId],
@@ -159,5 +165,47 @@ describe("refunds", () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: "CANCELLED", cancellationReason: "cancelled_by_operator" });
     expect(await t.stockOf(product.id)).toBe(before);
+  });
+});
+
+describe("the live sale view", () => {
+  it("counts orders placed, confirmed and cancelled, units sold and revenue, once each, beside every queue's depth", async () => {
+    // The widest window (the whole run fits in it): a minute cannot leave it between the two reads.
+    const read = async () => {
+      const answer = await t.api.get("/admin/sales?minutes=120", bearer(operatorToken));
+      expect(answer.status).toBe(200);
+      return answer.body as {
+        orders: { total: Record<string, number>; minutes: Record<string, number>[] };
+        products: { productId: string; total: { unitsSold: number; revenueCents: number } }[];
+        queues: { resource: string; depth: number; inFlight: number }[];
+      };
+    };
+    const inWindow = (snapshot: Awaited<ReturnType<typeof read>>, field: string) => snapshot.orders.minutes.reduce((sum, minute) => sum + minute[field]!, 0);
+    const product = seedProducts[5]!;
+    const sold = (snapshot: Awaited<ReturnType<typeof read>>) => snapshot.products.find((p) => p.productId === product.id)!.total;
+    await untilOrderEventsConsumed(t);
+    const before = await read();
+
+    const paid = await placeOrder(t.api, product.id, 2);
+    await payOnCheckoutPage(paid.checkoutUrl, "4242424242424242");
+    await waitFor("the order confirmed", async () => ((await orderStatus(t.api, paid.order.id, paid.accessToken)) === "CONFIRMED" ? true : undefined));
+    const dropped = await placeOrder(t.api, product.id, 1);
+    const cancelled = await t.api.raw("POST", `/orders/${dropped.order.id}/cancel`, { headers: { authorization: `Bearer ${dropped.accessToken}` } });
+    expect(cancelled.status).toBe(200);
+    await untilOrderEventsConsumed(t);
+    const after = await read();
+
+    expect(after.orders.total).toEqual({
+      placed: before.orders.total.placed! + 2,
+      confirmed: before.orders.total.confirmed! + 1,
+      cancelled: before.orders.total.cancelled! + 1,
+      refunded: before.orders.total.refunded,
+    });
+    for (const [field, added] of [["placed", 2], ["confirmed", 1], ["cancelled", 1]] as const) expect(inWindow(after, field) - inWindow(before, field), field).toBe(added);
+    expect(sold(after)).toMatchObject({ unitsSold: sold(before).unitsSold + 2, revenueCents: sold(before).revenueCents + 2 * product.priceCents });
+    // Every consumer's queue (the worker's and each order event consumer's), drained by now.
+    const sources = [...Object.values(queues), ...Object.values(eventConsumers)].map((queue) => queue.resource);
+    expect(after.queues.map((queue) => queue.resource).sort()).toEqual(sources.sort());
+    expect(after.queues).toEqual(sources.map(() => expect.objectContaining({ depth: 0, inFlight: expect.any(Number) })));
   });
 });

@@ -2,7 +2,7 @@
 // storefront's own /api/admin proxy, which adds the signed-in operator's token from the session
 // cookies. A 401 or 403 surfaces as an ApiError the console turns into "operators only". Nothing
 // here is cached: the console always shows the present.
-import { ApiError, ApiUnreachableError, type OrderStatus } from "./shop-api";
+import { ApiError, ApiUnreachableError, type OrderStatus, type TimelineEntry } from "./shop-api";
 
 export interface AdminOrder {
   id: string;
@@ -27,6 +27,36 @@ export interface DeadLetterQueue {
   maxReceiveCount: number;
   depth: number;
   inFlight: number;
+}
+
+export interface QueueDepth {
+  resource: string;
+  depth: number;
+  inFlight: number;
+}
+
+export interface OrderCounts {
+  placed: number;
+  confirmed: number;
+  cancelled: number;
+  refunded: number;
+}
+
+/** GET /admin/sales (core/admin/sale-snapshot.ts and the handler's queue depths). */
+export interface SaleSnapshot {
+  at: string;
+  since: string;
+  orders: { total: OrderCounts; minutes: (OrderCounts & { minute: string })[] };
+  products: {
+    productId: string;
+    name: string;
+    stock: number;
+    currency?: string;
+    total: { unitsSold: number; revenueCents: number; unitsRefunded: number; refundedCents: number };
+    minutes: { minute: string; unitsSold: number; revenueCents: number; unitsRefunded: number; refundedCents: number }[];
+  }[];
+  queues: QueueDepth[];
+  deadLetters: DeadLetterQueue[];
 }
 
 export interface DeadLetter {
@@ -88,7 +118,7 @@ export function createAdminApi() {
         body,
       }),
     findOrder: (id: string) => request<{ orders: AdminOrder[] }>(`/admin/orders${q({ id })}`),
-    getOrder: (id: string) => request<{ order: AdminOrder; stripe: { session: unknown; payment: unknown } }>(`/admin/orders/${encodeURIComponent(id)}`),
+    getOrder: (id: string) => request<{ order: AdminOrder; timeline: TimelineEntry[]; stripe: { session: unknown; payment: unknown } }>(`/admin/orders/${encodeURIComponent(id)}`),
     refund: (id: string, body: { requestId: string; amountCents?: number; reason: string; note: string }) =>
       request<{ refund: { refundId: string; amountCents: number }; replayed: boolean; remainingCents: number }>(`/admin/orders/${encodeURIComponent(id)}/refunds`, { method: "POST", body }),
     cancel: (id: string, note: string) => request<unknown>(`/admin/orders/${encodeURIComponent(id)}/cancel`, { method: "POST", body: { note } }),
@@ -98,7 +128,7 @@ export function createAdminApi() {
     deleteDeadLetter: (queue: string, messageId: string, reason: string) =>
       request<unknown>(`/admin/dead-letters/${encodeURIComponent(queue)}/messages/${encodeURIComponent(messageId)}/delete`, { method: "POST", body: { reason } }),
     redriveAll: (queue: string) => request<{ taskHandle: string }>(`/admin/dead-letters/${encodeURIComponent(queue)}/redrive`, { method: "POST", body: {} }),
-    sales: () => request<{ at: string; products: unknown[]; deadLetters: DeadLetterQueue[] }>("/admin/sales?minutes=15"),
+    sales: (minutes: number) => request<SaleSnapshot>(`/admin/sales${q({ minutes: String(minutes) })}`),
     audit: (params: { operatorId?: string; target?: string; cursor?: string }) => request<{ entries: AuditEntry[]; nextCursor?: string }>(`/admin/audit${q(params)}`),
   };
 }

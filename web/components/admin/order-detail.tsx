@@ -1,10 +1,12 @@
 "use client";
-// One order for an operator: lines, totals, refunds, Stripe's view of the session and payment,
-// and the two actions on it. The refund form makes one request id when it is shown, so a double
+// One order for an operator: lines, totals, refunds, its event timeline (the shopper's history
+// view), Stripe's view of the session and payment, and the two actions on it. The refund form makes one request id when it is shown, so a double
 // submit (or a retry after a lost answer) is one refund; it asks for confirmation first.
 import { useCallback, useEffect, useState } from "react";
 import type { AdminOrder } from "../../lib/admin-api";
 import { formatMoney } from "../../lib/money";
+import type { TimelineEntry } from "../../lib/shop-api";
+import { OrderTimeline } from "../order-timeline";
 import { isRefusal, Refused, useAdminApi } from "./operator-gate";
 
 const REFUND_FOLLOW_MS = 1_000;
@@ -13,12 +15,14 @@ export function OrderDetail({ orderId }: { orderId: string }) {
   const api = useAdminApi();
   const [order, setOrder] = useState<AdminOrder | null>(null);
   const [stripe, setStripe] = useState<unknown>(null);
+  const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
   const [error, setError] = useState<unknown>(null);
   const reload = useCallback(async () => {
     try {
       const detail = await api.getOrder(orderId);
       setOrder(detail.order);
       setStripe(detail.stripe);
+      setTimeline(detail.timeline);
       setError(null);
     } catch (failure) {
       setError(failure);
@@ -80,6 +84,7 @@ export function OrderDetail({ orderId }: { orderId: string }) {
       {awaitingRefundWebhook ? <p role="status">Refunded in full; the order becomes REFUNDED when Stripe confirms it…</p> : null}
       {order.status === "CONFIRMED" && order.refundedCents < order.totalCents ? <RefundForm order={order} onDone={reload} /> : null}
       {order.status === "PENDING_PAYMENT" ? <CancelForm orderId={order.id} onDone={reload} /> : null}
+      <OrderTimeline entries={timeline} />
       <details>
         <summary>Stripe</summary>
         <pre className="mono">{JSON.stringify(stripe, null, 2)}</pre>

@@ -1,33 +1,34 @@
 "use client";
-// The live sale view, refreshed every 5 s: per product its stock (available vs reserved), units
-// sold and revenue (total and over the last 15 minutes), and every DLQ's depth; with a restock form
+// The live sale view, refreshed every 5 s: the shop's orders (per minute, placed, confirmed,
+// cancelled, refunded) and revenue; per product its stock, units sold and revenue (total and over
+// the last 15 minutes); every consumer queue's backlog and every DLQ's depth; with a restock form
 // per product (a request id per form, so a double submit adds once).
 import { useCallback, useEffect, useState } from "react";
-import type { DeadLetterQueue } from "../../lib/admin-api";
+import type { DeadLetterQueue, QueueDepth, SaleSnapshot } from "../../lib/admin-api";
 import { formatMoney } from "../../lib/money";
 import { isRefusal, Refused, useAdminApi } from "./operator-gate";
 
-interface ProductSales {
-  productId: string;
-  name: string;
-  stock: number;
-  currency?: string;
-  total: { unitsSold: number; revenueCents: number; unitsRefunded: number; refundedCents: number };
-  minutes: { minute: string; unitsSold: number; revenueCents: number }[];
-}
+type ProductSales = SaleSnapshot["products"][number];
+type Orders = SaleSnapshot["orders"];
 
 const REFRESH_MS = 5_000;
+/** The per-minute window the view asks for. */
+const WINDOW_MINUTES = 15;
 
 export function SaleConsole() {
   const api = useAdminApi();
   const [products, setProducts] = useState<ProductSales[]>([]);
+  const [orders, setOrders] = useState<Orders | null>(null);
+  const [queues, setQueues] = useState<QueueDepth[]>([]);
   const [deadLetters, setDeadLetters] = useState<DeadLetterQueue[]>([]);
   const [at, setAt] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const refresh = useCallback(async () => {
     try {
-      const snapshot = await api.sales();
-      setProducts(snapshot.products as ProductSales[]);
+      const snapshot = await api.sales(WINDOW_MINUTES);
+      setProducts(snapshot.products);
+      setOrders(snapshot.orders);
+      setQueues(snapshot.queues);
       setDeadLetters(snapshot.deadLetters);
       setAt(snapshot.at);
       setError(null);
@@ -46,16 +47,18 @@ export function SaleConsole() {
     <section>
       <h1>Sale</h1>
       <p className="muted" aria-live="polite">
-        {at ? `As of ${new Date(at).toLocaleTimeString()}` : "Loading…"} · dead letters:{" "}
-        {deadLetters.map((queue) => `${queue.resource} ${queue.depth}`).join(", ") || "none"}
+        {at ? `As of ${new Date(at).toLocaleTimeString()}` : "Loading…"}
       </p>
       {error ? <p role="alert">{(error as Error).message}</p> : null}
+      {orders ? <OrderFigures orders={orders} products={products} /> : null}
+      <QueueDepths queues={queues} deadLetters={deadLetters} />
+      <h2>Products</h2>
       <table className="admin-table">
         <thead>
           <tr>
             <th>Product</th>
             <th>Available</th>
-            <th>Sold (15 min)</th>
+            <th>Sold ({WINDOW_MINUTES} min)</th>
             <th>Sold (total)</th>
             <th>Revenue (total)</th>
             <th>Restock</th>
@@ -77,6 +80,87 @@ export function SaleConsole() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** The shop's orders over the window and in total, and revenue per currency. */
+function OrderFigures({ orders, products }: { orders: Orders; products: ProductSales[] }) {
+  const inWindow = orders.minutes.reduce(
+    (sum, minute) => ({ placed: sum.placed + minute.placed, confirmed: sum.confirmed + minute.confirmed, cancelled: sum.cancelled + minute.cancelled, refunded: sum.refunded + minute.refunded }),
+    { placed: 0, confirmed: 0, cancelled: 0, refunded: 0 },
+  );
+  const lastMinute = orders.minutes.at(-1);
+  const revenue = new Map<string, number>();
+  for (const product of products) {
+    if (product.currency) revenue.set(product.currency, (revenue.get(product.currency) ?? 0) + product.total.revenueCents - product.total.refundedCents);
+  }
+  const rows: [string, number, number][] = [
+    ["Placed", inWindow.placed, orders.total.placed],
+    ["Confirmed", inWindow.confirmed, orders.total.confirmed],
+    ["Cancelled", inWindow.cancelled, orders.total.cancelled],
+    ["Refunded", inWindow.refunded, orders.total.refunded],
+  ];
+  return (
+    <>
+      <h2>Orders</h2>
+      <p data-testid="orders-per-minute">
+        Orders per minute: <strong>{(inWindow.placed / WINDOW_MINUTES).toFixed(1)}</strong> (last {WINDOW_MINUTES} min) ·{" "}
+        {lastMinute ? `${lastMinute.placed} placed in ${lastMinute.minute.slice(11, 16)} UTC` : "none placed lately"} · revenue (net of refunds):{" "}
+        {[...revenue].map(([currency, cents]) => formatMoney(cents, currency)).join(", ") || "–"}
+      </p>
+      <table className="admin-table" aria-label="Orders">
+        <thead>
+          <tr>
+            <th>Orders</th>
+            <th>Last {WINDOW_MINUTES} min</th>
+            <th>Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([label, recent, total]) => (
+            <tr key={label} data-orders={label.toLowerCase()}>
+              <th scope="row">{label}</th>
+              <td>{recent}</td>
+              <td>{total}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** Each consumer queue's backlog beside its DLQ's depth. */
+function QueueDepths({ queues, deadLetters }: { queues: QueueDepth[]; deadLetters: DeadLetterQueue[] }) {
+  return (
+    <>
+      <h2>Queues</h2>
+      <table className="admin-table" aria-label="Queues">
+        <thead>
+          <tr>
+            <th>Queue</th>
+            <th>Waiting</th>
+            <th>In flight</th>
+            <th>Dead letters</th>
+          </tr>
+        </thead>
+        <tbody>
+          {deadLetters.map((dlq) => {
+            const source = queues.find((queue) => queue.resource === dlq.source);
+            return (
+              <tr key={dlq.resource} data-queue={dlq.source}>
+                <th scope="row">{dlq.source}</th>
+                <td>{source?.depth ?? "–"}</td>
+                <td>{source?.inFlight ?? "–"}</td>
+                <td>
+                  {dlq.depth} in {dlq.resource}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
   );
 }
 

@@ -1,15 +1,18 @@
-// The console's live sale view: for every product, units sold and revenue in total and per minute
-// over the last minutes, from the sales counters the order events maintain (core/order-events/
-// sales-counters.ts). The catalog is small and read-mostly, so it is read page by page (a scan,
+// The console's live sale view: the shop's orders (placed, confirmed, cancelled, refunded) and, for
+// every product, units sold and revenue, in total and per minute over the last minutes, from the
+// sales counters the order events maintain (core/order-events/sales-counters.ts): items read by
+// key, no scan of orders. The catalog is small and read-mostly, so it is read page by page (a scan,
 // as the storefront's listing does); counters are read per product, consistently.
 import { listProducts } from "../catalog/list-products";
-import { readSalesCounters, type ProductSales } from "../order-events/sales-counters";
+import { readOrderCounts, readSalesCounters, type ProductSales, type ShopOrders } from "../order-events/sales-counters";
 import type { Store } from "../shared/store";
 
 export interface SaleSnapshot {
   at: string;
   /** Start of the per-minute window. */
   since: string;
+  /** The shop's orders: since the counters began, and per minute since `since`. */
+  orders: ShopOrders;
   products: (ProductSales & { name: string; stock: number })[];
 }
 
@@ -23,6 +26,9 @@ export async function readSaleSnapshot(store: Store, options: { minutes: number;
     products.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  const sales = await Promise.all(products.map(async (product) => ({ ...(await readSalesCounters(store, product.id, { from: since })), name: product.name, stock: product.stock })));
-  return { at: now.toISOString(), since, products: sales };
+  const [orders, sales] = await Promise.all([
+    readOrderCounts(store, { from: since }),
+    Promise.all(products.map(async (product) => ({ ...(await readSalesCounters(store, product.id, { from: since })), name: product.name, stock: product.stock }))),
+  ]);
+  return { at: now.toISOString(), since, orders, products: sales };
 }

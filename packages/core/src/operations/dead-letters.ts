@@ -86,6 +86,26 @@ export async function listDeadLetterQueues(deps: DeadLetterDeps): Promise<DeadLe
   );
 }
 
+export interface QueueDepth {
+  resource: string;
+  /** Messages waiting to be consumed. */
+  depth: number;
+  /** Messages being consumed (received, not yet deleted). */
+  inFlight: number;
+}
+
+/** The depth of each source queue the caller is linked to (the live sale view's backlog). */
+export async function listSourceQueueDepths(deps: Pick<DeadLetterDeps, "sqs" | "queues">): Promise<QueueDepth[]> {
+  return Promise.all(
+    deps.queues
+      .filter((queue) => queue.source.url !== "")
+      .map(async ({ source }) => {
+        const queue = await attributes(deps.sqs, source.url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
+        return { resource: source.resource, depth: Number(queue.ApproximateNumberOfMessages ?? 0), inFlight: Number(queue.ApproximateNumberOfMessagesNotVisible ?? 0) };
+      }),
+  );
+}
+
 function toDeadLetter(message: Message): DeadLetter {
   const epoch = (value: string | undefined) => (value ? new Date(Number(value)).toISOString() : undefined);
   return {

@@ -1,10 +1,11 @@
 // Sales counters on DynamoDB Local: a confirmation counts its lines per product in its minute and
-// in the total, a refund counts as refunded, and an event delivered many times (also at once)
-// counts once: the marker's conditional put and the increments share one transaction.
+// in the total, a refund counts as refunded, every order event counts in the shop's orders per
+// minute, and an event delivered many times (also at once) counts once: the marker's conditional
+// put and the increments share one transaction.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnitStore, type UnitStore } from "../../../../test/support/unit-store";
 import type { OrderEvent } from "./order-event";
-import { minuteOf, readSalesCounters, recordSale } from "./sales-counters";
+import { minuteOf, readOrderCounts, readSalesCounters, recordSale } from "./sales-counters";
 
 let u: UnitStore;
 beforeAll(async () => {
@@ -64,11 +65,11 @@ describe("sales counters", () => {
     expect((await readSalesCounters(u.store, "kettle")).total).toEqual({ unitsSold: 3, revenueCents: 7500, unitsRefunded: 0, refundedCents: 0 });
   });
 
-  it("counts refunds apart and ignores placements and cancellations", async () => {
+  it("counts refunds apart, and placements and cancellations in no product's sales", async () => {
     await recordSale(u.store, event("OrderConfirmed", "2030-01-01T14:00:00.000Z", [["vase", 2, 3000]]), now);
     await recordSale(u.store, event("OrderRefunded", "2030-01-01T14:10:00.000Z", [["vase", 2, 3000]]), now);
-    expect(await recordSale(u.store, event("OrderPlaced", "2030-01-01T14:00:00.000Z", [["vase", 9, 3000]]), now)).toBe(false);
-    expect(await recordSale(u.store, event("OrderCancelled", "2030-01-01T14:00:00.000Z", [["vase", 9, 3000]]), now)).toBe(false);
+    expect(await recordSale(u.store, event("OrderPlaced", "2030-01-01T14:00:00.000Z", [["vase", 9, 3000]]), now)).toBe(true);
+    expect(await recordSale(u.store, event("OrderCancelled", "2030-01-01T14:00:00.000Z", [["vase", 9, 3000]]), now)).toBe(true);
     const vase = await readSalesCounters(u.store, "vase");
     expect(vase.total).toEqual({ unitsSold: 2, revenueCents: 6000, unitsRefunded: 2, refundedCents: 6000 });
     expect(vase.minutes.map((m) => [m.minute, m.unitsSold, m.unitsRefunded])).toEqual([
@@ -84,5 +85,29 @@ describe("sales counters", () => {
       minutes: [],
     });
     expect(minuteOf("2030-01-01T23:59:59.999Z")).toBe("2030-01-01T23:59Z");
+  });
+
+  it("counts the shop's orders placed, confirmed, cancelled and refunded, per minute and in total, once per event", async () => {
+    // Its own minutes (the other tests count at 12:00–14:10 on the same day), read as a window.
+    const before = (await readOrderCounts(u.store)).total;
+    const placed = event("OrderPlaced", "2030-01-02T09:00:05.000Z", [["lamp", 1, 1000]]);
+    for (const counted of [
+      placed,
+      placed, // a redelivery
+      event("OrderPlaced", "2030-01-02T09:00:30.000Z", [["mug", 1, 500]]),
+      event("OrderPlaced", "2030-01-02T09:01:00.000Z", [["mug", 1, 500]]),
+      event("OrderConfirmed", "2030-01-02T09:01:10.000Z", [["lamp", 1, 1000]]),
+      event("OrderCancelled", "2030-01-02T09:02:00.000Z", [["mug", 1, 500]]),
+      event("OrderRefunded", "2030-01-02T09:02:30.000Z", [["lamp", 1, 1000]]),
+    ]) {
+      await recordSale(u.store, structuredClone(counted), now);
+    }
+    const orders = await readOrderCounts(u.store, { from: "2030-01-02T09:00:00.000Z", to: "2030-01-02T09:59:00.000Z" });
+    expect(orders.minutes).toEqual([
+      { minute: "2030-01-02T09:00Z", placed: 2, confirmed: 0, cancelled: 0, refunded: 0 },
+      { minute: "2030-01-02T09:01Z", placed: 1, confirmed: 1, cancelled: 0, refunded: 0 },
+      { minute: "2030-01-02T09:02Z", placed: 0, confirmed: 0, cancelled: 1, refunded: 1 },
+    ]);
+    expect(orders.total).toEqual({ placed: before.placed + 3, confirmed: before.confirmed + 1, cancelled: before.cancelled + 1, refunded: before.refunded + 1 });
   });
 });

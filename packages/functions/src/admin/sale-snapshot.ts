@@ -1,8 +1,9 @@
-// GET /admin/sales?minutes=: the live sale view's figures: per product, units sold and revenue in
-// total and per minute over the last `minutes` (default 15), with the dead-letter queues' depths.
+// GET /admin/sales?minutes=: the live sale view's figures: the shop's orders and, per product, units
+// sold and revenue, in total and per minute over the last `minutes` (default 15), with the depths of
+// the consumers' queues and of their dead-letter queues.
 import * as z from "zod";
 import { readSaleSnapshot } from "@shopwave/core/admin/sale-snapshot";
-import { listDeadLetterQueues } from "@shopwave/core/operations/dead-letters";
+import { listDeadLetterQueues, listSourceQueueDepths } from "@shopwave/core/operations/dead-letters";
 import { adminHandler } from "../http/admin-handler";
 import { jsonResponse } from "../http/json-response";
 import { parseQuery } from "../http/request-parsing";
@@ -13,6 +14,7 @@ const SalesQuery = z.object({ minutes: z.coerce.number().int().min(1).max(120).d
 
 export const handler = adminHandler("GET /admin/sales", async (event) => {
   const { minutes } = parseQuery(event, SalesQuery);
-  const [snapshot, deadLetters] = await Promise.all([readSaleSnapshot(store, { minutes }), listDeadLetterQueues(deadLetterDeps())]);
-  return jsonResponse(200, { ...snapshot, deadLetters });
+  const queues = deadLetterDeps();
+  const [snapshot, deadLetters, queueDepths] = await Promise.all([readSaleSnapshot(store, { minutes }), listDeadLetterQueues(queues), listSourceQueueDepths(queues)]);
+  return jsonResponse(200, { ...snapshot, queues: queueDepths, deadLetters });
 });
