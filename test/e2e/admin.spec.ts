@@ -5,7 +5,7 @@
 // (the order is then confirmed); a customer is refused and a stranger is asked to sign in.
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Page } from "@playwright/test";
-import { queues } from "@shopwave/infra/topology";
+import { eventConsumers, queues } from "@shopwave/infra/topology";
 import { readEmails, waitForEmails } from "../support/inbox";
 import { payOnCheckoutPage } from "../support/checkout-page-client";
 import { codeFor, unique } from "./support/sign-in-code";
@@ -81,6 +81,14 @@ test("an operator finds a paid order by email and refunds it in full; the shoppe
   await expectRefunded(page);
   await expect(page.getByRole("heading", { level: 2, name: "Refunds" })).toBeVisible();
   await expect(page.getByRole("form", { name: "Refund" })).toHaveCount(0);
+  // The order's event timeline, as the timeline consumer recorded it (it trails the order by the
+  // events pipeline: reload until the refund is on it, bounded).
+  await expect(async () => {
+    await page.reload();
+    const history = page.getByRole("region", { name: "History" });
+    for (const entry of ["Order placed", "Payment received", "Order confirmed"]) await expect(history.getByText(entry)).toBeVisible({ timeout: 2_000 });
+    await expect(history.getByText(/refund/i).first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
   await saveJourneyScreenshot(page, testInfo, "admin-refunded-order");
 
   const mails = await waitForEmails(e2e.inboxUrl, { to: shopper, subject: `Your refund for order ${orderId}`, timeoutMs: 30_000 });
@@ -106,6 +114,13 @@ test("an operator restocks a sold-out product and the shop sells it again", asyn
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Sale" }).click();
   const row = page.locator('tr[data-product="cedar-adirondack-chair"]');
   await expect(row.getByRole("cell").nth(1)).toHaveText("0");
+  // The live figures: orders counted from the order events (the chair's reservation among them;
+  // the page refreshes itself), and every consumer queue with its DLQ.
+  await expect(page.getByTestId("orders-per-minute")).toBeVisible();
+  await expect(page.getByRole("table", { name: "Orders" }).getByRole("row", { name: /^Placed/ }).getByRole("cell").nth(1)).not.toHaveText("0", { timeout: 30_000 });
+  for (const queue of [...Object.values(queues), ...Object.values(eventConsumers)].map((declared) => declared.resource)) {
+    await expect(page.getByRole("table", { name: "Queues" }).getByRole("row", { name: new RegExp(`^${queue}`) })).toBeVisible();
+  }
   const restock = row.getByRole("form", { name: "Restock cedar-adirondack-chair" });
   await restock.getByLabel("Units to add").fill("4");
   await restock.getByLabel("Reason").fill("Found in the back room");
