@@ -6,11 +6,12 @@
 // admin-dead-letters.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventConsumers, queues, routes } from "@shopwave/infra/topology";
+import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import { seedProducts } from "@shopwave/local/stack/seed-catalog";
 import { waitFor } from "../support/api-client";
 import { payOnCheckoutPage } from "../support/checkout-page-client";
 import { untilEventsProcessed, untilOrderEventsConsumed } from "../support/queues";
-import { orderStatus, placeOrder, startTestStack, type TestStack } from "../support/test-stack";
+import { orderStatus, placeOrder, startTestStack, TEST_STRIPE_KEY, type TestStack } from "../support/test-stack";
 import { startTestIssuer, type TestIssuer } from "../support/token-signer";
 
 let t: TestStack;
@@ -139,6 +140,24 @@ describe("refunds", () => {
       ["order.refund", "succeeded", operator.customerId],
       ["order.refund", "succeeded", operator.customerId],
     ]);
+  });
+
+  it("shows a partial refund made in the Stripe Dashboard on the order, and refunds only what is left", async () => {
+    const placed = await placeOrder(t.api, seedProducts[2]!.id, 1);
+    await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242");
+    await waitFor("the order confirmed", async () => ((await orderStatus(t.api, placed.order.id, placed.accessToken)) === "CONFIRMED" ? true : undefined));
+    const detail = async () => (await t.api.get(`/admin/orders/${placed.order.id}`, bearer(operatorToken))).body.order;
+    const paymentIntentId = (await detail()).paymentIntentId as string;
+    // Outside the console: Stripe's API, as the Dashboard calls it; its charge.refunded (in part) comes through the webhook.
+    const stripe = createStripeClient(TEST_STRIPE_KEY, t.stack.urls.stripe!);
+    await stripe.refunds.create({ payment_intent: paymentIntentId, amount: 250 });
+    await untilEventsProcessed(t);
+    expect(await detail()).toMatchObject({ status: "CONFIRMED", refundedCents: 250, providerRefundedCents: 250 });
+
+    const rest = await t.api.post(`/admin/orders/${placed.order.id}/refunds`, { requestId: "req_after_dashboard_1", reason: "requested_by_customer", note: "The rest" }, bearer(operatorToken));
+    expect(rest.status).toBe(201);
+    expect(rest.body).toMatchObject({ remainingCents: 0, refund: { amountCents: placed.order.totalCents - 250 } });
+    await waitFor("the order refunded", async () => ((await orderStatus(t.api, placed.order.id, placed.accessToken)) === "REFUNDED" ? true : undefined));
   });
 
   it("finds orders by status, by id and by email from the indexes", async () => {

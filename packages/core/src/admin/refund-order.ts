@@ -40,8 +40,13 @@ export interface RefundOutcome {
   remainingCents: number;
 }
 
-export function refundedCents(order: Pick<OrderRecord, "refunds">): number {
-  return (order.refunds ?? []).reduce((sum, refund) => sum + refund.amountCents, 0);
+/**
+ * Refunded so far: the console's own refunds, or what Stripe reported refunded (which includes
+ * them, and refunds made in the Stripe Dashboard), whichever is more.
+ */
+export function refundedCents(order: Pick<OrderRecord, "refunds" | "providerRefundedCents">): number {
+  const byConsole = (order.refunds ?? []).reduce((sum, refund) => sum + refund.amountCents, 0);
+  return Math.max(byConsole, order.providerRefundedCents ?? 0);
 }
 
 export async function refundOrderAsOperator(

@@ -241,6 +241,22 @@ describe("a full refund", () => {
     expect(await stock()).toBe(7);
   });
 
+  it("in part (the console's or the Stripe Dashboard's) records the amount refunded so far, only upwards, and leaves the order CONFIRMED", async () => {
+    const order = await confirmedOrder();
+    provider.payments.pi_test_own = { status: "succeeded", orderId: order.id, amount: 3750, currency: "usd" };
+    const partial = (amountRefundedCents: number) => apply({ kind: "partially_refunded", paymentIntentId: "pi_test_own", chargeId: "ch_1", amountRefundedCents });
+    expect(await partial(500)).toEqual({ outcome: "partial_refund_recorded", orderId: order.id });
+    expect(await partial(1200)).toEqual({ outcome: "partial_refund_recorded", orderId: order.id });
+    // Redelivered, or an older event arriving late: nothing moves back.
+    expect((await partial(1200)).outcome).toBe("duplicate");
+    expect((await partial(500)).outcome).toBe("duplicate");
+    expect(await stored(order)).toMatchObject({ status: "CONFIRMED", providerRefundedCents: 1200 });
+    // Of another payment naming the order: recorded as a mismatch, the amount untouched.
+    provider.payments.pi_foreign_part = { status: "succeeded", orderId: order.id, amount: 1, currency: "usd" };
+    expect((await apply({ kind: "partially_refunded", paymentIntentId: "pi_foreign_part", chargeId: "ch_9", amountRefundedCents: 3000 })).outcome).toBe("payment_mismatch");
+    expect(await stored(order)).toMatchObject({ providerRefundedCents: 1200 });
+  });
+
   it("of another payment naming the order is recorded, not applied", async () => {
     const order = await confirmedOrder();
     provider.payments.pi_foreign = { status: "succeeded", orderId: order.id, amount: 1, currency: "usd" };

@@ -8,17 +8,18 @@
 // - An expiry or async failure releases nothing on its own say-so: the order's OWN session is
 //   read back from Stripe and the order settled from that (settle-from-session.ts).
 // - A full refund moves a CONFIRMED order to REFUNDED only for the payment it was confirmed with
-//   (found through the payment's metadata, since charges carry no order id).
+//   (found through the payment's metadata, since charges carry no order id); a partial one records
+//   the amount Stripe has refunded so far on that order (it only grows, so a stale event changes nothing).
 import type { Store } from "../shared/store";
 import type { CheckoutGateway } from "../payments/checkout-gateway";
 import type { PaymentEvent } from "../payments/payment-event";
 import { OrderId } from "./order";
-import { getOrderRecord, refundOrder } from "./order-store";
+import { getOrderRecord, recordProviderRefunds, refundOrder } from "./order-store";
 import type { BindingMismatch } from "./payment-binding";
 import { bindingMismatches } from "./payment-binding";
 import { confirmBoundPayment, recordMismatch, settleFromSession, type SettlementOutcome } from "./settle-from-session";
 
-export type PaymentEventOutcome = SettlementOutcome | "refunded" | "ignored";
+export type PaymentEventOutcome = SettlementOutcome | "refunded" | "partial_refund_recorded" | "ignored";
 
 export interface PaymentDeps {
   store: Store;
@@ -42,7 +43,7 @@ export async function applyPaymentEvent(
 ): Promise<AppliedPaymentEvent> {
   const now = context.now ?? new Date();
   if (event.kind === "ignored") return { outcome: "ignored", orderId: undefined };
-  if (event.kind === "refunded") return applyRefund(deps, event.paymentIntentId, context.eventId, now);
+  if (event.kind === "refunded" || event.kind === "partially_refunded") return applyRefund(deps, event, context.eventId, now);
 
   const claim = event.session;
   const orderId = claim.orderId;
@@ -68,7 +69,13 @@ export async function applyPaymentEvent(
   return { ...(await settleFromSession(deps, order, session, "checkout_session_expired", now)), orderId };
 }
 
-async function applyRefund(deps: PaymentDeps, paymentIntentId: string, eventId: string, now: Date): Promise<AppliedPaymentEvent> {
+async function applyRefund(
+  deps: PaymentDeps,
+  event: Extract<PaymentEvent, { kind: "refunded" | "partially_refunded" }>,
+  eventId: string,
+  now: Date,
+): Promise<AppliedPaymentEvent> {
+  const paymentIntentId = event.paymentIntentId;
   const payment = await deps.checkout.getPayment(paymentIntentId);
   const orderId = payment.orderId;
   const order = OrderId.safeParse(orderId).success ? await getOrderRecord(deps.store, orderId!) : undefined;
@@ -79,6 +86,10 @@ async function applyRefund(deps: PaymentDeps, paymentIntentId: string, eventId: 
     const mismatches: BindingMismatch[] = [{ field: "payment_intent", expected: order.paymentIntentId ?? null, received: paymentIntentId }];
     await recordMismatch(deps.store, order.id, { paymentIntentId }, eventId, mismatches, now);
     return { outcome: "payment_mismatch", orderId, mismatches };
+  }
+  if (event.kind === "partially_refunded") {
+    const recorded = await recordProviderRefunds(deps.store, order.id, paymentIntentId, event.amountRefundedCents);
+    return { outcome: recorded ? "partial_refund_recorded" : "duplicate", orderId };
   }
   // Refused only when already REFUNDED: the payment is recorded on confirmation, and a confirmed
   // order can only move on to REFUNDED.

@@ -367,6 +367,30 @@ export async function recordPaymentMismatch(store: Store, orderId: string, misma
   }
 }
 
+/**
+ * Records how much of the order's payment Stripe has refunded so far (a partial refund, from the
+ * console or the Stripe Dashboard). Only for the payment the order was confirmed with, and only
+ * upwards: the amount only grows, so an older event arriving late changes nothing. False when
+ * nothing changed.
+ */
+export async function recordProviderRefunds(store: Store, orderId: string, paymentIntentId: string, amountRefundedCents: number): Promise<boolean> {
+  try {
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.orders,
+        Key: { id: orderId },
+        UpdateExpression: "SET providerRefundedCents = :amount",
+        ConditionExpression: "paymentIntentId = :payment AND (attribute_not_exists(providerRefundedCents) OR providerRefundedCents < :amount)",
+        ExpressionAttributeValues: { ":amount": amountRefundedCents, ":payment": paymentIntentId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
 /** Notes the automatic refund of a payment that landed on a cancelled order (first writer wins). */
 export async function recordLatePaymentRefund(
   store: Store,

@@ -94,6 +94,8 @@ export const OrderRecord = z.object({
   latePaymentRefund: z.object({ paymentIntentId: z.string(), refundId: z.string().optional(), refundedAt: z.string() }).optional(),
   /** Operator refunds, full or partial, as the provider confirmed them (admin/refund-order.ts). */
   refunds: z.array(OrderRefund).optional(),
+  /** What Stripe has refunded of the payment so far (`charge.refunded` in part; any refund, the Dashboard's too). */
+  providerRefundedCents: z.number().int().nonnegative().optional(),
   /** The console's `byStatus` index keys (order-store.ts statusShardFor / listedAtFor). */
   statusShard: z.string().optional(),
   listedAt: z.string().optional(),

@@ -104,8 +104,11 @@ describe("toPaymentEvent for refunds", () => {
     expect(toPaymentEvent(refunded({ payment_intent: { id: "pi_2" } }))).toMatchObject({ paymentIntentId: "pi_2" });
   });
 
-  it("ignores a partial refund and a charge without a payment, saying why", () => {
-    expect(toPaymentEvent(refunded({ amount_refunded: 1000, refunded: false }))).toEqual({ kind: "ignored", why: "charge ch_1 refunded in part (1000 of 5000)" });
+  it("maps a partial refund to its payment with the amount refunded so far", () => {
+    expect(toPaymentEvent(refunded({ amount_refunded: 1000, refunded: false }))).toEqual({ kind: "partially_refunded", paymentIntentId: "pi_1", chargeId: "ch_1", amountRefundedCents: 1000 });
+  });
+
+  it("ignores a charge without a payment, saying why", () => {
     expect(toPaymentEvent(refunded({ payment_intent: null }))).toEqual({ kind: "ignored", why: "charge ch_1 has no payment intent" });
   });
 

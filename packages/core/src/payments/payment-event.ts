@@ -69,6 +69,8 @@ export type PaymentEvent =
   | { kind: "session_expired"; session: SessionClaim }
   /** A charge refunded in full; its order is found through the payment (charges carry no order id). */
   | { kind: "refunded"; paymentIntentId: string; chargeId: string }
+  /** A charge refunded in part, by anyone (the console, the Stripe Dashboard): how much so far. */
+  | { kind: "partially_refunded"; paymentIntentId: string; chargeId: string; amountRefundedCents: number }
   | { kind: "ignored"; why: string };
 
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : value?.id);
@@ -79,8 +81,9 @@ export function toPaymentEvent(event: StripeEventEnvelope): PaymentEvent {
     const charge = ChargeFields.parse(event.data.object);
     const paymentIntentId = idOf(charge.payment_intent);
     if (!paymentIntentId) return { kind: "ignored", why: `charge ${charge.id} has no payment intent` };
-    // A partial refund (a goodwill credit, one item back) leaves the order confirmed.
-    if (!charge.refunded) return { kind: "ignored", why: `charge ${charge.id} refunded in part (${charge.amount_refunded} of ${charge.amount})` };
+    // A partial refund (a goodwill credit, one item back) leaves the order confirmed; the amount
+    // refunded so far is recorded on it (refunds made in the Stripe Dashboard included).
+    if (!charge.refunded) return { kind: "partially_refunded", paymentIntentId, chargeId: charge.id, amountRefundedCents: charge.amount_refunded };
     return { kind: "refunded", paymentIntentId, chargeId: charge.id };
   }
   const fields = CheckoutSessionFields.parse(event.data.object);

@@ -142,16 +142,16 @@ describe("the order-events worker", () => {
   });
 
   it("logs why an ignored event was ignored, with no metric", async () => {
-    const partial = JSON.stringify({
-      id: "evt_test_partial",
+    const withoutPayment = JSON.stringify({
+      id: "evt_test_no_payment",
       object: "event",
       type: "charge.refunded",
       created: Math.floor(Date.now() / 1000),
-      data: { object: { id: "ch_partial", object: "charge", amount: 1250, amount_refunded: 250, refunded: false, payment_intent: "pi_x" } },
+      data: { object: { id: "ch_no_payment", object: "charge", amount: 1250, amount_refunded: 1250, refunded: true, payment_intent: null } },
     });
-    expect(await run(record(partial))).toEqual({ batchItemFailures: [] });
+    expect(await run(record(withoutPayment))).toEqual({ batchItemFailures: [] });
     expect(out.metrics()).toEqual({});
-    expect(out.logged("payment event ignored")).toEqual([expect.objectContaining({ why: expect.stringContaining("refunded in part"), stripeEventId: "evt_test_partial" })]);
+    expect(out.logged("payment event ignored")).toEqual([expect.objectContaining({ why: expect.stringContaining("has no payment intent"), stripeEventId: "evt_test_no_payment" })]);
   });
 
   it("fails a poison record alone: the rest of the batch is applied, the failure counted and logged", async () => {

@@ -47,7 +47,7 @@ async function handleRecord(record: SQSRecord, log: Logger): Promise<void> {
       ...fields,
       eventSessionId: claimed?.sessionId,
       orderSessionId,
-      eventPaymentIntentId: claimed?.paymentIntentId ?? (paymentEvent.kind === "refunded" ? paymentEvent.paymentIntentId : undefined),
+      eventPaymentIntentId: claimed?.paymentIntentId ?? (paymentEvent.kind === "refunded" || paymentEvent.kind === "partially_refunded" ? paymentEvent.paymentIntentId : undefined),
       mismatches,
     });
   } else {
