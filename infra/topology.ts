@@ -635,6 +635,8 @@ export const storefront = {
   apiUrlEnv: "NEXT_PUBLIC_API_URL",
   /** The sign-in issuer's URL, for the storefront's server (redirect to sign in, code exchange, refresh). */
   authUrlEnv: "AUTH_ISSUER_URL",
+  /** The storefront's public URL, for its server: the sign-in callback the issuer allows is on it (not on the origin a request shows behind CloudFront). */
+  publicUrlEnv: "STOREFRONT_URL",
   /** Where `next dev` listens under `sst dev`, so the API lets it in. */
   devUrl: "http://localhost:3000",
 } as const;

@@ -628,6 +628,8 @@ describe("the sign-in issuer (sst.aws.Auth)", () => {
     for (const route of checking) expect(env(functionFor(developer, route.handler)).AUTH_ISSUER_URL, route.path).toBe(developer.outputs.auth);
     const server = one(developer, "aws:lambda/function:Function", (fn) => fn.name.startsWith(`${storefront.resource}Server`));
     expect(env(server)[storefront.authUrlEnv]).toBe(developer.outputs.auth);
+    // The issuer allows one callback, on STOREFRONT_URL; the storefront builds it from the same value.
+    expect(env(server)[storefront.publicUrlEnv]).toBe(issuerEnv.STOREFRONT_URL);
   });
 });
 
