@@ -2,8 +2,9 @@
 // the Stripe simulator, optionally SQS) plus a stand-in issuer whose operator and customer tokens
 // the handlers verify as on AWS, and request events that carry them.
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { AuditLog } from "@shopwave/core/admin/audit-log";
-import { tables } from "@shopwave/infra/topology";
+import { queues, tables } from "@shopwave/infra/topology";
 import { apiEvent, startHandlerHarness, type HandlerHarness } from "./handler-harness";
 import { startTestIssuer, type TestIssuer } from "./token-signer";
 
@@ -24,6 +25,12 @@ export interface AdminHarness extends HandlerHarness {
     routeKey: string,
     request?: { pathParameters?: Record<string, string>; query?: Record<string, string>; json?: unknown; token?: string | null },
   ): APIGatewayProxyEventV2;
+  /**
+   * Parks messages in the order-events dead-letter queue the way a failing worker does: each sent to
+   * the order-events queue with an `orderId` attribute and received past its maxReceiveCount, so
+   * SQS's redrive policy moves it (needs `{ sqs: true }`).
+   */
+  parkDeadLetters(bodies: string[]): Promise<void>;
 }
 
 export async function startAdminHarness(options: { sqs?: boolean } = {}): Promise<AdminHarness> {
@@ -57,6 +64,18 @@ export async function startAdminHarness(options: { sqs?: boolean } = {}): Promis
         },
         ...(request.json === undefined ? {} : { body: typeof request.json === "string" ? request.json : JSON.stringify(request.json) }),
       });
+    },
+    async parkDeadLetters(bodies) {
+      if (!h.sqs) throw new Error("parkDeadLetters needs startAdminHarness({ sqs: true })");
+      const { client, queueUrls } = h.sqs;
+      const source = queueUrls[queues.orderEvents.resource]!;
+      for (const body of bodies) {
+        await client.send(new SendMessageCommand({ QueueUrl: source, MessageBody: body, MessageAttributes: { orderId: { DataType: "String", StringValue: `ord_for_${body}` } } }));
+      }
+      // Visibility 0 on each receive: the messages come straight back until they are over the count.
+      for (let receive = 0; receive <= queues.orderEvents.deadLetter.maxReceiveCount; receive++) {
+        await client.send(new ReceiveMessageCommand({ QueueUrl: source, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+      }
     },
     async stop() {
       await Promise.all([h.stop(), issuer.stop()]);
