@@ -43,9 +43,9 @@ beforeAll(async () => {
     },
   });
 });
-afterAll(() => {
+afterAll(async () => {
   process.env = savedEnv;
-  u?.destroy();
+  await u?.destroy();
 });
 
 /** A browser: a cookie jar and requests to the issuer app, redirects not followed. */
