@@ -23,13 +23,8 @@ declare module "sst" {
       "type": "sst.aws.Dynamo"
     }
     "Auth": {
-      "name": string
-      "type": "sst.aws.Function"
+      "type": "sst.aws.Auth"
       "url": string
-    }
-    "AuthStorageTable": {
-      "name": string
-      "type": "sst.aws.Dynamo"
     }
     "Email": {
       "configSet": string

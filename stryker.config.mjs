@@ -30,5 +30,8 @@ export default {
   ignorePatterns: [".sst", ".artifacts", ".open-next", "test-results", "playwright-report", "web/.next", "web/out"],
   // Generous: a runner's first test run includes module loading that the dry run's timings do not.
   timeoutMS: 30_000,
+  // The dry run (the whole unit project with per-test coverage) takes ~2 min on an idle 2-core
+  // machine; Stryker's default limit of 5 min is hit as soon as the machine is busy.
+  dryRunTimeoutMinutes: 20,
   thresholds: { high: 80, low: 60, break: null },
 };

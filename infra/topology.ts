@@ -575,9 +575,9 @@ export const crons = {
 } as const satisfies Record<string, CronDeclaration>;
 
 /**
- * The customer sign-in issuer: an OpenAuth issuer (email code, passwordless), on AWS a function with
- * a function URL and `storage` as OpenAuth's DynamoDB table (signing keys included), as
- * `sst.aws.Auth` builds it (infra/aws/auth.ts), and locally served on its own port with the same table. API functions verify its
+ * The customer sign-in issuer: an OpenAuth issuer (email code, passwordless), on AWS `sst.aws.Auth`
+ * named `resource` (a function with a function URL, and `storage` as OpenAuth's DynamoDB table,
+ * signing keys included; infra/aws/auth.ts), locally served on its own port with the same table. API functions verify its
  * access tokens against AUTH_ISSUER_URL; tokens minted for any client id but `clientId` are refused.
  */
 export const auth = {
@@ -596,9 +596,9 @@ export const auth = {
     // STOREFRONT_URL pins the redirect URI; OPERATOR_EMAILS adds the "operator" role at mint.
     settings: ["STOREFRONT_URL", "OPERATOR_EMAILS"],
   },
-  /** OpenAuth's storage (pk/sk, TTL on `expiry`, as `sst.aws.Auth` makes it), on AWS and locally. */
+  /** OpenAuth's storage (pk/sk, TTL on `expiry`) as `sst.aws.Auth` makes it and names it (`${resource}Storage`), on AWS and locally. */
   storage: {
-    resource: "AuthStorageTable",
+    resource: "AuthStorage",
     hashKey: "pk",
     rangeKey: "sk",
     attributes: { pk: "S", sk: "S" },
@@ -649,6 +649,8 @@ export const storefront = {
   apiUrlEnv: "NEXT_PUBLIC_API_URL",
   /** The sign-in issuer's URL, for the storefront's server (redirect to sign in, code exchange, refresh). */
   authUrlEnv: "AUTH_ISSUER_URL",
+  /** The storefront's public URL, for its server: the sign-in callback the issuer allows is on it (not on the origin a request shows behind CloudFront). */
+  publicUrlEnv: "STOREFRONT_URL",
   /** Where `next dev` listens under `sst dev`, so the API lets it in. */
   devUrl: "http://localhost:3000",
 } as const;

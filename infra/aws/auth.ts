@@ -1,24 +1,27 @@
-// The customer sign-in issuer: OpenAuth's issuer in a Lambda function with a function URL, and a
-// DynamoDB table of its own for OpenAuth's storage (signing keys, refresh tokens), wired through
-// OPENAUTH_STORAGE: exactly the two parts `sst.aws.Auth` creates, built here directly because
-// sst.aws.Auth (its issuer an Output<Function>) does not run under the Pulumi-mock harness that
-// tests this program offline (the mocked run dies with ECONNRESET). Swapping back is one call:
-// `new sst.aws.Auth(auth.resource, { issuer: functionArgs(...) })`.
+// The customer sign-in issuer as SST's Auth component: OpenAuth's issuer in a Lambda function with
+// a function URL (the same module the local stack serves), and a DynamoDB table of its own for
+// OpenAuth's storage (signing keys, refresh tokens), which the component links to the issuer and
+// wires through OPENAUTH_STORAGE. The component takes no options for that table, so the stage's
+// table rules (deletion protection and point-in-time recovery in production, as every table of
+// infra/aws/storage.ts has) reach it through a transform of the Dynamo component it creates.
 import { auth } from "../topology";
 import { functionArgs, type Linkables, type SettingValues } from "./functions";
-import { createTable } from "./storage";
 
-export function createAuth(linkables: Linkables, settings: SettingValues, options: { production: boolean }) {
-  const storage = createTable(auth.storage, options);
-  const args = functionArgs(auth.issuer, linkables, settings);
-  const issuer = new sst.aws.Function(auth.resource, {
-    ...args,
-    url: true,
-    link: [...(args.link as $util.Input<unknown>[]), storage] as sst.aws.FunctionArgs["link"],
-    environment: {
-      ...(args.environment as Record<string, $util.Input<string>>),
-      OPENAUTH_STORAGE: $jsonStringify({ type: "dynamo", options: { table: storage.name } }),
-    },
+export function createAuth(linkables: Linkables, settings: SettingValues, { production }: { production: boolean }): sst.aws.Auth {
+  // sst.aws.Auth names its storage component `${name}Storage`: topology's auth.storage.resource.
+  $transform(sst.aws.Dynamo, (args, _opts, name) => {
+    if (name !== auth.storage.resource) return;
+    const previous = args.transform?.table;
+    args.deletionProtection = production;
+    args.transform = {
+      ...args.transform,
+      table: (tableArgs, opts, tableName) => {
+        if (typeof previous === "function") previous(tableArgs, opts, tableName);
+        else if (previous) Object.assign(tableArgs, previous);
+        tableArgs.pointInTimeRecovery = { enabled: production };
+        return undefined;
+      },
+    };
   });
-  return { url: issuer.url.apply((url) => url.replace(/\/$/, "")), nodes: { issuer, storage } };
+  return new sst.aws.Auth(auth.resource, { issuer: functionArgs(auth.issuer, linkables, settings) });
 }

@@ -85,7 +85,7 @@ export function shopwave() {
           ...crons.map((cron) => cron.nodes.function.apply((fn) => fn.name)),
           publisherName,
           ...consumers.map((c) => c.subscription.nodes.function.apply((fn) => fn.name)),
-          authIssuer.nodes.issuer.name,
+          authIssuer.nodes.issuer.apply((fn) => fn.name),
         ],
         streamFunctions: { orderEvents: publisherName },
       })

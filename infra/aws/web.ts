@@ -24,8 +24,13 @@ export function createStorefront(options: { apiUrl: $util.Input<string>; authUrl
     path: storefront.path,
     ...(options.router ? { router: { instance: options.router } } : {}),
     // Passed to `next build` (inlined into the browser bundle) and to the server function.
-    // The issuer's URL is read by the storefront's server only (sign-in redirect, code exchange).
-    environment: { [storefront.apiUrlEnv]: options.apiUrl, [storefront.authUrlEnv]: options.authUrl },
+    // The issuer's URL and the storefront's own public one are read by its server only (sign-in
+    // redirect, code exchange).
+    environment: {
+      [storefront.apiUrlEnv]: options.apiUrl,
+      [storefront.authUrlEnv]: options.authUrl,
+      [storefront.publicUrlEnv]: options.router ? options.router.url : storefront.devUrl,
+    },
     server: { runtime: lambdaRuntime.runtime, architecture: lambdaRuntime.architecture },
     dev: { url: storefront.devUrl },
   });

@@ -129,7 +129,7 @@ const declaredFunctions = [
   ...Object.values(crons).map((cron) => ({ what: cron.resource, ...cron })),
   ...Object.values(streams).map((stream) => ({ what: `${stream.table} stream publisher`, ...stream })),
   ...Object.values(eventConsumers).map((consumer) => ({ what: `${consumer.resource} consumer`, ...consumer.consumer })),
-  // The issuer also links OpenAuth's storage table (infra/aws/auth.ts).
+  // sst.aws.Auth also links OpenAuth's storage table to the issuer (infra/aws/auth.ts).
   { what: "sign-in issuer", ...auth.issuer, link: [...auth.issuer.link, auth.storage.resource] },
 ];
 
@@ -606,13 +606,41 @@ describe("the sweeper", () => {
 });
 
 describe("the sign-in issuer (sst.aws.Auth)", () => {
+  it("is SST's Auth component: the issuer function, its function URL and OpenAuth's storage table are its children", () => {
+    for (const run of [developer, production, live]) {
+      const authComponent = component(run, "sst:aws:Auth", auth.resource);
+      const children = within(run, authComponent);
+      const storage = component(run, "sst:aws:Dynamo", auth.storage.resource);
+      expect(storage.parent).toBe(authComponent.urn);
+      expect(children.map((child) => child.urn)).toContain(tableOf(run, auth.storage).urn);
+      const [issuer, ...others] = children.filter((child) => child.type === "aws:lambda/function:Function");
+      expect(others).toEqual([]);
+      // Under `sst dev` the deployed function is SST's bridge to the same handler on the developer's machine.
+      if (run === live) expect(live.rpc.devTargets).toContainEqual(expect.objectContaining({ handler: auth.issuer.handler }));
+      else expect(issuer!.urn).toBe(functionFor(run, auth.issuer.handler).urn);
+      const [url, ...moreUrls] = children.filter((child) => child.type === "aws:lambda/functionUrl:FunctionUrl");
+      expect(moreUrls).toEqual([]);
+      expect(url!.inputs).toMatchObject({ functionName: issuer!.state.name, authorizationType: "NONE" });
+      // The issuer URL (what tokens name as their `iss`) is the function URL, without its trailing slash.
+      expect(run.outputs.auth).toBe(String(url!.state.functionUrl).replace(/\/$/, ""));
+    }
+  });
+
   it("runs the issuer with its own OpenAuth storage table (pk/sk, TTL on expiry) wired through OPENAUTH_STORAGE", () => {
     const table = tableOf(developer, auth.storage);
     expect(table.inputs).toMatchObject({ hashKey: auth.storage.hashKey, rangeKey: auth.storage.rangeKey, ttl: { attributeName: auth.storage.ttlAttribute, enabled: true } });
     const issuer = functionFor(developer, auth.issuer.handler);
-    expect(JSON.parse(env(issuer).OPENAUTH_STORAGE!)).toEqual({ type: "dynamo", options: { table: table.state.name ?? table.inputs.name } });
-    // Reachable on its own URL (a Lambda function URL), which tokens name as their issuer.
-    expect(ofType(developer, "aws:lambda/functionUrl:FunctionUrl").some((url) => url.inputs.function === issuer.state.name || url.inputs.functionName === issuer.state.name)).toBe(true);
+    expect(JSON.parse(env(issuer).OPENAUTH_STORAGE!)).toEqual({ type: "dynamo", options: { table: table.state.name } });
+    // Linked (not just named): the issuer's bundle carries the table and its role may use it.
+    const build = developer.rpc.builds.find((candidate) => candidate.handler === auth.issuer.handler)!;
+    expect(build.links[auth.storage.resource]).toMatchObject({ name: table.state.name });
+    const arn = String(table.state.arn);
+    expect(inlineStatements(roleOf(developer, issuer))).toContainEqual({ Effect: "Allow", Action: [...tableDataActions], Resource: [arn, `${arn}/index/*`] });
+  });
+
+  it("keeps the signing keys in production: the storage table has deletion protection and PITR there only", () => {
+    expect(tableOf(production, auth.storage).inputs).toMatchObject({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } });
+    expect(tableOf(developer, auth.storage).inputs).toMatchObject({ deletionProtectionEnabled: false, pointInTimeRecovery: { enabled: false } });
   });
 
   it("gives the issuer the stage's operator allowlist and storefront, and every token-checking function the issuer's URL", () => {
@@ -624,6 +652,8 @@ describe("the sign-in issuer (sst.aws.Auth)", () => {
     for (const route of checking) expect(env(functionFor(developer, route.handler)).AUTH_ISSUER_URL, route.path).toBe(developer.outputs.auth);
     const server = one(developer, "aws:lambda/function:Function", (fn) => fn.name.startsWith(`${storefront.resource}Server`));
     expect(env(server)[storefront.authUrlEnv]).toBe(developer.outputs.auth);
+    // The issuer allows one callback, on STOREFRONT_URL; the storefront builds it from the same value.
+    expect(env(server)[storefront.publicUrlEnv]).toBe(issuerEnv.STOREFRONT_URL);
   });
 });
 

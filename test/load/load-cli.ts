@@ -4,7 +4,7 @@
 // non-zero unless the database shows nothing oversold and nothing lost.
 //
 // Usage: npm run load -- [--shoppers N] [--stock S] [--concurrency C] [--arrival-rate R | --duration D]
-//          [--target URL --products-table T --orders-table T --dlq-url URL] [--hoarders H] [--json FILE] [--report FILE]
+//          [--no-meter] [--target URL --products-table T --orders-table T --dlq-url URL] [--hoarders H] [--json FILE] [--report FILE]
 //        npm run load -- --hot-sku [--shards N] [--partition-writes W] [--shoppers N] [--stock S]
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -45,6 +45,8 @@ const usage = `npm run load -- [options]
   --poller-concurrency P  local stack only: queue pollers (default: the stack's own default)
   --poll-ms MS          how often shoppers poll their order page (default 1000, as the storefront)
   --settle-timeout S    seconds a shopper waits for its paid order to settle (default 60)
+  --no-meter            local stack only: do not meter AWS usage (no catalog reads per view, no cost per
+                        order); the meter reads every item a request touched, which slows the stack
   --webhook-only        shoppers wait for the webhook to confirm, never settling from the success redirect
                         (the storefront's order page does; compare the confirmation latency with and without)
   --hoarders H          local stack only: H scripted hoarders try to keep the item reserved (fresh email per
@@ -94,6 +96,7 @@ async function main(): Promise<number> {
       "poll-ms": { type: "string" },
       "settle-timeout": { type: "string" },
       "webhook-only": { type: "boolean" },
+      "no-meter": { type: "boolean" },
       "check-since": { type: "string" },
       hoarders: { type: "string" },
       "hoard-quantity": { type: "string" },
@@ -160,6 +163,9 @@ async function main(): Promise<number> {
         logFile,
         ...(values["poller-concurrency"] ? { pollerConcurrency: positiveInt("poller-concurrency", values["poller-concurrency"]) } : {}),
         ...(holdSettings ? { handlerEnv: holdSettings, trustForwardedFor: true } : {}),
+        // The hot-SKU comparison reports no cost: its runs go unmetered, so the meter's item reads
+        // do not slow the stack whose reservation rate it measures.
+        ...(values["no-meter"] || hotSku ? { meter: false } : {}),
         ...(hotSku ? { partitionWriteLimit: { writeUnitsPerSecond: positiveInt("partition-writes", values["partition-writes"], 50) } } : {}),
       });
       const started = stack;
@@ -290,7 +296,7 @@ async function main(): Promise<number> {
     });
     console.log(`\n${formatLoadReport(report)}\n`);
     let metering: { catalogReads: CatalogReads; cost: CostReport } | undefined;
-    if (metered) {
+    if (metered?.usage) {
       const views = run.samples.filter((sample) => sample.step === "productRead").length;
       metering = {
         catalogReads: catalogReads(metered.usage, views, metered.cdn),

@@ -38,10 +38,14 @@ const stack = await startLocalStack({
 
 // What the run would be billed for on AWS (cost/aws-usage-meter.ts), and the CDN in front of the
 // catalog routes (the stage's CloudFront cache policy), which the shoppers' catalog reads go through.
-const meter = installAwsUsageMeter({
-  dynamodbEndpoint: stack.urls.dynamodb,
-  tables: Object.fromEntries(Object.entries(tables).map(([key, declaration]) => [stack.tableNames[key as keyof typeof tables], declaration])),
-});
+// The meter is off when asked (`npm run load -- --no-meter`): its item reads cost this process time.
+const meter =
+  options.meter === false
+    ? null
+    : installAwsUsageMeter({
+        dynamodbEndpoint: stack.urls.dynamodb,
+        tables: Object.fromEntries(Object.entries(tables).map(([key, declaration]) => [stack.tableNames[key as keyof typeof tables], declaration])),
+      });
 const cdn = await startCdnCache({ origin: stack.urls.api });
 
 let stopping = false;
@@ -55,8 +59,8 @@ async function stop() {
 process.on("message", (message: "stop" | StackProcessRequest) => {
   if (message === "stop") return void stop();
   if (message.type === "usage") {
-    if (message.reset) meter.reset();
-    send({ type: "usage", usage: meter.snapshot(), cdn: { ...cdn.counts } });
+    if (message.reset) meter?.reset();
+    send({ type: "usage", usage: meter ? meter.snapshot() : null, cdn: { ...cdn.counts } });
   }
 });
 process.on("disconnect", () => void stop());

@@ -16,6 +16,12 @@ export interface StackProcessOptions {
   trustForwardedFor?: boolean;
   /** DynamoDB's per-partition write rate, enforced in front of DynamoDB Local (scaled; see BENCHMARKS.md). */
   partitionWriteLimit?: { writeUnitsPerSecond: number; burstUnits?: number };
+  /**
+   * Meter what the run would be billed for (cost/aws-usage-meter.ts; default on). The meter reads
+   * each item a request touched from DynamoDB Local to bill it by size, which costs the stack's
+   * process time: turn it off for runs that measure throughput or latency only.
+   */
+  meter?: boolean;
   /** Extra Node flags for the stack's process, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] to profile it. */
   nodeOptions?: string[];
 }
@@ -32,7 +38,7 @@ export type StackProcessMessage =
       handlerEnv: LocalStack["handlerEnv"];
     }
   | { type: "failed"; message: string }
-  | { type: "usage"; usage: AwsUsage; cdn: { hit: number; stale: number; miss: number; pass: number; bytesOut: number } };
+  | { type: "usage"; usage: AwsUsage | null; cdn: { hit: number; stale: number; miss: number; pass: number; bytesOut: number } };
 
 /** Asks the stack for what it metered so far (and to start again from zero with `reset`). */
 export type StackProcessRequest = { type: "usage"; reset?: boolean };
@@ -49,7 +55,7 @@ export interface StackProcess {
   handlerEnv: LocalStack["handlerEnv"];
   pid: number;
   logFile: string;
-  /** AWS usage metered in the stack since the last reset (cost/aws-usage-meter.ts). */
+  /** AWS usage metered in the stack since the last reset (cost/aws-usage-meter.ts; null with `meter: false`). */
   usage(options?: { reset?: boolean }): Promise<StackUsage>;
   stop(): Promise<void>;
 }
@@ -71,6 +77,7 @@ export async function startStackProcess(options: StackProcessOptions & { logFile
         handlerEnv: options.handlerEnv,
         trustForwardedFor: options.trustForwardedFor,
         partitionWriteLimit: options.partitionWriteLimit,
+        meter: options.meter,
       } satisfies StackProcessOptions),
     },
     stdio: ["ignore", log, log, "ipc"],

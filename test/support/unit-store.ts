@@ -1,8 +1,10 @@
 // Core's Store on the unit project's shared DynamoDB Local (test/support/dynamodb-global-setup.ts):
 // the topology's tables under a prefix of their own per call, so each test file works on empty
 // tables with the real keys, index and conditional writes, and files never see each other's items.
+// destroy() deletes them again: a mutation run (npm run mutation) reruns the files thousands of
+// times against one DynamoDB Local, which would otherwise pile up tables and slow down with them.
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
 import type { Product } from "@shopwave/core/catalog/product";
@@ -23,7 +25,8 @@ export interface UnitStore {
   putOrder(order: OrderRecord): Promise<void>;
   stockOf(productId: string): Promise<number | undefined>;
   orderRecord(orderId: string): Promise<Record<string, unknown> | undefined>;
-  destroy(): void;
+  /** Deletes this store's tables and closes its client. */
+  destroy(): Promise<void>;
 }
 
 export async function createUnitStore(): Promise<UnitStore> {
@@ -74,7 +77,13 @@ export async function createUnitStore(): Promise<UnitStore> {
       const { Item } = await db.send(new GetCommand({ TableName: store.tables.orders, Key: { id: orderId }, ConsistentRead: true }));
       return Item;
     },
-    destroy: () => client.destroy(),
+    destroy: async () => {
+      try {
+        await Promise.all(Object.values(tables).map((declaration) => client.send(new DeleteTableCommand({ TableName: nameOf(declaration) }))));
+      } finally {
+        client.destroy();
+      }
+    },
   };
 }
 

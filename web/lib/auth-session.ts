@@ -3,10 +3,12 @@
 // log line. Sign-in is OAuth's authorization-code flow with PKCE (S256): the verifier and state
 // wait in a short-lived httpOnly cookie scoped to the callback, and the code is exchanged here,
 // server to server. An access token about to expire is refreshed silently by whichever route
-// handler needs it. The issuer's address comes from AUTH_ISSUER_URL at run time.
+// handler needs it. The issuer's address comes from AUTH_ISSUER_URL at run time; the callback is on
+// the storefront's configured public URL (storefront-url.ts), not on the origin the request shows.
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { NextRequest, NextResponse } from "next/server";
+import { storefrontBaseUrl, storefrontOrigin } from "./storefront-url";
 
 /** The storefront's OAuth client id and callback path, as the issuer allows them (infra/topology.ts `auth`). */
 export const AUTH_CLIENT_ID = "storefront";
@@ -26,6 +28,14 @@ export function issuerUrl(): string {
   if (value) return value.replace(/\/+$/, "");
   if (process.env.NODE_ENV !== "production") return "http://127.0.0.1:3002";
   throw new Error("AUTH_ISSUER_URL is not set: the storefront does not know where sign-in is.");
+}
+
+/** The one redirect URI the issuer allows: on the storefront's public URL. */
+const callbackUrl = (request: NextRequest) => `${storefrontBaseUrl(request.nextUrl.origin)}${CALLBACK_PATH}`;
+
+/** Where the browser goes after the callback: a path of this site, on its public origin. */
+export function afterSignInUrl(request: NextRequest, returnTo: string): URL {
+  return new URL(safeReturnPath(returnTo), storefrontOrigin(request.nextUrl.origin));
 }
 
 const https = (request: NextRequest) => request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
@@ -53,7 +63,7 @@ export function beginSignIn(request: NextRequest, response: NextResponse, return
   const authorize = new URL(`${issuerUrl()}/authorize`);
   authorize.search = new URLSearchParams({
     client_id: AUTH_CLIENT_ID,
-    redirect_uri: `${request.nextUrl.origin}${CALLBACK_PATH}`,
+    redirect_uri: callbackUrl(request),
     response_type: "code",
     provider: "code",
     state,
@@ -112,7 +122,7 @@ export async function completeSignIn(request: NextRequest, response: NextRespons
   const tokens = await tokenRequest({
     grant_type: "authorization_code",
     code,
-    redirect_uri: `${request.nextUrl.origin}${CALLBACK_PATH}`,
+    redirect_uri: callbackUrl(request),
     client_id: AUTH_CLIENT_ID,
     code_verifier: flow.verifier,
   }).catch(() => undefined);
@@ -157,5 +167,6 @@ export function isSameOrigin(request: NextRequest): boolean {
   const site = request.headers.get("sec-fetch-site");
   if (site !== null) return site === "same-origin";
   const origin = request.headers.get("origin");
-  return origin !== null && origin === request.nextUrl.origin;
+  // The shop's public origin (what a browser names behind CloudFront) or, locally, the request's own.
+  return origin !== null && (origin === storefrontOrigin(request.nextUrl.origin) || origin === request.nextUrl.origin);
 }

@@ -59,7 +59,7 @@ describe("listProducts", () => {
       expect(page.items).toHaveLength(MAX_PAGE_SIZE);
       expect(page.nextCursor).toBeDefined();
     } finally {
-      big.destroy();
+      await big.destroy();
     }
   });
 });

@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.destroy();
   await sqs?.stop();
-  u?.destroy();
+  await u?.destroy();
 });
 
 const receive = async (url: string): Promise<Message[]> =>

@@ -505,7 +505,7 @@ describe("findLapsedPendingOrders", () => {
       expect(new Set(paged.map((o) => o.id))).toEqual(new Set(expected.map((o) => o.id)));
       expect(paged.length).toBeLessThan(lapsed.length);
     } finally {
-      own.destroy();
+      await own.destroy();
     }
   });
 });

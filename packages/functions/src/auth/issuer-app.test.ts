@@ -1,9 +1,11 @@
 // The issuer app end to end in-process (its Hono fetch, real OpenAuth, real DynamoDB Local for
 // OpenAuth's storage, the accounts and the rate limits): the email-code flow to a token the
 // verifier accepts, and everything it refuses: foreign clients and redirect URIs, no PKCE,
-// implicit flow, wrong and reused codes, cross-site posts, the other spelling of its host.
+// implicit flow, wrong and reused codes, cross-site posts, the other spelling of its host; and
+// its logs: structured, and never a code, state or token.
 import { createHash, randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoStorage } from "@openauthjs/openauth/storage/dynamo";
 import type { Hono } from "hono";
 import { auth } from "@shopwave/infra/topology";
@@ -21,13 +23,14 @@ const CALLBACK = `${STOREFRONT}${auth.callbackPath}`;
 
 let u: UnitStore;
 let app: Hono;
+let storageTable: string;
 const mailed: { email: string; code: string }[] = [];
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   u = await createUnitStore();
   const endpoint = inject("dynamoDbEndpoint")!;
-  const storageTable = `unit-${randomBytes(4).toString("hex")}-${auth.storage.resource}`;
+  storageTable = `unit-${randomBytes(4).toString("hex")}-${auth.storage.resource}`;
   await createTables(new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }), [auth.storage], () => storageTable);
   // OpenAuth's DynamoStorage signs its requests with these (aws4fetch).
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_REGION: "us-east-1" });
@@ -43,19 +46,19 @@ beforeAll(async () => {
     },
   });
 });
-afterAll(() => {
+afterAll(async () => {
   process.env = savedEnv;
-  u?.destroy();
+  await u?.destroy();
 });
 
 /** A browser: a cookie jar and requests to the issuer app, redirects not followed. */
-function browser(address = "198.51.100.20") {
+function browser(address = "198.51.100.20", target?: Hono) {
   const jar = new Map<string, string>();
   return async (path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; url?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (jar.size > 0) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
     if (init.form) headers.set("content-type", "application/x-www-form-urlencoded");
-    const response = await app.fetch(
+    const response = await (target ?? app).fetch(
       new Request(init.url ?? `${ISSUER}${path}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}) }),
       { incoming: { socket: { remoteAddress: address } } },
     );
@@ -87,8 +90,8 @@ function authorizePath(overrides: Record<string, string | undefined> = {}, chall
   return `/authorize?${new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined)).toString()}`;
 }
 
-async function signIn(email: string, address?: string) {
-  const go = browser(address);
+async function signIn(email: string, address?: string, target?: Hono) {
+  const go = browser(address, target);
   const { verifier, challenge } = pkce();
   const state = randomBytes(18).toString("base64url");
   const start = await go(authorizePath({ state }, challenge));
@@ -107,7 +110,7 @@ async function signIn(email: string, address?: string) {
   const tokenResponse = await go("/token", {
     form: { grant_type: "authorization_code", code: callback.searchParams.get("code")!, redirect_uri: CALLBACK, client_id: auth.clientId, code_verifier: verifier },
   });
-  return { go, tokenResponse, code: code.code, callback };
+  return { go, tokenResponse, code: code.code, callback, state, pkce: { verifier, challenge } };
 }
 
 const verifier = () =>
@@ -219,5 +222,71 @@ describe("the sign-in issuer", () => {
     const otherHost = await go("/.well-known/jwks.json", { url: "http://localhost:3902/.well-known/jwks.json" });
     expect(otherHost.status).toBe(308);
     expect(otherHost.headers.get("location")).toBe(`${ISSUER}/.well-known/jwks.json`);
+  });
+});
+
+describe("the sign-in issuer's logs", () => {
+  it("are one structured JSON line per request, path only: no code, state, PKCE value or token in anything it prints", async () => {
+    const printed: string[] = [];
+    const text = (value: unknown) => (typeof value === "string" ? value : value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : (JSON.stringify(value) ?? String(value)));
+    const write = (chunk: unknown) => printed.push(text(chunk)) > 0;
+    // Before the app is built: OpenAuth's request logger keeps the console.log it finds then.
+    for (const method of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void printed.push(args.map(text).join(" ")));
+    vi.spyOn(process.stdout, "write").mockImplementation(write);
+    vi.spyOn(process.stderr, "write").mockImplementation(write);
+    try {
+      const logged = createIssuerApp({
+        accounts: { db: u.store.db, tables: { accounts: JSON.parse(u.handlerEnv.SST_RESOURCE_AccountsTable!).name, rateLimits: u.store.tables.rateLimits } },
+        storefrontUrl: STOREFRONT,
+        operatorEmails: new Set(),
+        issuerUrl: ISSUER,
+        storage: DynamoStorage({ table: storageTable, endpoint: inject("dynamoDbEndpoint")! }),
+        sendCode: async (email, code) => {
+          mailed.push({ email, code });
+        },
+        log: new Logger({ serviceName: "shopwave", logLevel: "INFO" }),
+      });
+      const { go, tokenResponse, code, callback, state, pkce: challenge } = await signIn("quiet@example.com", undefined, logged);
+      const tokens = (await tokenResponse.json()) as { access_token: string; refresh_token: string };
+      const refreshed = (await (await go("/token", { form: { grant_type: "refresh_token", refresh_token: tokens.refresh_token } })).json()) as { access_token: string; refresh_token: string };
+      // A wrong code and an unknown state are logged too (as requests), never their values.
+      await go("/code/authorize", { form: { action: "verify", code: "000000" } });
+
+      const secrets = {
+        code,
+        state,
+        authorizationCode: callback.searchParams.get("code")!,
+        pkceVerifier: challenge.verifier,
+        pkceChallenge: challenge.challenge,
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        refreshedAccessToken: refreshed.access_token,
+        refreshedRefreshToken: refreshed.refresh_token,
+      };
+      const everything = printed.join("\n");
+      for (const [name, value] of Object.entries(secrets)) {
+        expect(typeof value === "string" && value.length >= 6, `${name}: ${String(value)}`).toBe(true);
+        // The six-digit code as a number of its own (a timestamp may hold the same digits inside a longer run).
+        const found = name === "code" ? new RegExp(`(?<!\\d)${value}(?!\\d)`).test(everything) : everything.includes(value);
+        expect(found, `${name} in the logs`).toBe(false);
+      }
+      const lines = printed.flatMap((chunk) => chunk.split("\n")).filter((line) => line.trim() !== "");
+      const json = (line: string): Record<string, unknown> | undefined => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return undefined;
+        }
+      };
+      // Nothing unstructured: every line printed is one of the issuer's JSON request lines.
+      expect(lines.filter((line) => json(line)?.message !== "issuer request")).toEqual([]);
+      const requests = lines.map((line) => json(line)!);
+      expect(requests.map((line) => `${line.method} ${line.path} ${line.status}`)).toEqual(
+        expect.arrayContaining(["GET /authorize 302", "POST /code/authorize 200", "POST /code/authorize 302", "POST /token 200"]),
+      );
+      for (const line of requests) expect(line).toMatchObject({ level: "INFO", service: "shopwave", path: expect.stringMatching(/^\/[^?]*$/), durationMs: expect.any(Number) });
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });

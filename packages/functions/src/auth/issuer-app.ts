@@ -3,14 +3,18 @@
 // callback URL, only the authorization-code flow with PKCE S256 (no implicit tokens in a URL
 // fragment, no plain challenges), one pinned origin (the token's `iss` is the request's origin,
 // so `localhost` and `127.0.0.1` would mint different issuers), cross-site form posts refused,
-// and a strict CSP on every page. The same app runs in Lambda (sst.aws.Auth) and in the local
-// stack (@hono/node-server).
+// and a strict CSP on every page; one structured log line per request, its path without the query
+// (OpenAuth's own plain-text request lines, which carry the OAuth state, are switched off). The same
+// app runs in Lambda (sst.aws.Auth) and in the local stack (@hono/node-server).
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Context as LambdaContext } from "aws-lambda";
 import { issuer } from "@openauthjs/openauth";
 import type { StorageAdapter } from "@openauthjs/openauth/storage/storage";
 import { Hono, type Context } from "hono";
 import { principalForVerifiedEmail } from "@shopwave/core/accounts/customer-account";
 import type { AccountsStore, SignInLimits } from "@shopwave/core/accounts/sign-in-code";
 import { auth } from "@shopwave/infra/topology";
+import { invocationLogger, logger as functionsLogger } from "../shared/observability";
 import { emailCodeProvider } from "./email-code-provider";
 import { ISSUER_STYLESHEET_PATH, issuerStylesheet, problemPage, signInPageHeaders } from "./sign-in-pages";
 import { subjects } from "./subjects";
@@ -29,6 +33,25 @@ export interface IssuerOptions {
   /** The one origin the issuer answers on (its `iss`); requests for another host are redirected there. */
   issuerUrl?: string;
   limits?: SignInLimits;
+  /** Where its request lines go outside Lambda (in Lambda, the invocation's logger); default the functions' logger. */
+  log?: Logger;
+}
+
+/**
+ * OpenAuth's issuer logs every request through hono's logger(), as plain text with the full URL
+ * (`/authorize?…&state=…&code_challenge=…`), to the console.log it finds when issuer() runs, and
+ * offers no option to turn it off. Built while console.log is a no-op, those lines go nowhere;
+ * createIssuerApp logs each request itself (issuer-app.test.ts checks no state, code or token
+ * reaches any log).
+ */
+function withoutRequestLines<T>(build: () => T): T {
+  const consoleLog = console.log;
+  console.log = () => undefined;
+  try {
+    return build();
+  } finally {
+    console.log = consoleLog;
+  }
 }
 
 /** The origin OpenAuth will write into `iss` for this request (it honours X-Forwarded-*). */
@@ -45,7 +68,7 @@ export function createIssuerApp(options: IssuerOptions): Hono {
   const callbackUrl = `${storefrontUrl}${auth.callbackPath}`;
   const pinned = options.issuerUrl ? new URL(options.issuerUrl).origin : undefined;
 
-  const openauth = issuer({
+  const openauth = withoutRequestLines(() => issuer({
     subjects,
     ...(options.storage ? { storage: options.storage } : {}),
     providers: {
@@ -62,9 +85,20 @@ export function createIssuerApp(options: IssuerOptions): Hono {
       const message = error.name === "UnknownStateError" ? "Your sign-in session has expired. Go back to the shop and choose Sign in again." : "Something went wrong while signing you in.";
       return new Response(problemPage({ storefrontUrl, message }), { status: 400, headers: { "content-type": "text/html; charset=utf-8" } });
     },
-  });
+  }));
 
   const app = new Hono();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
+    const log = lambdaContext ? invocationLogger(lambdaContext) : (options.log ?? functionsLogger);
+    // The path only: the query of /authorize carries the OAuth state; codes and tokens travel in bodies.
+    const line = { method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, durationMs: Math.round(performance.now() - started) };
+    if (c.res.status >= 500) log.error("issuer request failed", line);
+    else log.info("issuer request", line);
+  });
 
   app.use(async (c, next) => {
     if (pinned && requestOrigin(c) !== pinned) {

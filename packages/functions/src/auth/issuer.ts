@@ -1,6 +1,6 @@
 // The sign-in issuer's entry point: the Lambda handler the stage's issuer function runs, and `issuerApp()` the
 // local stack serves over HTTP (the same app). OpenAuth's storage comes from OPENAUTH_STORAGE,
-// which infra/aws/auth.ts sets to the stage's table (as sst.aws.Auth would) and the local stack to DynamoDB Local's; codes go out
+// which sst.aws.Auth (infra/aws/auth.ts) sets to the stage's table and the local stack to DynamoDB Local's; codes go out
 // through the shop's one mail path (SES v2), customers and codes live in the accounts table.
 import { handle } from "hono/aws-lambda";
 import type { Hono } from "hono";

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env = savedEnv;
-  u?.destroy();
+  await u?.destroy();
   await simulator?.stop();
 });
 

@@ -86,7 +86,7 @@ describe("the partition write limit in front of DynamoDB Local", () => {
   afterAll(async () => {
     for (const client of clients) client.destroy();
     await proxy?.stop();
-    u?.destroy();
+    await u?.destroy();
   });
 
   // DynamoDB Local wants an Authorization header but does not check the signature.
