@@ -1,6 +1,6 @@
 // The live sale view on DynamoDB Local: every product of the catalog (past its first page), each
-// with its name, stock, total sales and the per-minute sales since `minutes` ago only, counted
-// from confirmation events by the sales counters.
+// with its name, stock, total sales and the per-minute sales since `minutes` ago only, and the
+// shop's order counts likewise, counted from order events by the sales counters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnitStore, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { OrderEvent } from "../order-events/order-event";
@@ -58,6 +58,14 @@ describe("readSaleSnapshot", () => {
       minutes: [{ minute: "2030-01-01T12:29Z", unitsSold: 2, revenueCents: 2500, unitsRefunded: 0, refundedCents: 0 }],
     });
     expect(byId.get(lamp.id)).toMatchObject({ name: "Lamp", stock: 9, total: { unitsSold: 1, revenueCents: 4999 }, minutes: [{ minute: "2030-01-01T12:16Z", unitsSold: 1 }] });
+    // The shop's orders, counted from the same events: in total, and per minute within the window only.
+    expect(snapshot.orders).toEqual({
+      total: { placed: 0, confirmed: 3, cancelled: 0, refunded: 0 },
+      minutes: [
+        { minute: "2030-01-01T12:16Z", placed: 0, confirmed: 1, cancelled: 0, refunded: 0 },
+        { minute: "2030-01-01T12:29Z", placed: 0, confirmed: 1, cancelled: 0, refunded: 0 },
+      ],
+    });
     expect(byId.get(others[100]!.id)).toEqual({
       productId: others[100]!.id,
       name: others[100]!.name,
