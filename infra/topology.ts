@@ -482,7 +482,8 @@ const adminRoutes = [
     memoryMb: 256,
     // SQS moves the messages with the caller's permissions: receive and delete here, send to the source.
     link: [...deadLetterQueues.map((queue) => queue.deadLetter), ...deadLetterQueues.map((queue) => queue.source), "AuditTable"],
-    queuePermissions: onDeadLetters(["sqs:GetQueueAttributes", "sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"], ["sqs:SendMessage"]),
+    // The source's ARN names the task's destination (attributes), which it sends to.
+    queuePermissions: onDeadLetters(["sqs:GetQueueAttributes", "sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"], ["sqs:SendMessage", "sqs:GetQueueAttributes"]),
     operatorOnly: true,
   },
   {

@@ -569,7 +569,7 @@ describe("the operator console's functions", () => {
     // Redriving all: SQS's message-move task runs with the caller's permissions.
     grants("/admin/dead-letters/{queue}/redrive", ({ dlq, source }) => [
       ...on(dlq, "sqs:GetQueueAttributes", "sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"),
-      ...on(source, "sqs:SendMessage"),
+      ...on(source, "sqs:SendMessage", "sqs:GetQueueAttributes"),
     ]);
     // The live sale view reads every queue's depth and touches no message.
     grants("/admin/sales", ({ dlq, source }) => [...on(dlq, "sqs:GetQueueAttributes"), ...on(source, "sqs:GetQueueAttributes")]);

@@ -2,7 +2,7 @@
 // the audit table on DynamoDB Local: messages are really dead-lettered by the redrive policy, then
 // inspected in place, redriven one by one (body and attributes intact), deleted, or all moved back
 // by a message-move task; every action leaves an audit entry.
-import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { queues as topologyQueues, tables } from "@shopwave/infra/topology";
 import { createQueues, startLocalSqs, type CreatedQueue, type LocalSqs } from "@shopwave/local/aws/sqs-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,5 +111,21 @@ describe("dead-letter operations", () => {
     expect((await receive(created.Source!.url)).map((message) => message.Body).sort()).toEqual(["m1", "m2", "m3", "m4"]);
     expect(await listDeadLetterQueues(deps)).toEqual([expect.objectContaining({ depth: 0 })]);
     expect((await listAuditEntries(deps.audit, { target: "queue:SourceDlq", limit: 1 })).entries[0]).toMatchObject({ action: "dlq.redrive_all", before: { depth: 4 }, result: "succeeded" });
+  });
+
+  it("names the source queue as the move's destination, so messages sent straight to the DLQ go back there too", async () => {
+    // As EventBridge parks an event it could not deliver to a consumer's queue: no SQS redrive moved it.
+    await client.send(new SendMessageCommand({ QueueUrl: created.SourceDlq!.url, MessageBody: "undeliverable" }));
+    await redriveAllDeadLetters(deps, operator, "SourceDlq");
+    const arnOf = async (url: string) => (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn;
+    const { Results = [] } = await client.send(new ListMessageMoveTasksCommand({ SourceArn: await arnOf(created.SourceDlq!.url), MaxResults: 1 }));
+    expect(Results[0]?.DestinationArn).toBe(await arnOf(created.Source!.url));
+    let tasks = await listMoveTasks(deps, "SourceDlq");
+    while (tasks[0]?.status === "RUNNING") {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      tasks = await listMoveTasks(deps, "SourceDlq");
+    }
+    expect(tasks[0]).toMatchObject({ status: "COMPLETED", movedMessages: 1 });
+    expect((await receive(created.Source!.url)).map((message) => message.Body)).toEqual(["undeliverable"]);
   });
 });

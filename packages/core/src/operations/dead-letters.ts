@@ -227,8 +227,11 @@ export async function redriveAllDeadLetters(deps: DeadLetterDeps, operator: Oper
   const { QueueArn, ApproximateNumberOfMessages } = await attributes(deps.sqs, queue.url, ["QueueArn", "ApproximateNumberOfMessages"]);
   const before = { depth: Number(ApproximateNumberOfMessages ?? 0) };
   try {
-    // No DestinationArn: each message returns to the queue it was dead-lettered from.
-    const { TaskHandle } = await deps.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: QueueArn! }));
+    // To the source queue by name: an order-event consumer's DLQ also holds events EventBridge could
+    // not deliver to that queue (its target's dead-letter config), which no SQS redrive moved there,
+    // so SQS has no "original source" to return them to on its own.
+    const destination = queue.source.url ? (await attributes(deps.sqs, queue.source.url, ["QueueArn"])).QueueArn : undefined;
+    const { TaskHandle } = await deps.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: QueueArn!, ...(destination ? { DestinationArn: destination } : {}) }));
     await audit(deps, operator, "dlq.redrive_all", resource, { before, after: { taskHandle: TaskHandle, destination: queue.source.resource }, result: "succeeded" });
     return { taskHandle: TaskHandle ?? "" };
   } catch (error) {
