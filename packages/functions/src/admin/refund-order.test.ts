@@ -109,9 +109,15 @@ describe("POST /admin/orders/{id}/refunds", () => {
     expect(await refundsAtStripe(orderId)).toEqual([]);
   });
 
-  it("answers 404 for an unknown order", async () => {
+  it("answers 404 for an unknown order or without a path parameter, and 413 to a body over 4 KiB", async () => {
     const response = await refund(refundOrder, "ord_00000000000000000000000000", { requestId: randomUUID(), reason: "duplicate", note: "x" });
     expect(response.statusCode).toBe(404);
+    const noPath = h.event("POST /admin/orders/{id}/refunds", { json: { requestId: randomUUID(), reason: "duplicate", note: "x" } });
+    expect((await refundOrder(noPath, lambdaContext("admin-refund-order"))).statusCode).toBe(404);
+    const orderId = await placeOrder();
+    const large = await refund(refundOrder, orderId, { requestId: randomUUID(), reason: "duplicate", note: "x", padding: "p".repeat(4100) });
+    expect(large.statusCode).toBe(413);
+    expect(await refundsAtStripe(orderId)).toEqual([]);
   });
 
   it("answers 503 when Stripe cannot be reached, recording nothing", async () => {
