@@ -186,7 +186,7 @@ describe("emailCodeProvider", () => {
     expect(noEmail.html).toContain("Enter an email address like name@example.com.");
     await b.go({ action: "request", email: unique() });
     // On the code step, an unknown action is not taken for a code: the email form again.
-    for (const form of [{ action: "something" }, {}]) {
+    for (const form of [{ action: "something" }, {}] as Record<string, string>[]) {
       const response = await b.go(form);
       expect(response.status).toBe(400);
       expect(response.html).toContain('name="email"');
