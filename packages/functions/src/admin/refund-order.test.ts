@@ -66,7 +66,7 @@ describe("POST /admin/orders/{id}/refunds", () => {
     expect((await refundsAtStripe(orderId)).map((r) => r.amount)).toEqual([1000]);
     expect(await h.u.orderRecord(orderId)).toMatchObject({ status: "CONFIRMED", refunds: [expect.objectContaining({ amountCents: 1000, note: "one mug broke" })] });
     expect(out.metrics()).toEqual({ OperatorRefunds: 1 });
-    expect(out.logged("operator refund")).toEqual([expect.objectContaining({ orderId, amountCents: 1000, replayed: false, operatorId: OPERATOR.customerId })]);
+    expect(out.logged("operator refund")).toEqual([expect.objectContaining({ route: "POST /admin/orders/{id}/refunds", orderId, amountCents: 1000, replayed: false, operatorId: OPERATOR.customerId })]);
     expect((await listAuditEntries(h.audit, { target: `order:${orderId}`, limit: 10 })).entries).toEqual([
       expect.objectContaining({ action: "order.refund", result: "succeeded", reason: "one mug broke", after: expect.objectContaining({ amountCents: 1000, full: false }) }),
     ]);
