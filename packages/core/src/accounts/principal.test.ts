@@ -18,8 +18,12 @@ describe("principal", () => {
   it("PrincipalClaims: exactly a customer id, an email and one or two known roles", () => {
     const claims = { customerId: "cus_0123456789abcdefghjkmnpqrs", email: "a@example.com", roles: ["customer"] };
     expect(PrincipalClaims.safeParse(claims).success).toBe(true);
+    expect(PrincipalClaims.safeParse({ ...claims, roles: ["customer", "operator"] }).success).toBe(true);
     for (const bad of [
       { ...claims, customerId: "cus_short" },
+      { ...claims, customerId: `x${claims.customerId}` },
+      { ...claims, customerId: `${claims.customerId}x` },
+      { ...claims, roles: ["customer", "operator", "customer"] },
       { ...claims, email: "not-an-email" },
       { ...claims, roles: [] },
       { ...claims, roles: ["admin"] },

@@ -6,6 +6,7 @@
 // again), so "on hand" ends exactly as asked. The caller's own items (an audit entry) ride in the
 // same transaction.
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { ProductId } from "../catalog/product";
 import { ConcurrencyLimit, NotFound, StockAdjustmentRefused, ValidationFailed } from "../shared/domain-error";
 import { transactionCancellationReasons } from "../shared/dynamodb-errors";
 import { transactWrite } from "../shared/transact-write";
@@ -46,6 +47,8 @@ const MAX_REASON_LENGTH = 500;
 
 /** The product item and every shard's level, read consistently; NotFound when the product is gone. */
 async function readCurrent(store: StockStore, productId: string) {
+  // A malformed id names no product; sent to DynamoDB as a key (empty, over 2 KB) it would be a 500.
+  if (!ProductId.safeParse(productId).success) throw new NotFound(`Product ${productId.slice(0, 64)}`);
   const { Item } = await store.db.send(new GetCommand({ TableName: store.tables.products, Key: { id: productId }, ConsistentRead: true }));
   if (!Item) throw new NotFound(`Product ${productId}`);
   const shards = (await readShardLevels(store, [Item], { consistent: true })).get(productId)!;

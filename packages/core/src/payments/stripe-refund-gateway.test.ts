@@ -112,6 +112,7 @@ describe("createStripeRefundGateway", () => {
     simulator.injectFault({ method: "POST", path: "/v1/refunds", ...fault });
     const error = await failure(gateway.createRefund(request(paymentIntentId)));
     expect(error).toBeInstanceOf(PaymentProviderUnavailable);
+    expect((error as Error).message).toBe("The payment provider is unavailable; send the same refund again shortly.");
     simulator.clearFaults();
     expect(await refundsFor(paymentIntentId)).toEqual([]);
   });

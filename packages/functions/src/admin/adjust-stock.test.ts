@@ -50,7 +50,15 @@ describe("POST /admin/products/{id}/stock", () => {
 
     const { entries } = await listAuditEntries(h.audit, { target: `product:${productId}`, limit: 10 });
     expect(entries).toEqual([
-      expect.objectContaining({ action: "stock.adjust", result: "succeeded", operatorId: OPERATOR.customerId, operatorEmail: OPERATOR.email, reason: "delivery" }),
+      expect.objectContaining({
+        action: "stock.adjust",
+        result: "succeeded",
+        operatorId: OPERATOR.customerId,
+        operatorEmail: OPERATOR.email,
+        reason: "delivery",
+        before: { available: 10, reserved: 0 },
+        after: { available: 15, reserved: 0, change: { add: 5 } },
+      }),
     ]);
   });
 
@@ -69,14 +77,18 @@ describe("POST /admin/products/{id}/stock", () => {
     expect(bodyOf(response).error).toMatchObject({ code: "STOCK_ADJUSTMENT_REFUSED", details: { productId, available: 4, reserved: 0, requested: { add: -5 } } });
     expect(await available(productId)).toBe(4);
     const { entries } = await listAuditEntries(h.audit, { target: `product:${productId}`, limit: 10 });
-    expect(entries).toEqual([expect.objectContaining({ action: "stock.adjust", result: "failed", error: expect.stringContaining("only 4 are available") })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ action: "stock.adjust", result: "failed", before: { available: 4, reserved: 0 }, after: { change: { add: -5 } }, error: expect.stringContaining("only 4 are available") }),
+    ]);
     expect(out.logged("stock adjusted by an operator")).toEqual([]);
   });
 
-  it("answers 404 for an unknown product", async () => {
+  it("answers 404 for an unknown product, and without a path parameter (never a 500)", async () => {
     const response = await adjust(`no-such-${randomUUID()}`, { requestId: randomUUID(), change: { add: 1 }, reason: "delivery" });
     expect(response.statusCode).toBe(404);
     expect(bodyOf(response).error.code).toBe("NOT_FOUND");
+    const noPath = h.event("POST /admin/products/{id}/stock", { json: { requestId: randomUUID(), change: { add: 1 }, reason: "delivery" } });
+    expect((await adjustStock(noPath, lambdaContext("admin-adjust-stock"))).statusCode).toBe(404);
   });
 
   it.each([

@@ -51,7 +51,14 @@ describe("POST /admin/orders/{id}/cancel", () => {
     expect((await h.stripe.checkout.sessions.retrieve(placed.order.checkoutSessionId)).status).toBe("expired");
     expect(out.logged("order cancelled by an operator")).toEqual([expect.objectContaining({ orderId: placed.order.id, operatorId: OPERATOR.customerId })]);
     expect(await auditOf(placed.order.id)).toEqual([
-      expect.objectContaining({ action: "order.cancel", result: "succeeded", reason: "customer phoned", before: { status: "PENDING_PAYMENT" }, operatorId: OPERATOR.customerId }),
+      expect.objectContaining({
+        action: "order.cancel",
+        result: "succeeded",
+        reason: "customer phoned",
+        before: { status: "PENDING_PAYMENT" },
+        after: { status: "CANCELLED", cancellationReason: "cancelled_by_operator" },
+        operatorId: OPERATOR.customerId,
+      }),
     ]);
 
     const again = await cancel(placed.order.id, { note: "clicked twice" });
@@ -84,9 +91,12 @@ describe("POST /admin/orders/{id}/cancel", () => {
     expect((await h.u.orderRecord(placed.order.id))?.status).toBe("PENDING_PAYMENT");
     expect(await h.u.stockOf(placed.productId)).toBe(4);
 
+    expect((await cancel(placed.order.id, { note: "x".repeat(2100) })).statusCode).toBe(413);
     const unknown = await cancel("ord_00000000000000000000000000", { note: "x" });
     expect(unknown.statusCode).toBe(404);
-    expect(bodyOf(unknown).error.code).toBe("NOT_FOUND");
+    expect(bodyOf(unknown).error).toEqual({ code: "NOT_FOUND", message: "Order was not found." });
+    const noPath = h.event("POST /admin/orders/{id}/cancel", { json: { note: "x" } });
+    expect((await cancelOrder(noPath, lambdaContext("admin-cancel-order"))).statusCode).toBe(404);
     expect(await auditOf(placed.order.id)).toEqual([]);
   });
 });

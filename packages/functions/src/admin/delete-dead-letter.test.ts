@@ -37,6 +37,9 @@ describe("POST /admin/dead-letters/{queue}/messages/{messageId}/delete", () => {
     }
     expect((await remove("00000000-0000-0000-0000-000000000000", { reason: "x" })).statusCode).toBe(404);
     expect((await remove(drop.messageId, { reason: "x" }, "OrderEventsQueue")).statusCode).toBe(404);
+    expect((await remove(drop.messageId, { reason: "x".repeat(2100) })).statusCode).toBe(413);
+    const noPath = h.event("POST /admin/dead-letters/{queue}/messages/{messageId}/delete", { json: { reason: "x" } });
+    expect((await deleteDeadLetter(noPath, lambdaContext("admin-delete-dead-letter"))).statusCode).toBe(404);
     expect((await parked()).map((message) => message.body).sort()).toEqual(["drop", "keep"]);
   });
 

@@ -33,9 +33,12 @@ describe("GET /admin/products/{id}/stock", () => {
     expect(bodyOf(response)).toEqual({ productId: product.id, available: 15, reserved: 0, sold: expect.any(Number) });
   });
 
-  it("answers 404 for an unknown product", async () => {
+  it("answers 404 for an unknown product, and without a path parameter (never a 500)", async () => {
     const response = await read(`no-such-${randomUUID()}`);
     expect(response.statusCode).toBe(404);
     expect(bodyOf(response).error.code).toBe("NOT_FOUND");
+    expect((await getStock(h.event("GET /admin/products/{id}/stock"), lambdaContext("admin-get-stock"))).statusCode).toBe(404);
+    // An id no product can have (over DynamoDB's 2 KB key limit) is the same 404, not a 500.
+    expect((await read("x".repeat(3000))).statusCode).toBe(404);
   });
 });

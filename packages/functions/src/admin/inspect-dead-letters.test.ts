@@ -48,6 +48,8 @@ describe("GET /admin/dead-letters/{queue}/messages", () => {
       expect(statusCode).toBe(404);
       expect(body.error.code).toBe("NOT_FOUND");
     }
+    const noPath = h.event("GET /admin/dead-letters/{queue}/messages");
+    expect((await inspect(noPath, lambdaContext("admin-inspect-dead-letters"))).statusCode).toBe(404);
   });
 
   it.each([["0"], [String(MAX_INSPECTED + 1)], ["two"]])("answers 400 to max=%s", async (max) => {

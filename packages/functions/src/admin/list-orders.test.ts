@@ -60,6 +60,13 @@ describe("GET /admin/orders", () => {
     expect(ids(response.body).sort()).toEqual([placed[0], placed[1]].sort());
   });
 
+  it("answers an unreachable table with an error, never as an order that does not exist", async () => {
+    const { handler: cut } = await h.load(() => import("./list-orders"), { AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" });
+    const response = await cut(h.event("GET /admin/orders", { query: { id: placed[0]! } }), lambdaContext("admin-list-orders"));
+    expect(response.statusCode).toBe(500);
+    expect(bodyOf(response)).toEqual({ error: { code: "INTERNAL_ERROR", message: expect.any(String) } });
+  });
+
   it.each([
     ["an unknown status", { status: "LOST" }],
     ["a limit over 100", { status: "PENDING_PAYMENT", limit: "101" }],

@@ -54,7 +54,13 @@ describe("POST /admin/dead-letters/{queue}/redrive", () => {
   });
 
   it("answers 404 for a queue it may not operate, for both routes", async () => {
-    for (const response of [await start("OrderEventsQueue"), await tasks("NoSuchDlq")]) {
+    const noPath = (route: string) => h.event(route);
+    for (const response of [
+      await start("OrderEventsQueue"),
+      await tasks("NoSuchDlq"),
+      await redriveAll(noPath("POST /admin/dead-letters/{queue}/redrive"), lambdaContext("admin-redrive-all")),
+      await listMoveTasks(noPath("GET /admin/dead-letters/{queue}/move-tasks"), lambdaContext("admin-list-move-tasks")),
+    ]) {
       expect(response.statusCode).toBe(404);
       expect(bodyOf(response).error.code).toBe("NOT_FOUND");
     }

@@ -35,6 +35,8 @@ describe("POST /admin/dead-letters/{queue}/messages/{messageId}/redrive", () => 
       expect(response.statusCode).toBe(404);
       expect(bodyOf(response).error.code).toBe("NOT_FOUND");
     }
+    const noPath = h.event("POST /admin/dead-letters/{queue}/messages/{messageId}/redrive");
+    expect((await redrive(noPath, lambdaContext("admin-redrive-dead-letter"))).statusCode).toBe(404);
     expect(await parked()).toHaveLength(2);
   });
 

@@ -66,7 +66,7 @@ describe("POST /admin/orders/{id}/refunds", () => {
     expect((await refundsAtStripe(orderId)).map((r) => r.amount)).toEqual([1000]);
     expect(await h.u.orderRecord(orderId)).toMatchObject({ status: "CONFIRMED", refunds: [expect.objectContaining({ amountCents: 1000, note: "one mug broke" })] });
     expect(out.metrics()).toEqual({ OperatorRefunds: 1 });
-    expect(out.logged("operator refund")).toEqual([expect.objectContaining({ orderId, amountCents: 1000, replayed: false, operatorId: OPERATOR.customerId })]);
+    expect(out.logged("operator refund")).toEqual([expect.objectContaining({ route: "POST /admin/orders/{id}/refunds", orderId, amountCents: 1000, replayed: false, operatorId: OPERATOR.customerId })]);
     expect((await listAuditEntries(h.audit, { target: `order:${orderId}`, limit: 10 })).entries).toEqual([
       expect.objectContaining({ action: "order.refund", result: "succeeded", reason: "one mug broke", after: expect.objectContaining({ amountCents: 1000, full: false }) }),
     ]);
@@ -109,9 +109,15 @@ describe("POST /admin/orders/{id}/refunds", () => {
     expect(await refundsAtStripe(orderId)).toEqual([]);
   });
 
-  it("answers 404 for an unknown order", async () => {
+  it("answers 404 for an unknown order or without a path parameter, and 413 to a body over 4 KiB", async () => {
     const response = await refund(refundOrder, "ord_00000000000000000000000000", { requestId: randomUUID(), reason: "duplicate", note: "x" });
     expect(response.statusCode).toBe(404);
+    const noPath = h.event("POST /admin/orders/{id}/refunds", { json: { requestId: randomUUID(), reason: "duplicate", note: "x" } });
+    expect((await refundOrder(noPath, lambdaContext("admin-refund-order"))).statusCode).toBe(404);
+    const orderId = await placeOrder();
+    const large = await refund(refundOrder, orderId, { requestId: randomUUID(), reason: "duplicate", note: "x", padding: "p".repeat(4100) });
+    expect(large.statusCode).toBe(413);
+    expect(await refundsAtStripe(orderId)).toEqual([]);
   });
 
   it("answers 503 when Stripe cannot be reached, recording nothing", async () => {

@@ -21,7 +21,7 @@ afterAll(() => u?.destroy());
 
 let browsers = 0;
 /** One browser on its own client address, at the provider's routes; `state` is what OpenAuth would keep for it. */
-function signIn(options: { limits?: SignInLimits; env?: unknown } = {}) {
+function signIn(options: { limits?: SignInLimits; env?: unknown; accounts?: AccountsStore; sendCode?: (email: string, code: string) => Promise<void> } = {}) {
   const mailed: { email: string; code: string }[] = [];
   const state = new Map<string, { value: unknown; maxAge: number }>();
   const succeeded: unknown[] = [];
@@ -37,9 +37,9 @@ function signIn(options: { limits?: SignInLimits; env?: unknown } = {}) {
     forward: (_c, response) => response,
   };
   emailCodeProvider({
-    accounts,
+    accounts: options.accounts ?? accounts,
     storefrontUrl: STOREFRONT,
-    sendCode: async (email, code) => void mailed.push({ email, code }),
+    sendCode: options.sendCode ?? (async (email, code) => void mailed.push({ email, code })),
     ...(options.limits ? { limits: options.limits } : {}),
   }).init(routes, ctx as ProviderOptions<{ email: string }>);
   const address = `198.51.100.${++browsers}`;
@@ -181,9 +181,20 @@ describe("emailCodeProvider", () => {
     const unknown = await b.go({ action: "something" });
     expect(unknown.status).toBe(400);
     expect(unknown.html).toContain('name="email"');
+    const noEmail = await b.go({ action: "request" });
+    expect(noEmail.status).toBe(400);
+    expect(noEmail.html).toContain("Enter an email address like name@example.com.");
     await b.go({ action: "request", email: unique() });
-    expect((await b.go({ action: "something" })).status).toBe(400);
-    expect((await b.go({})).status).toBe(400);
+    // On the code step, an unknown action is not taken for a code: the email form again.
+    for (const form of [{ action: "something" }, {}] as Record<string, string>[]) {
+      const response = await b.go(form);
+      expect(response.status).toBe(400);
+      expect(response.html).toContain('name="email"');
+      expect(response.html).not.toContain("Enter the 6 digits");
+    }
+    const noCode = await b.go({ action: "verify" });
+    expect(noCode.status).toBe(400);
+    expect(noCode.html).toContain("Enter the 6 digits from the email.");
   });
 
   it("rate-limits code requests with 429, Retry-After and the wait in minutes, mailing nothing more", async () => {
@@ -228,6 +239,22 @@ describe("emailCodeProvider", () => {
     expect(b.succeeded).toEqual([]);
   });
 
+  it("lets a failure that is not a rate limit through (a 500), never dressed up as one", async () => {
+    const mailFails = signIn({
+      sendCode: async () => {
+        throw new Error("SES is down");
+      },
+    });
+    await mailFails.go();
+    expect((await mailFails.go({ action: "request", email: unique() })).status).toBe(500);
+
+    const noTable = signIn({ accounts: { db: u.store.db, tables: { accounts: "no-such-table", rateLimits: u.store.tables.rateLimits } } });
+    noTable.state.set("provider", { value: { step: "code", email: unique() }, maxAge: 900 });
+    const verify = await noTable.go({ action: "verify", code: "123456" });
+    expect(verify.status).toBe(500);
+    expect(noTable.succeeded).toEqual([]);
+  });
+
   it("counts a client by the address Lambda reports, and an IPv6 client by its /64", async () => {
     const lambda = (sourceIp: string) => ({ env: { event: { requestContext: { http: { sourceIp } } }, incoming: { socket: { remoteAddress: "10.0.0.1" } } } });
     const addressOf = (env: unknown) => clientAddressOf({ env } as Parameters<typeof clientAddressOf>[0]);
@@ -235,6 +262,8 @@ describe("emailCodeProvider", () => {
     expect(addressOf({ incoming: { socket: { remoteAddress: "::ffff:198.51.100.7" } } })).toBe("198.51.100.7");
     expect(addressOf(lambda("2001:db8:1:2:3:4:5:6").env)).toBe("2001:db8:1:2::/64");
     expect(addressOf(undefined)).toBe("unknown");
+    expect(addressOf({ event: { requestContext: {} }, incoming: {} })).toBe("unknown");
+    expect(addressOf({ event: { requestContext: { http: {} } }, incoming: { socket: {} } })).toBe("unknown");
     expect(addressOf({ event: { requestContext: { http: { sourceIp: "not an address" } } } })).toBe("not an address");
 
     // Two IPv6 addresses in one /64 share the per-client request limit.

@@ -18,6 +18,9 @@ describe("sign-in pages", () => {
     expect(plain).not.toContain("aria-invalid");
     expect(plain).toContain(`<a class="brand" href="${STOREFRONT}/">Shopwave</a>`);
     expect(plain).toContain("<title>Sign in · Shopwave</title>");
+    // Nothing between the hint and the form without an error, and the field ends at its value.
+    expect(plain).toMatch(/No password needed\.<\/p>\s*<form /);
+    expect(plain).toContain('autofocus value="">');
 
     const withError = emailPage({ storefrontUrl: STOREFRONT, email: hostile, error: `Bad ${hostile}` });
     expect(withError).toContain(`value="${escaped}"`);
@@ -32,6 +35,9 @@ describe("sign-in pages", () => {
     expect(page).toContain(' aria-describedby="code-hint">');
     expect(page).not.toContain('role="status"');
     expect(page).not.toContain('role="alert"');
+    expect(page).toContain("<title>Enter your code · Shopwave</title>");
+    expect(page).toMatch(/<h1>Check your email<\/h1>\s*<p class="hint" id="code-hint">/);
+    expect(page).toMatch(/for 10 minutes\.<\/p>\s*<form /);
     for (const action of ["verify", "resend", "restart"]) expect(page).toContain(`<input type="hidden" name="action" value="${action}">`);
 
     const resent = codePage({ storefrontUrl: STOREFRONT, email: "a@example.com", resent: true, error: "Wrong <code>" });
@@ -43,6 +49,7 @@ describe("sign-in pages", () => {
   it("the problem page: the message escaped, a way back to the shop", () => {
     const page = problemPage({ storefrontUrl: `${STOREFRONT}/"x`, message: hostile });
     expect(page).toContain(`<div class="error" role="alert">${escaped}</div>`);
+    expect(page).toContain("<title>Sign-in problem · Shopwave</title>");
     expect(page).toContain(`<a href="${STOREFRONT}/&quot;x/">Back to the shop</a>`);
   });
 
