@@ -63,8 +63,10 @@ describe("GET /admin/orders", () => {
   it("answers an unreachable table with an error, never as an order that does not exist", async () => {
     const { handler: cut } = await h.load(() => import("./list-orders"), { AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" });
     const response = await cut(h.event("GET /admin/orders", { query: { id: placed[0]! } }), lambdaContext("admin-list-orders"));
-    expect(response.statusCode).toBe(500);
-    expect(bodyOf(response)).toEqual({ error: { code: "INTERNAL_ERROR", message: expect.any(String) } });
+    // An outage the caller may retry: 503 with Retry-After, never 200 with no orders.
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ "retry-after": "1" });
+    expect(bodyOf(response)).toEqual({ error: { code: "SERVICE_UNAVAILABLE", message: expect.any(String) } });
   });
 
   it.each([

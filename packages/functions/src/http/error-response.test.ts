@@ -44,6 +44,9 @@ describe("dependency outages", () => {
     ["throttling that outlasted the retries", awsError("ProvisionedThroughputExceededException", "client")],
     ["a throttled API", awsError("ThrottlingException", "client")],
     ["a server-side fault", awsError("InternalServerError", "server")],
+    ["a refused connection", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED", $metadata: { attempts: 3 } })],
+    ["a reset connection", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })],
+    ["a request timeout", Object.assign(new Error("Connection timed out after 1000 ms"), { name: "TimeoutError" })],
   ])("answer %s with 503 and Retry-After", (_name, error) => {
     const response = dependencyOutageResponse(error)!;
     expect(response.statusCode).toBe(503);
@@ -54,6 +57,7 @@ describe("dependency outages", () => {
   it.each([
     ["a bug", new TypeError("x is undefined")],
     ["a client-side AWS error", awsError("ValidationException", "client")],
+    ["an error with another code", Object.assign(new Error("bad"), { code: "ERR_INVALID_ARG_TYPE" })],
   ])("leave %s to the generic 500", (_name, error) => {
     expect(dependencyOutageResponse(error)).toBeUndefined();
   });

@@ -26,14 +26,21 @@ const statusByCode: Record<DomainErrorCode, number> = {
 const throttlingErrorNames = new Set(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]);
 
 /**
- * A dependency (DynamoDB, SQS) failing on its side after the SDK's retries: the client may retry,
- * so the answer is 503 with Retry-After rather than a 500 that blames the request. Returns
- * undefined for anything else.
+ * A dependency unreachable after the SDK's retries (connection refused or reset, DNS, a request
+ * timeout): the network, not the request, so an outage like a server-side fault.
+ */
+const networkErrorCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * A dependency (DynamoDB, SQS) failing on its side or unreachable after the SDK's retries: the
+ * client may retry, so the answer is 503 with Retry-After rather than a 500 that blames the
+ * request. Returns undefined for anything else.
  */
 export function dependencyOutageResponse(error: unknown): APIGatewayProxyStructuredResultV2 | undefined {
   if (!(error instanceof Error)) return undefined;
-  const fault = (error as { $fault?: string }).$fault;
-  if (!throttlingErrorNames.has(error.name) && fault !== "server") return undefined;
+  const { $fault: fault, code } = error as { $fault?: string; code?: string };
+  const unreachable = (code !== undefined && networkErrorCodes.has(code)) || error.name === "TimeoutError";
+  if (!throttlingErrorNames.has(error.name) && fault !== "server" && !unreachable) return undefined;
   return errorResponse(503, "SERVICE_UNAVAILABLE", "The service is busy; please try again shortly.", undefined, { "retry-after": "1" });
 }
 
