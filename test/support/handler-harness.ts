@@ -3,16 +3,17 @@
 // project's DynamoDB Local, the Stripe simulator through the real SDK and, when asked, an
 // in-process SQS; invoked with a Lambda context; its structured output (logs and EMF metrics)
 // captured line by line so tests can assert what an operator or an alarm would see.
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type Stripe from "stripe";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createStripeClient } from "@shopwave/core/payments/stripe-client";
 import { queues, type QueueDeclaration } from "@shopwave/infra/topology";
 import { createLambdaContext } from "@shopwave/local/aws/lambda-context";
 import { createQueues, startLocalSqs, type LocalSqs } from "@shopwave/local/aws/sqs-local";
 import { startStripeSimulator, type StripeSimulator } from "@shopwave/local/stripe/stripe-simulator";
-import { createUnitStore, type UnitStore } from "./unit-store";
+import type { Product } from "@shopwave/core/catalog/product";
+import { createUnitStore, testProduct, type UnitStore } from "./unit-store";
 
 export const STRIPE_KEY = "sk_test_unit_handlers";
 export const WEBHOOK_SECRET = "whsec_unit_handlers";
@@ -171,3 +172,29 @@ export function apiEvent(
 
 /** The JSON body of a handler's answer. */
 export const bodyOf = (response: APIGatewayProxyStructuredResultV2): any => JSON.parse(String(response.body));
+
+/** What `POST /orders` answered for an order placed by placeOrderThroughHandler, and its product. */
+export interface PlacedOrder {
+  order: { id: string; checkoutSessionId: string };
+  checkoutUrl: string;
+  accessToken: string;
+  productId: string;
+}
+
+/**
+ * Places a shopper's order through the create-order handler (loaded by the caller with h.load):
+ * a fresh product with stock 5, `quantity` units (default 2), a real Checkout Session on the
+ * Stripe simulator. The order is PENDING_PAYMENT; the tests that need it paid pay on its checkout page.
+ */
+export async function placeOrderThroughHandler(
+  h: Pick<HandlerHarness, "u">,
+  createOrder: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>,
+  options: { quantity?: number; product?: Partial<Product> } = {},
+): Promise<PlacedOrder> {
+  const product = testProduct({ stock: 5, ...options.product });
+  await h.u.putProduct(product);
+  const body = JSON.stringify({ email: "shopper@example.com", items: [{ productId: product.id, quantity: options.quantity ?? 2 }] });
+  const response = await createOrder(apiEvent("POST /orders", { body, headers: { "content-type": "application/json" } }), lambdaContext("create-order"));
+  expect(response.statusCode).toBe(201);
+  return { ...(bodyOf(response) as Omit<PlacedOrder, "productId">), productId: product.id };
+}

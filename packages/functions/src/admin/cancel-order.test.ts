@@ -3,10 +3,9 @@
 // audited with the note); a paid order is refused with 409 and audited as failed; a note is required.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { listAuditEntries } from "@shopwave/core/admin/audit-log";
-import { apiEvent, bodyOf, captureOutput, lambdaContext } from "../../../../test/support/handler-harness";
+import { bodyOf, captureOutput, lambdaContext, placeOrderThroughHandler } from "../../../../test/support/handler-harness";
 import { OPERATOR, startAdminHarness, type AdminHarness } from "../../../../test/support/admin-harness";
 import { payOnCheckoutPage } from "../../../../test/support/checkout-page-client";
-import { testProduct } from "../../../../test/support/unit-store";
 
 let h: AdminHarness;
 let out: ReturnType<typeof captureOutput>;
@@ -24,14 +23,9 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 async function placeOrder(quantity = 2) {
-  const product = testProduct({ stock: 5 });
-  await h.u.putProduct(product);
-  const body = JSON.stringify({ email: "shopper@example.com", items: [{ productId: product.id, quantity }] });
-  const response = await createOrder(apiEvent("POST /orders", { body, headers: { "content-type": "application/json" } }), lambdaContext("create-order"));
-  expect(response.statusCode).toBe(201);
-  const placed = bodyOf(response) as { order: { id: string; checkoutSessionId: string }; checkoutUrl: string };
+  const placed = await placeOrderThroughHandler(h, createOrder, { quantity });
   out.clear();
-  return { ...placed, productId: product.id };
+  return placed;
 }
 
 const cancel = (orderId: string, json: unknown) =>

@@ -7,10 +7,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { listAuditEntries } from "@shopwave/core/admin/audit-log";
 import { fulfilFromRedirect } from "@shopwave/core/orders/fulfil-from-redirect";
 import { createStripeCheckoutGateway } from "@shopwave/core/payments/stripe-checkout-gateway";
-import { apiEvent, bodyOf, captureOutput, lambdaContext } from "../../../../test/support/handler-harness";
+import { bodyOf, captureOutput, lambdaContext, placeOrderThroughHandler } from "../../../../test/support/handler-harness";
 import { OPERATOR, startAdminHarness, type AdminHarness } from "../../../../test/support/admin-harness";
 import { payOnCheckoutPage } from "../../../../test/support/checkout-page-client";
-import { testProduct } from "../../../../test/support/unit-store";
 
 let h: AdminHarness;
 let out: ReturnType<typeof captureOutput>;
@@ -29,12 +28,7 @@ afterEach(() => vi.restoreAllMocks());
 
 /** An order of 2 × 1250 placed through the handler; paid and confirmed unless `paid: false`. */
 async function placeOrder(options: { paid?: boolean } = {}) {
-  const product = testProduct({ stock: 5, priceCents: 1250 });
-  await h.u.putProduct(product);
-  const body = JSON.stringify({ email: "shopper@example.com", items: [{ productId: product.id, quantity: 2 }] });
-  const response = await createOrder(apiEvent("POST /orders", { body, headers: { "content-type": "application/json" } }), lambdaContext("create-order"));
-  expect(response.statusCode).toBe(201);
-  const placed = bodyOf(response) as { order: { id: string; checkoutSessionId: string }; checkoutUrl: string; accessToken: string };
+  const placed = await placeOrderThroughHandler(h, createOrder, { product: { priceCents: 1250 } });
   if (options.paid !== false) {
     expect((await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).status).toBe(303);
     const checkout = createStripeCheckoutGateway(h.stripe);

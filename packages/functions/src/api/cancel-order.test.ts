@@ -3,9 +3,8 @@
 // released once; a paid one is refused; a wrong token looks like no order.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { newAccessToken } from "@shopwave/core/orders/access-token";
-import { apiEvent, bodyOf, captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
+import { apiEvent, bodyOf, captureOutput, lambdaContext, placeOrderThroughHandler, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { payOnCheckoutPage } from "../../../../test/support/checkout-page-client";
-import { testProduct } from "../../../../test/support/unit-store";
 
 let h: HandlerHarness;
 let out: ReturnType<typeof captureOutput>;
@@ -23,14 +22,9 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 async function placeOrder(quantity = 2) {
-  const product = testProduct({ stock: 5 });
-  await h.u.putProduct(product);
-  const body = JSON.stringify({ email: "shopper@example.com", items: [{ productId: product.id, quantity }] });
-  const response = await createOrder(apiEvent("POST /orders", { body, headers: { "content-type": "application/json" } }), lambdaContext("create-order"));
-  expect(response.statusCode).toBe(201);
-  const placed = bodyOf(response) as { order: { id: string; checkoutSessionId: string }; checkoutUrl: string; accessToken: string };
+  const placed = await placeOrderThroughHandler(h, createOrder, { quantity });
   out.clear();
-  return { ...placed, productId: product.id };
+  return placed;
 }
 
 const cancel = (orderId: string | undefined, auth: { bearer?: string; token?: string }) =>

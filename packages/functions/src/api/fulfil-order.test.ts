@@ -4,9 +4,8 @@
 // the order's own changes nothing and is not logged.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { newAccessToken } from "@shopwave/core/orders/access-token";
-import { apiEvent, bodyOf, captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
+import { apiEvent, bodyOf, captureOutput, lambdaContext, placeOrderThroughHandler, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { payOnCheckoutPage } from "../../../../test/support/checkout-page-client";
-import { testProduct } from "../../../../test/support/unit-store";
 
 let h: HandlerHarness;
 let out: ReturnType<typeof captureOutput>;
@@ -24,14 +23,9 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 async function placeOrder() {
-  const product = testProduct({ stock: 5 });
-  await h.u.putProduct(product);
-  const body = JSON.stringify({ email: "shopper@example.com", items: [{ productId: product.id, quantity: 2 }] });
-  const response = await createOrder(apiEvent("POST /orders", { body, headers: { "content-type": "application/json" } }), lambdaContext("create-order"));
-  expect(response.statusCode).toBe(201);
-  const placed = bodyOf(response) as { order: { id: string; checkoutSessionId: string }; checkoutUrl: string; accessToken: string };
+  const placed = await placeOrderThroughHandler(h, createOrder);
   out.clear();
-  return { ...placed, productId: product.id };
+  return placed;
 }
 
 const fulfil = (orderId: string | undefined, bearer: string | undefined, body: unknown, contentType = "application/json") =>
