@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
+import type { AccountsStore } from "@shopwave/core/accounts/sign-in-code";
 import type { Product } from "@shopwave/core/catalog/product";
 import { newAccessToken } from "@shopwave/core/orders/access-token";
 import type { OrderRecord } from "@shopwave/core/orders/order";
@@ -19,6 +20,8 @@ import { createTables } from "@shopwave/local/aws/create-tables";
 
 export interface UnitStore {
   store: Store;
+  /** The accounts store (sign-in codes, customers) on this file's tables. */
+  accounts: AccountsStore;
   /** The env a handler needs to reach these tables as if they were its linked resources. */
   handlerEnv: Record<string, string>;
   putProduct(product: Product): Promise<void>;
@@ -54,6 +57,7 @@ export async function createUnitStore(): Promise<UnitStore> {
   };
   return {
     store,
+    accounts: { db, tables: { accounts: nameOf(tables.accounts), rateLimits: store.tables.rateLimits } },
     handlerEnv: {
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: "local",

@@ -21,7 +21,7 @@ const generous: SignInLimits = {
 
 beforeAll(async () => {
   u = await createUnitStore();
-  const accounts = JSON.parse(u.handlerEnv.SST_RESOURCE_AccountsTable!).name as string;
+  const accounts = u.accounts.tables.accounts;
   store = { db: u.store.db, tables: { accounts, rateLimits: u.store.tables.rateLimits } };
 });
 afterAll(() => u?.destroy());

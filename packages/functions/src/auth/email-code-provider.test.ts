@@ -15,7 +15,7 @@ let u: UnitStore;
 let accounts: AccountsStore;
 beforeAll(async () => {
   u = await createUnitStore();
-  accounts = { db: u.store.db, tables: { accounts: JSON.parse(u.handlerEnv.SST_RESOURCE_AccountsTable!).name, rateLimits: u.store.tables.rateLimits } };
+  accounts = u.accounts;
 });
 afterAll(() => u?.destroy());
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
   await createTables(new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }), [auth.storage], () => storageTable);
   // OpenAuth's DynamoStorage signs its requests with these (aws4fetch).
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_REGION: "us-east-1" });
-  const accounts: AccountsStore = { db: u.store.db, tables: { accounts: JSON.parse(u.handlerEnv.SST_RESOURCE_AccountsTable!).name, rateLimits: u.store.tables.rateLimits } };
+  const accounts: AccountsStore = u.accounts;
   app = createIssuerApp({
     accounts,
     storefrontUrl: STOREFRONT,
@@ -236,7 +236,7 @@ describe("the sign-in issuer's logs", () => {
     vi.spyOn(process.stderr, "write").mockImplementation(write);
     try {
       const logged = createIssuerApp({
-        accounts: { db: u.store.db, tables: { accounts: JSON.parse(u.handlerEnv.SST_RESOURCE_AccountsTable!).name, rateLimits: u.store.tables.rateLimits } },
+        accounts: u.accounts,
         storefrontUrl: STOREFRONT,
         operatorEmails: new Set(),
         issuerUrl: ISSUER,
