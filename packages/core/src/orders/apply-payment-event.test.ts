@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createUnitStore, fakeCheckoutGateway, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import type { PaymentEvent, SessionClaim } from "../payments/payment-event";
-import { applyPaymentEvent } from "./apply-payment-event";
+import { applyPaymentEvent, RefundBeforeConfirmation } from "./apply-payment-event";
 import type { OrderRecord } from "./order";
 import { cancelOrder, confirmOrder, MAX_RECORDED_MISMATCHES } from "./order-store";
 import { settleFromSession } from "./settle-from-session";
@@ -255,6 +255,26 @@ describe("a full refund", () => {
     provider.payments.pi_foreign_part = { status: "succeeded", orderId: order.id, amount: 1, currency: "usd" };
     expect((await apply({ kind: "partially_refunded", paymentIntentId: "pi_foreign_part", chargeId: "ch_9", amountRefundedCents: 3000 })).outcome).toBe("payment_mismatch");
     expect(await stored(order)).toMatchObject({ providerRefundedCents: 1200 });
+  });
+
+  it("in part, above the order's total, is not Stripe's figure and is not recorded", async () => {
+    const order = await confirmedOrder();
+    provider.payments.pi_test_own = { status: "succeeded", orderId: order.id, amount: 3750, currency: "usd" };
+    const partial = (amountRefundedCents: number) => apply({ kind: "partially_refunded", paymentIntentId: "pi_test_own", chargeId: "ch_1", amountRefundedCents });
+    expect((await partial(order.totalCents + 1)).outcome).toBe("duplicate");
+    expect(await stored(order)).not.toHaveProperty("providerRefundedCents");
+    expect((await partial(order.totalCents)).outcome).toBe("partial_refund_recorded");
+  });
+
+  it("that overtakes its payment's confirmation is delivered again later, not recorded as a mismatch", async () => {
+    const order = await pendingOrder();
+    provider.payments.pi_early = { status: "succeeded", orderId: order.id, amount: order.totalCents, currency: "usd" };
+    await expect(apply({ kind: "partially_refunded", paymentIntentId: "pi_early", chargeId: "ch_e", amountRefundedCents: 100 })).rejects.toThrow(RefundBeforeConfirmation);
+    await expect(apply({ kind: "refunded", paymentIntentId: "pi_early", chargeId: "ch_e" })).rejects.toThrow(RefundBeforeConfirmation);
+    expect(await stored(order)).not.toHaveProperty("paymentMismatches");
+    // Once the payment confirmed the order, the same event applies.
+    await apply({ kind: "payment_succeeded", session: genuine(order, "pi_early") });
+    expect((await apply({ kind: "partially_refunded", paymentIntentId: "pi_early", chargeId: "ch_e", amountRefundedCents: 100 })).outcome).toBe("partial_refund_recorded");
   });
 
   it("of another payment naming the order is recorded, not applied", async () => {

@@ -69,6 +69,14 @@ export async function applyPaymentEvent(
   return { ...(await settleFromSession(deps, order, session, "checkout_session_expired", now)), orderId };
 }
 
+/** A refund event that arrived before its payment confirmed the order: to be delivered again. */
+export class RefundBeforeConfirmation extends Error {
+  override name = "RefundBeforeConfirmation";
+  constructor(orderId: string, paymentIntentId: string) {
+    super(`Refund of ${paymentIntentId} arrived before order ${orderId} was confirmed with it; retried later.`);
+  }
+}
+
 async function applyRefund(
   deps: PaymentDeps,
   event: Extract<PaymentEvent, { kind: "refunded" | "partially_refunded" }>,
@@ -82,6 +90,12 @@ async function applyRefund(
   if (!order) return { outcome: "unknown_order", orderId };
   // The refund we issued ourselves for a payment that landed after cancellation.
   if (order.latePaymentRefund?.paymentIntentId === paymentIntentId) return { outcome: "duplicate", orderId };
+  // A refund of the order's own payment (Stripe's metadata names it) that overtook the payment's
+  // confirmation (its delivery delayed): not a mismatch but too early. Thrown so the queue
+  // delivers it again once the confirmation has recorded the payment (or parks it in the DLQ).
+  if (order.paymentIntentId === undefined && order.status === "PENDING_PAYMENT" && payment.status === "succeeded") {
+    throw new RefundBeforeConfirmation(order.id, paymentIntentId);
+  }
   if (order.paymentIntentId !== paymentIntentId) {
     const mismatches: BindingMismatch[] = [{ field: "payment_intent", expected: order.paymentIntentId ?? null, received: paymentIntentId }];
     await recordMismatch(deps.store, order.id, { paymentIntentId }, eventId, mismatches, now);

@@ -371,7 +371,7 @@ export async function recordPaymentMismatch(store: Store, orderId: string, misma
  * Records how much of the order's payment Stripe has refunded so far (a partial refund, from the
  * console or the Stripe Dashboard). Only for the payment the order was confirmed with, and only
  * upwards: the amount only grows, so an older event arriving late changes nothing. False when
- * nothing changed.
+ * nothing changed (and for an amount over the order's total).
  */
 export async function recordProviderRefunds(store: Store, orderId: string, paymentIntentId: string, amountRefundedCents: number): Promise<boolean> {
   try {
@@ -380,7 +380,9 @@ export async function recordProviderRefunds(store: Store, orderId: string, payme
         TableName: store.tables.orders,
         Key: { id: orderId },
         UpdateExpression: "SET providerRefundedCents = :amount",
-        ConditionExpression: "paymentIntentId = :payment AND (attribute_not_exists(providerRefundedCents) OR providerRefundedCents < :amount)",
+        // Never more than the order's total: Stripe caps it there, so a larger figure is not Stripe's.
+        ConditionExpression:
+          "paymentIntentId = :payment AND totalCents >= :amount AND (attribute_not_exists(providerRefundedCents) OR providerRefundedCents < :amount)",
         ExpressionAttributeValues: { ":amount": amountRefundedCents, ":payment": paymentIntentId },
       }),
     );

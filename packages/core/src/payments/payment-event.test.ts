@@ -114,5 +114,7 @@ describe("toPaymentEvent for refunds", () => {
 
   it("rejects a malformed charge (so it fails loudly into the DLQ)", () => {
     expect(() => toPaymentEvent(refunded({ refunded: "yes" }))).toThrow();
+    // A negative amount would break the order record it is written to.
+    expect(() => toPaymentEvent(refunded({ amount_refunded: -1, refunded: false }))).toThrow();
   });
 });

@@ -30,8 +30,8 @@ const CheckoutSessionFields = z.object({
 const ChargeFields = z.object({
   object: z.literal("charge"),
   id: z.string(),
-  amount: z.number().int(),
-  amount_refunded: z.number().int(),
+  amount: z.number().int().nonnegative(),
+  amount_refunded: z.number().int().nonnegative(),
   refunded: z.boolean(),
   payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullish(),
 });
