@@ -57,8 +57,10 @@ it("follows one order from API to webhook to worker by its order id, and counts 
     expect(line).toMatchObject({ service: "shopwave", timestamp: expect.any(String), function_request_id: expect.any(String) });
   }
   expect(ofOrder.map((line) => line.message)).toEqual(
-    expect.arrayContaining(["order created", "webhook accepted", "payment event confirmed", "order email sent", "order event recorded on the timeline", "sale counted"]),
+    expect.arrayContaining(["order created", "webhook accepted", "payment event confirmed", "order email sent", "order event recorded on the timeline", "order event counted"]),
   );
+  // The sales counters count every order event; the confirmation (the sale) among them.
+  expect(ofOrder.filter((line) => line.message === "order event counted").map((line) => line.eventType)).toEqual(expect.arrayContaining(["OrderPlaced", "OrderConfirmed"]));
   // No other order's id, and no id at all, leaks onto lines about this one.
   const worker = ofOrder.find((line) => line.message === "payment event confirmed")!;
   expect(worker).toMatchObject({ stripeEventType: "checkout.session.completed", receiveCount: 1 });
