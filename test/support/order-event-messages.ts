@@ -47,6 +47,7 @@ export function envelopeOf(event: OrderEvent): string {
   });
 }
 
+/** An SQS record as Lambda delivers it (any body: an order event envelope, a Stripe event). */
 export function sqsRecordOf(body: string, receiveCount = 1): SQSRecord {
   messages++;
   return {

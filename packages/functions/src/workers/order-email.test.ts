@@ -12,6 +12,7 @@ import { readTimeline } from "@shopwave/core/order-events/order-timeline";
 import { readOrder } from "@shopwave/core/orders/read-order";
 import { captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { readEmails } from "../../../../test/support/inbox";
+import { envelopeOf, sqsRecordOf } from "../../../../test/support/order-event-messages";
 import { pendingOrderRecord, testProduct } from "../../../../test/support/unit-store";
 
 const sesEndpoint = inject("sesEndpoint");
@@ -31,33 +32,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-let messages = 0;
-function record(event: OrderEvent, receiveCount = 1): SQSRecord {
-  messages++;
-  // The EventBridge envelope, as the bus delivers it to an SQS target.
-  const body = JSON.stringify({
-    version: "0",
-    id: randomUUID(),
-    "detail-type": event.type,
-    source: "shopwave.orders",
-    account: "000000000000",
-    time: event.occurredAt,
-    region: "us-east-1",
-    resources: [],
-    detail: event,
-  });
-  return {
-    messageId: `msg-${messages}`,
-    receiptHandle: `rh-${messages}`,
-    body,
-    attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(Date.now()), SenderId: "unit", ApproximateFirstReceiveTimestamp: String(Date.now()) },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:order-email",
-    awsRegion: "us-east-1",
-  };
-}
+/** The event as the bus's rule delivers it to the consumer's queue. */
+const record = (event: OrderEvent, receiveCount = 1): SQSRecord => sqsRecordOf(envelopeOf(event), receiveCount);
 const run = (records: SQSRecord[], handler = consumer) => handler({ Records: records } satisfies SQSEvent, lambdaContext("order-email"));
 
 /** An order on the table (links are issued for stored orders only) and an event about it, to its own address. */

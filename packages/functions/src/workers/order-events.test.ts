@@ -8,6 +8,7 @@ import { createStripeCheckoutGateway } from "@shopwave/core/payments/stripe-chec
 import { captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { payOnCheckoutPage } from "../../../../test/support/checkout-page-client";
 import { checkoutSessionEvent } from "../../../../test/support/stripe-webhook";
+import { sqsRecordOf } from "../../../../test/support/order-event-messages";
 import { pendingOrderRecord, testProduct } from "../../../../test/support/unit-store";
 
 let h: HandlerHarness;
@@ -23,21 +24,6 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-let messages = 0;
-function record(body: string, receiveCount = 1): SQSRecord {
-  messages++;
-  return {
-    messageId: `msg-${messages}`,
-    receiptHandle: `rh-${messages}`,
-    body,
-    attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(Date.now()), SenderId: "unit", ApproximateFirstReceiveTimestamp: String(Date.now()) },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:order-events",
-    awsRegion: "us-east-1",
-  };
-}
 const run = (...records: SQSRecord[]) => worker({ Records: records } satisfies SQSEvent, lambdaContext("order-events"));
 
 /** A pending order with its own open session on the simulator (stock as left after reserving 1). */
@@ -73,15 +59,16 @@ describe("the order-events worker", () => {
     expect((await payOnCheckoutPage(o.checkoutUrl, "4242424242424242")).status).toBe(303);
     const completed = await sessionEvent("checkout.session.completed", o.sessionId, o.order.id);
 
-    expect(await run(record(completed, 1))).toEqual({ batchItemFailures: [] });
+    const delivered = sqsRecordOf(completed, 1);
+    expect(await run(delivered)).toEqual({ batchItemFailures: [] });
     expect(await statusOf(o.order.id)).toBe("CONFIRMED");
     expect(out.metrics()).toEqual({ OrdersConfirmed: 1 });
     expect(out.logged("payment event confirmed")).toEqual([
-      expect.objectContaining({ level: "INFO", orderId: o.order.id, stripeEventId: JSON.parse(completed).id, stripeEventType: "checkout.session.completed", messageId: `msg-${messages}`, receiveCount: 1 }),
+      expect.objectContaining({ level: "INFO", orderId: o.order.id, stripeEventId: JSON.parse(completed).id, stripeEventType: "checkout.session.completed", messageId: delivered.messageId, receiveCount: 1 }),
     ]);
 
     out.clear();
-    expect(await run(record(completed, 2))).toEqual({ batchItemFailures: [] });
+    expect(await run(sqsRecordOf(completed, 2))).toEqual({ batchItemFailures: [] });
     expect(out.metrics()).toEqual({ PaymentEventsDuplicate: 1 });
     expect(out.logged("payment event duplicate")).toEqual([expect.objectContaining({ receiveCount: 2 })]);
     expect(await h.u.stockOf(o.productId)).toBe(4);
@@ -95,7 +82,7 @@ describe("the order-events worker", () => {
     const openEvent = await sessionEvent("checkout.session.expired", open.sessionId, open.order.id);
     const expiredEvent = await sessionEvent("checkout.session.expired", expired.sessionId, expired.order.id);
 
-    expect(await run(record(openEvent), record(expiredEvent))).toEqual({ batchItemFailures: [] });
+    expect(await run(sqsRecordOf(openEvent), sqsRecordOf(expiredEvent))).toEqual({ batchItemFailures: [] });
 
     expect(await statusOf(open.order.id)).toBe("PENDING_PAYMENT");
     expect(await h.u.stockOf(open.productId)).toBe(4);
@@ -108,7 +95,7 @@ describe("the order-events worker", () => {
     const o = await pendingOrder();
     const forged = checkoutSessionEvent("checkout.session.completed", { id: "cs_test_someone_else", orderId: o.order.id, amountTotal: 1250, currency: "usd" });
 
-    expect(await run(record(forged))).toEqual({ batchItemFailures: [] });
+    expect(await run(sqsRecordOf(forged))).toEqual({ batchItemFailures: [] });
 
     expect(await statusOf(o.order.id)).toBe("PENDING_PAYMENT");
     expect(out.metrics()).toEqual({ PaymentEventMismatches: 1 });
@@ -127,16 +114,16 @@ describe("the order-events worker", () => {
   it("moves a confirmed order to REFUNDED on its payment's full refund (OrdersRefunded)", async () => {
     const paid = await pendingOrder();
     expect((await payOnCheckoutPage(paid.checkoutUrl, "4242424242424242")).status).toBe(303);
-    await run(record(await sessionEvent("checkout.session.completed", paid.sessionId, paid.order.id)));
+    await run(sqsRecordOf(await sessionEvent("checkout.session.completed", paid.sessionId, paid.order.id)));
     const session = await h.stripe.checkout.sessions.retrieve(paid.sessionId);
     const refundedCharge = JSON.stringify({
-      id: `evt_test_refund_${messages}`,
+      id: `evt_test_refund_${paid.order.id}`,
       object: "event",
       type: "charge.refunded",
       created: Math.floor(Date.now() / 1000),
       data: { object: { id: "ch_test_1", object: "charge", amount: 1250, amount_refunded: 1250, refunded: true, payment_intent: session.payment_intent } },
     });
-    expect(await run(record(refundedCharge))).toEqual({ batchItemFailures: [] });
+    expect(await run(sqsRecordOf(refundedCharge))).toEqual({ batchItemFailures: [] });
     expect(await statusOf(paid.order.id)).toBe("REFUNDED");
     expect(out.metrics()).toEqual({ OrdersConfirmed: 1, OrdersRefunded: 1 });
   });
@@ -149,7 +136,7 @@ describe("the order-events worker", () => {
       created: Math.floor(Date.now() / 1000),
       data: { object: { id: "ch_no_payment", object: "charge", amount: 1250, amount_refunded: 1250, refunded: true, payment_intent: null } },
     });
-    expect(await run(record(withoutPayment))).toEqual({ batchItemFailures: [] });
+    expect(await run(sqsRecordOf(withoutPayment))).toEqual({ batchItemFailures: [] });
     expect(out.metrics()).toEqual({});
     expect(out.logged("payment event ignored")).toEqual([expect.objectContaining({ why: expect.stringContaining("has no payment intent"), stripeEventId: "evt_test_no_payment" })]);
   });
@@ -157,9 +144,9 @@ describe("the order-events worker", () => {
   it("fails a poison record alone: the rest of the batch is applied, the failure counted and logged", async () => {
     const o = await pendingOrder();
     await h.stripe.checkout.sessions.expire(o.sessionId);
-    const good = record(await sessionEvent("checkout.session.expired", o.sessionId, o.order.id));
-    const notJson = record("this is not an event");
-    const notAnEvent = record(JSON.stringify({ id: "evt_x", object: "event", type: "checkout.session.completed", created: 1, data: { object: { object: "checkout.session" } } }));
+    const good = sqsRecordOf(await sessionEvent("checkout.session.expired", o.sessionId, o.order.id));
+    const notJson = sqsRecordOf("this is not an event");
+    const notAnEvent = sqsRecordOf(JSON.stringify({ id: "evt_x", object: "event", type: "checkout.session.completed", created: 1, data: { object: { object: "checkout.session" } } }));
 
     const response = await run(notJson, good, notAnEvent);
 
@@ -172,7 +159,7 @@ describe("the order-events worker", () => {
   });
 
   it("counts and logs a batch in which every record fails, and hands each back for retry", async () => {
-    const lone = record("this is not an event");
+    const lone = sqsRecordOf("this is not an event");
     const response = await run(lone);
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: lone.messageId }] });
     expect(out.metrics()).toEqual({ OrderEventFailures: 1 });
