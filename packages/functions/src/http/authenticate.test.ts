@@ -51,10 +51,13 @@ describe("authenticate", () => {
     ["a wrong-audience token", async () => `Bearer ${await issuer.sign(claims, { aud: "other" })}`],
     ["a non-Bearer scheme", async () => `Basic ${Buffer.from("a:b").toString("base64")}`],
     ["an order access token", async () => "Bearer dGhpcyBpcyBub3QgYSBqd3QgYXQgYWxsLCBqdXN0IGJ5dGVz"],
+    // A valid token inside a header that is not exactly `Bearer <token>` is not accepted either.
+    ["a valid token after another scheme", async () => `Token Bearer ${await issuer.sign(claims)}`],
+    ["a valid token followed by more", async () => `Bearer ${await issuer.sign(claims)} extra`],
   ])("answers %s with 401 and the JSON error shape", async (_name, header) => {
     const { statusCode, body } = await responseOf(auth.authenticate(withAuthorization(await header())));
     expect(statusCode).toBe(401);
-    expect(body).toEqual({ error: { code: "UNAUTHENTICATED", message: expect.any(String) } });
+    expect(body).toEqual({ error: { code: "UNAUTHENTICATED", message: expect.stringMatching(/sign in/i) } });
   });
 
   it("optionalPrincipal: no token is a guest; a bad token is still a 401, never silently a guest", async () => {
@@ -74,7 +77,7 @@ describe("authenticate", () => {
     try {
       const { statusCode, body } = await responseOf(fresh.authenticate(withAuthorization(`Bearer ${await issuer.sign(claims)}`)));
       expect(statusCode).toBe(503);
-      expect(body.error.code).toBe("AUTH_UNAVAILABLE");
+      expect(body.error).toEqual({ code: "AUTH_UNAVAILABLE", message: expect.stringMatching(/try again/i) });
     } finally {
       issuer.setDown(false);
       knownErrorResponse = previous;
@@ -83,8 +86,9 @@ describe("authenticate", () => {
 
   it("requireRole: 403 without the role", async () => {
     const customer = await auth.authenticate(withAuthorization(`Bearer ${await issuer.sign(claims)}`));
-    const { statusCode } = await responseOf(Promise.resolve().then(() => auth.requireRole(customer, "operator")));
+    const { statusCode, body } = await responseOf(Promise.resolve().then(() => auth.requireRole(customer, "operator")));
     expect(statusCode).toBe(403);
+    expect(body.error).toEqual({ code: "FORBIDDEN", message: expect.stringMatching(/\w/) });
     expect(() => auth.requireRole({ ...customer, roles: ["customer", "operator"] }, "operator")).not.toThrow();
   });
 });

@@ -94,5 +94,7 @@ describe("httpHandler's request line and warnings", () => {
     });
     expect(response.statusCode).toBe(500);
     expect(out.logged("request failed")).toEqual([expect.objectContaining({ level: "ERROR", error: expect.objectContaining({ message: "x is undefined" }) })]);
+    // The request line of a 500 is an error too (what the error-rate alarm counts), naming the route.
+    expect(out.logged("request")).toEqual([expect.objectContaining({ level: "ERROR", statusCode: 500, route: "GET /orders/{id}" })]);
   });
 });

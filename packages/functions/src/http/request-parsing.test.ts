@@ -1,3 +1,5 @@
+// Request bodies and queries read safely: the media type and the size are checked before parsing,
+// and every refusal is a 4xx in the error shape with a message that says what to send instead.
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -38,7 +40,32 @@ describe("parseJsonBody", () => {
     const result = statusOf(() => parseJsonBody(request, Schema, { maxBytes: 100 }));
     expect(result.status).toBe(status);
     expect(result.body.error.code).toBe(code);
-    expect(typeof result.body.error.message).toBe("string");
+    expect(result.body.error.message).toMatch(/\w/);
+  });
+
+  it.each([["application/json; charset=utf-8"], ["APPLICATION/JSON"], ["application/vnd.api+json"], ["application/merge-patch+json"]])(
+    "accepts JSON sent as %s",
+    (contentType) => {
+      expect(parseJsonBody(event('{"n":1}', { "content-type": contentType }), Schema, { maxBytes: 100 })).toEqual({ n: 1 });
+    },
+  );
+
+  it.each([["text/plain; x=application/json"], ["application/jsonp"], ["multipart/form-data; boundary=application/json"]])(
+    "refuses %s, which only mentions JSON",
+    (contentType) => {
+      expect(statusOf(() => parseJsonBody(event('{"n":1}', { "content-type": contentType }), Schema, { maxBytes: 100 })).status).toBe(415);
+    },
+  );
+
+  it("accepts a body of exactly the limit in bytes, counted in UTF-8, and names the limit when refusing one more", () => {
+    const body = (pad: string) => `{"n":1,"p":"${pad}"}`;
+    const atLimit = body("é".repeat(5)); // 5 characters, 10 bytes
+    const limit = Buffer.byteLength(atLimit, "utf8");
+    expect(limit).toBe(atLimit.length + 5);
+    expect(parseJsonBody(event(atLimit), z.object({ n: z.number(), p: z.string() }), { maxBytes: limit })).toEqual({ n: 1, p: "ééééé" });
+    const over = statusOf(() => parseJsonBody(event(body("é".repeat(5) + "x")), z.object({ n: z.number(), p: z.string() }), { maxBytes: limit }));
+    expect(over.status).toBe(413);
+    expect(over.body.error.message).toContain(String(limit));
   });
 
   it("lists the failing fields of a schema violation", () => {
