@@ -108,6 +108,17 @@ describe("dependency outages", () => {
     },
   );
 
+  it("answer an outage a library wrapped (its cause) with 503, and a wrapped bug with nothing", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    const wrapped = new Error("Failed to put record for idempotency key", { cause: new Error("persistence layer", { cause: refused }) });
+    expect(dependencyOutageResponse(wrapped)?.statusCode).toBe(503);
+    expect(dependencyOutageResponse(new Error("handler failed", { cause: new TypeError("x is undefined") }))).toBeUndefined();
+    // A cause that leads back to itself is not followed forever.
+    const cyclic: Error & { cause?: unknown } = new Error("a");
+    cyclic.cause = cyclic;
+    expect(dependencyOutageResponse(cyclic)).toBeUndefined();
+  });
+
   it.each([
     ["a bug", new TypeError("x is undefined")],
     ["a client-side AWS error", awsError("ValidationException", "client")],

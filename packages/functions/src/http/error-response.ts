@@ -31,17 +31,30 @@ const throttlingErrorNames = new Set(["ProvisionedThroughputExceededException", 
  */
 const networkErrorCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
+function isDependencyOutage(error: Error): boolean {
+  const { $fault: fault, code } = error as { $fault?: string; code?: string };
+  const unreachable = (code !== undefined && networkErrorCodes.has(code)) || error.name === "TimeoutError";
+  return throttlingErrorNames.has(error.name) || fault === "server" || unreachable;
+}
+
+/** How deep a chain of causes is followed (libraries wrap once or twice; a cycle must not hang). */
+const MAX_CAUSE_DEPTH = 5;
+
 /**
- * A dependency (DynamoDB, SQS) failing on its side or unreachable after the SDK's retries: the
+ * A dependency (DynamoDB, SQS) failing on its side or unreachable after the SDK's retries, also
+ * when a library wrapped it (Powertools' idempotency rethrows the store's error as its cause): the
  * client may retry, so the answer is 503 with Retry-After rather than a 500 that blames the
  * request. Returns undefined for anything else.
  */
 export function dependencyOutageResponse(error: unknown): APIGatewayProxyStructuredResultV2 | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const { $fault: fault, code } = error as { $fault?: string; code?: string };
-  const unreachable = (code !== undefined && networkErrorCodes.has(code)) || error.name === "TimeoutError";
-  if (!throttlingErrorNames.has(error.name) && fault !== "server" && !unreachable) return undefined;
-  return errorResponse(503, "SERVICE_UNAVAILABLE", "The service is busy; please try again shortly.", undefined, { "retry-after": "1" });
+  let current = error;
+  for (let depth = 0; current instanceof Error && depth < MAX_CAUSE_DEPTH; depth++) {
+    if (isDependencyOutage(current)) {
+      return errorResponse(503, "SERVICE_UNAVAILABLE", "The service is busy; please try again shortly.", undefined, { "retry-after": "1" });
+    }
+    current = current.cause;
+  }
+  return undefined;
 }
 
 export function zodIssues(error: z.ZodError): { path: string; message: string }[] {

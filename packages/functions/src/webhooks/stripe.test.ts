@@ -50,7 +50,7 @@ describe("POST /webhooks/stripe: refusals", () => {
   it("answers a missing signature with 400", async () => {
     const response = await deliver(completedEvent(), undefined);
     expect(response.statusCode).toBe(400);
-    expect(bodyOf(response).error.code).toBe("MISSING_SIGNATURE");
+    expect(bodyOf(response).error).toEqual({ code: "MISSING_SIGNATURE", message: expect.stringContaining("Stripe-Signature") });
     expect(out.metrics()).toEqual({ WebhooksRejected: 1 });
     expect(await queued()).toEqual([]);
   });
@@ -64,7 +64,7 @@ describe("POST /webhooks/stripe: refusals", () => {
     const payload = completedEvent();
     const response = await deliver(payload, sign(payload));
     expect(response.statusCode).toBe(400);
-    expect(bodyOf(response).error.code).toBe("INVALID_SIGNATURE");
+    expect(bodyOf(response).error).toEqual({ code: "INVALID_SIGNATURE", message: expect.stringContaining("Stripe-Signature") });
     expect(out.metrics()).toEqual({ WebhooksRejected: 1 });
     expect(out.logged("webhook signature rejected")).toEqual([expect.objectContaining({ level: "WARN" })]);
     expect(await queued()).toEqual([]);
@@ -82,7 +82,7 @@ describe("POST /webhooks/stripe: refusals", () => {
     const over = `${exact} `;
     const tooBig = await signed(over);
     expect(tooBig.statusCode).toBe(413);
-    expect(bodyOf(tooBig).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(bodyOf(tooBig).error).toEqual({ code: "PAYLOAD_TOO_LARGE", message: expect.stringContaining(String(limit)) });
     expect(out.metrics()).toEqual({ WebhooksRejected: 1 });
     expect((await signed(exact)).statusCode).toBe(200);
   });
@@ -93,7 +93,7 @@ describe("POST /webhooks/stripe: refusals", () => {
   ])("answers %s, correctly signed, with 400 MALFORMED_EVENT", async (_name, payload) => {
     const response = await signed(payload);
     expect(response.statusCode).toBe(400);
-    expect(bodyOf(response).error.code).toBe("MALFORMED_EVENT");
+    expect(bodyOf(response).error).toEqual({ code: "MALFORMED_EVENT", message: expect.stringMatching(/\w/) });
     expect(out.metrics()).toEqual({ WebhooksRejected: 1 });
     expect(await queued()).toEqual([]);
   });
@@ -120,6 +120,7 @@ describe("POST /webhooks/stripe: events", () => {
     expect(first.statusCode).toBe(200);
     expect(bodyOf(first)).toEqual({ received: true });
     expect(out.logged("webhook accepted")).toEqual([expect.objectContaining({ stripeEventId: event.id, stripeEventType: "checkout.session.completed", orderId: "ord_queuedonce" })]);
+    expect(out.logged("request")).toEqual([expect.objectContaining({ route: "POST /webhooks/stripe", orderId: "ord_queuedonce", statusCode: 200 })]);
     // Stripe retries the same event (a lost answer, say): acknowledged again, queued no more.
     expect((await signed(payload)).statusCode).toBe(200);
     expect((await signed(payload, { base64: true })).statusCode).toBe(200);
@@ -127,8 +128,10 @@ describe("POST /webhooks/stripe: events", () => {
     const messages = await queued();
     expect(messages).toHaveLength(1);
     const message = messages[0]!;
-    expect(message.MessageAttributes?.stripeEventType?.StringValue).toBe("checkout.session.completed");
-    expect(message.MessageAttributes?.orderId?.StringValue).toBe("ord_queuedonce");
+    expect(message.MessageAttributes).toEqual({
+      stripeEventType: expect.objectContaining({ DataType: "String", StringValue: "checkout.session.completed" }),
+      orderId: expect.objectContaining({ DataType: "String", StringValue: "ord_queuedonce" }),
+    });
     expect(message.Body).not.toContain("secretAccessToken");
     expect(message.Body).not.toMatch(/https?:\/\//);
     const body = JSON.parse(message.Body!);
@@ -139,10 +142,14 @@ describe("POST /webhooks/stripe: events", () => {
   });
 
   it("dedupes on the event id alone, for a week: a retry whose delivery fields changed is not queued again", async () => {
+    // A fresh container, loaded inside the test: the idempotency settings are read when the module
+    // loads, and mutation testing attributes them to the test that loads it.
+    const { handler: fresh } = await h.load(() => import("./stripe"));
     const event = JSON.parse(completedEvent("ord_retried"));
-    expect((await signed(JSON.stringify({ ...event, pending_webhooks: 2 }))).statusCode).toBe(200);
+    const deliverSigned = (payload: string) => deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: fresh });
+    expect((await deliverSigned(JSON.stringify({ ...event, pending_webhooks: 2 }))).statusCode).toBe(200);
     // Stripe's later attempt of the same event: same id, its delivery bookkeeping moved on.
-    expect((await signed(JSON.stringify({ ...event, pending_webhooks: 1 }))).statusCode).toBe(200);
+    expect((await deliverSigned(JSON.stringify({ ...event, pending_webhooks: 1 }))).statusCode).toBe(200);
     expect(await queued()).toHaveLength(1);
     // The record outlives Stripe's three days of retries.
     const table = JSON.parse(h.u.handlerEnv.SST_RESOURCE_IdempotencyTable!).name as string;
@@ -151,6 +158,21 @@ describe("POST /webhooks/stripe: events", () => {
     expect(Math.min(...expiries)).toBeGreaterThan(7 * 24 * 3600 - 600);
     // +1: the record rounds its expiry to whole seconds independently of this clock read.
     expect(Math.max(...expiries)).toBeLessThanOrEqual(7 * 24 * 3600 + 1);
+  });
+
+  it("answers 503 while its idempotency table cannot be reached, so Stripe retries, and the retry queues the event once", async () => {
+    const { handler: tableDown } = await h.load(() => import("./stripe"), { AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" });
+    const payload = completedEvent("ord_tabledown");
+    const refused = await deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: tableDown });
+    // An outage, logged as one (not as a bug), and nothing queued.
+    expect(refused.statusCode).toBe(503);
+    expect(bodyOf(refused).error.code).toBe("SERVICE_UNAVAILABLE");
+    expect(out.logged("a dependency is failing")).toHaveLength(1);
+    expect(out.logged("request failed")).toEqual([]);
+    expect(await queued()).toEqual([]);
+    // The failed attempt left no idempotency record behind that would drop Stripe's retry.
+    expect((await signed(payload)).statusCode).toBe(200);
+    expect(await queued()).toHaveLength(1);
   });
 
   it("queues each event id of the same session (a new event is not a retry)", async () => {
@@ -204,7 +226,7 @@ describe("POST /webhooks/stripe: events", () => {
       await completionHeld;
       const second = await deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: gated });
       expect(second.statusCode).toBe(409);
-      expect(bodyOf(second).error.code).toBe("EVENT_IN_PROGRESS");
+      expect(bodyOf(second).error).toEqual({ code: "EVENT_IN_PROGRESS", message: expect.stringMatching(/\w/) });
       release();
       expect((await first).statusCode).toBe(200);
       // Stripe's retry after the first completed: acknowledged, not queued again.
