@@ -1,3 +1,5 @@
+// The event as queued: every URL gone (fields Stripe names as URLs whatever they hold, and any
+// string that is or contains a URL, in objects and arrays at any depth), everything else as sent.
 import { describe, expect, it } from "vitest";
 import { toPaymentEvent, StripeEventEnvelope } from "@shopwave/core/payments/payment-event";
 import { withoutUrls } from "./without-urls";
@@ -42,6 +44,27 @@ describe("withoutUrls", () => {
     const cleaned = StripeEventEnvelope.parse(withoutUrls(completed));
     expect(toPaymentEvent(cleaned)).toEqual(toPaymentEvent(StripeEventEnvelope.parse(completed)));
     expect(cleaned.data.object).toMatchObject({ id: "cs_test_1", client_reference_id: "ord_01", metadata: { orderId: "ord_01" }, payment_status: "paid" });
+  });
+
+  it("drops exactly the URLs, at any depth, and keeps the rest as it was", () => {
+    const event = {
+      id: "evt_2",
+      payment_method_types: ["card", "link"],
+      links: [" https://shop.example/a", "not a link", { href: "ftp://files.example/x", label: "files" }],
+      return_url: "/relative/path",
+      redirect_urls: ["/a", "/b"],
+      url_hint: "kept: only the name ends in _url is a URL field",
+      metadata: { orderId: "ord_02", note: `paid, see https://shop.example/orders/ord_02?token=${token}`, count: 2, gift: false, empty: null },
+      custom_fields: [{ key: "link", text: { value: `http://shop.example/?token=${token}` } }],
+    };
+    expect(withoutUrls(event)).toEqual({
+      id: "evt_2",
+      payment_method_types: ["card", "link"],
+      links: ["not a link", { label: "files" }],
+      url_hint: "kept: only the name ends in _url is a URL field",
+      metadata: { orderId: "ord_02", count: 2, gift: false, empty: null },
+      custom_fields: [{ key: "link", text: {} }],
+    });
   });
 
   it("keeps a charge's refund fields", () => {

@@ -8,8 +8,8 @@
 
 /** Fields Stripe names as URLs: `url`, `success_url`, `receipt_url`, `hosted_invoice_url`… */
 const isUrlField = (key: string) => key === "url" || key.endsWith("_url") || key.endsWith("_urls");
-/** Any other string that is a URL (metadata, custom fields) goes too. */
-const isUrl = (value: unknown) => typeof value === "string" && /^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim());
+/** Any other string that is or holds a URL (metadata, custom fields, a note with a link) goes too. */
+const isUrl = (value: unknown) => typeof value === "string" && /[a-z][a-z0-9+.-]*:\/\//i.test(value);
 
 export function withoutUrls(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((item) => !isUrl(item)).map(withoutUrls);
