@@ -3,6 +3,7 @@
 // Stripe simulator through the real SDK, and what each refusal answers and counts.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { apiEvent, bodyOf, captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
+import { startTestIssuer } from "../../../../test/support/token-signer";
 import { testProduct } from "../../../../test/support/unit-store";
 
 let h: HandlerHarness;
@@ -126,6 +127,37 @@ describe("POST /orders", () => {
     expect((await createOrder(cart, { sourceIp: "198.51.100.1" })).statusCode).toBe(201);
     expect(out.metrics()).toEqual({ OrdersCreated: 3, OrdersRateLimited: 1 });
     expect(await h.u.stockOf(mug.id)).toBe(7);
+  });
+
+  it("records a signed-in customer on their order and rate-limits them by customer, not by the storefront server's address", async () => {
+    const issuer = await startTestIssuer();
+    try {
+      const mug = await product(10);
+      const createOrder = await loadCreateOrder({ ORDER_RATE_LIMIT: "1/3600s", AUTH_ISSUER_URL: issuer.url });
+      const ada = { customerId: "cus_000000000000000000000000ad", email: "ada@example.com", roles: ["customer"] };
+      const bob = { customerId: "cus_000000000000000000000000bo", email: "bob@example.com", roles: ["customer"] };
+      // Every signed-in order arrives from the storefront's server: one address for everyone.
+      const asCustomer = async (who: typeof ada) =>
+        createOrder(
+          { email: who.email, items: [{ productId: mug.id, quantity: 1 }] },
+          { sourceIp: "10.0.0.1", headers: { "content-type": "application/json", authorization: `Bearer ${await issuer.sign(who)}` } },
+        );
+
+      const adas = await asCustomer(ada);
+      expect(adas.statusCode).toBe(201);
+      const orderId = bodyOf(adas).order.id as string;
+      expect(await h.u.orderRecord(orderId)).toMatchObject({ customerId: ada.customerId, email: ada.email });
+      expect(out.logged("order created")).toEqual([expect.objectContaining({ customerId: ada.customerId, orderId })]);
+      expect((await asCustomer(bob)).statusCode).toBe(201);
+      expect((await asCustomer(ada)).statusCode).toBe(429);
+      // A guest from that address has its own allowance too, and its order names no customer.
+      const guest = await createOrder({ email: "guest@example.com", items: [{ productId: mug.id, quantity: 1 }] }, { sourceIp: "10.0.0.1" });
+      expect(guest.statusCode).toBe(201);
+      expect(await h.u.orderRecord(bodyOf(guest).order.id)).not.toHaveProperty("customerId");
+      expect(out.metrics()).toEqual({ OrdersCreated: 3, OrdersRateLimited: 1 });
+    } finally {
+      await issuer.stop();
+    }
   });
 
   it("applies no rate limit when ORDER_RATE_LIMIT is unset", async () => {

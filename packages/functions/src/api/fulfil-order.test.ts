@@ -2,6 +2,7 @@
 // the Stripe simulator): the shopper back from paying gets a confirmed order without waiting for
 // the webhook; the body is validated; a wrong token or order is a 404; a session id that is not
 // the order's own changes nothing and is not logged.
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { newAccessToken } from "@shopwave/core/orders/access-token";
 import { apiEvent, bodyOf, captureOutput, lambdaContext, placeOrderThroughHandler, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
@@ -82,7 +83,27 @@ describe("POST /orders/{id}/fulfil", () => {
     expect(bodyOf(response).status).toBe("PENDING_PAYMENT");
     expect((await h.u.orderRecord(placed.order.id))?.status).toBe("PENDING_PAYMENT");
     expect(out.metrics()).toEqual({ RedirectSessionMismatches: 1 });
+    expect(out.logged("success redirect named another checkout session: ignored")).toEqual([expect.objectContaining({ level: "WARN", orderId: placed.order.id })]);
     expect(JSON.stringify(out.printed)).not.toContain(other.order.checkoutSessionId);
+  });
+
+  it("records, counts and logs as an error a paid session that does not match its order, and confirms nothing", async () => {
+    const placed = await placeOrder();
+    // The order's recorded total no longer matches what the session charged (a repricing bug, say).
+    await h.u.store.db.send(
+      new UpdateCommand({ TableName: h.u.store.tables.orders, Key: { id: placed.order.id }, UpdateExpression: "SET totalCents = :total", ExpressionAttributeValues: { ":total": 1 } }),
+    );
+    expect((await payOnCheckoutPage(placed.checkoutUrl, "4242424242424242")).status).toBe(303);
+
+    const response = await fulfil(placed.order.id, placed.accessToken, { sessionId: placed.order.checkoutSessionId });
+
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response).status).toBe("PENDING_PAYMENT");
+    expect(await h.u.orderRecord(placed.order.id)).toMatchObject({ status: "PENDING_PAYMENT", paymentMismatches: [expect.objectContaining({ sessionId: placed.order.checkoutSessionId })] });
+    expect(out.metrics()).toEqual({ PaymentEventMismatches: 1 });
+    expect(out.logged("checkout session does not match its order: recorded, not applied")).toEqual([
+      expect.objectContaining({ level: "ERROR", orderId: placed.order.id, mismatches: [{ field: "amount", expected: 1, received: 2500 }] }),
+    ]);
   });
 
   it.each([
