@@ -24,25 +24,26 @@ const SENDER = "sign-in@shopwave.test";
 const OPERATOR = "boss@shopwave.test";
 
 let h: HandlerHarness;
+let storageTable: string;
 let handler: (typeof import("./issuer"))["handler"];
 let out: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   h = await startHandlerHarness();
-  const endpoint = inject("dynamoDbEndpoint")!;
-  const storageTable = `unit-${randomBytes(4).toString("hex")}-${auth.storage.resource}`;
-  await createTables(new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }), [auth.storage], () => storageTable);
+  storageTable = `unit-${randomBytes(4).toString("hex")}-${auth.storage.resource}`;
+  await createTables(new DynamoDBClient({ endpoint: inject("dynamoDbEndpoint")!, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }), [auth.storage], () => storageTable);
+});
+afterAll(() => h?.stop());
+// A cold start per test: each test checks what the entry builds from its env, not only the first.
+beforeEach(async () => {
   ({ handler } = await h.load(() => import("./issuer"), {
     AWS_ENDPOINT_URL_SESV2: sesEndpoint,
     SST_RESOURCE_Email: JSON.stringify({ sender: SENDER, type: "sst.aws.Email" }),
     STOREFRONT_URL: STOREFRONT,
     OPERATOR_EMAILS: OPERATOR,
     AUTH_ISSUER_URL: ISSUER,
-    OPENAUTH_STORAGE: JSON.stringify({ type: "dynamo", options: { table: storageTable, endpoint } }),
+    OPENAUTH_STORAGE: JSON.stringify({ type: "dynamo", options: { table: storageTable, endpoint: inject("dynamoDbEndpoint")! } }),
   }));
-});
-afterAll(() => h?.stop());
-beforeEach(() => {
   out = captureOutput();
 });
 afterEach(() => vi.restoreAllMocks());
