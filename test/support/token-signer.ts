@@ -2,7 +2,7 @@
 // (`/.well-known/oauth-authorization-server`, `/.well-known/jwks.json`) on a loopback port and
 // signs access tokens exactly as OpenAuth's issuer does (ES256, `kid`, `mode: "access"`, `type`,
 // `properties`, `aud` = client id, `iss` = its origin, `sub`, `exp`), with real generated keys.
-// Tests can rotate the key, sign with a key it does not publish, or take the issuer down.
+// Tests can rotate the key, sign with a key it does not publish, or take the issuer down or hang it.
 import { createServer, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
@@ -43,6 +43,8 @@ export interface TestIssuer {
   rotate(options?: { dropOld?: boolean }): Promise<void>;
   /** 503 for every document (the issuer is down). */
   setDown(down: boolean): void;
+  /** Requests are accepted and never answered (the issuer hangs). */
+  setStalled(stalled: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -57,9 +59,11 @@ export async function startTestIssuer(options: { clientId?: string } = {}): Prom
   const clientId = options.clientId ?? "storefront";
   let keys = [await newKey()];
   let down = false;
+  let stalled = false;
   const state = { jwksFetches: 0 };
   let url = "";
   const server: Server = createServer((req, res) => {
+    if (stalled) return;
     if (down) {
       res.writeHead(503).end();
       return;
@@ -110,6 +114,14 @@ export async function startTestIssuer(options: { clientId?: string } = {}): Prom
     setDown(value) {
       down = value;
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    setStalled(value) {
+      stalled = value;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Requests left hanging by setStalled would hold close() open.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -184,6 +184,7 @@ describe("emailCodeProvider", () => {
     const noEmail = await b.go({ action: "request" });
     expect(noEmail.status).toBe(400);
     expect(noEmail.html).toContain("Enter an email address like name@example.com.");
+    expect(noEmail.html).toMatch(/name="email"[^>]*value=""/);
     await b.go({ action: "request", email: unique() });
     // On the code step, an unknown action is not taken for a code: the email form again.
     for (const form of [{ action: "something" }, {}] as Record<string, string>[]) {
@@ -265,6 +266,9 @@ describe("emailCodeProvider", () => {
     expect(addressOf({ event: { requestContext: {} }, incoming: {} })).toBe("unknown");
     expect(addressOf({ event: { requestContext: { http: {} } }, incoming: { socket: {} } })).toBe("unknown");
     expect(addressOf({ event: { requestContext: { http: { sourceIp: "not an address" } } } })).toBe("not an address");
+    // An event without a request context (a direct invoke) or without an address is not a crash.
+    expect(addressOf({ event: {}, incoming: { socket: { remoteAddress: "198.51.100.8" } } })).toBe("198.51.100.8");
+    expect(addressOf({ event: { requestContext: { http: {} } } })).toBe("unknown");
 
     // Two IPv6 addresses in one /64 share the per-client request limit.
     const limits = tight({ requestsPerClient: { limit: 1, windowSeconds: 900 } });

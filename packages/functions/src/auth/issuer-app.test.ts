@@ -4,18 +4,20 @@
 // implicit flow, wrong and reused codes, cross-site posts, the other spelling of its host; and
 // its logs: structured, and never a code, state or token.
 import { createHash, randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoStorage } from "@openauthjs/openauth/storage/dynamo";
+import type { StorageAdapter } from "@openauthjs/openauth/storage/storage";
 import type { Hono } from "hono";
 import { auth } from "@shopwave/infra/topology";
 import { createTables } from "@shopwave/local/aws/create-tables";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
 import { createUnitStore, type UnitStore } from "../../../../test/support/unit-store";
-import type { AccountsStore } from "@shopwave/core/accounts/sign-in-code";
+import { captureOutput } from "../../../../test/support/handler-harness";
 import { createOpenAuthTokenVerifier } from "./openauth-token-verifier";
-import { createIssuerApp } from "./issuer-app";
+import { createIssuerApp, type IssuerOptions } from "./issuer-app";
+import { ISSUER_STYLESHEET_PATH, issuerStylesheet } from "./sign-in-pages";
 
 const ISSUER = "http://127.0.0.1:3902";
 const STOREFRONT = "http://localhost:3900";
@@ -24,8 +26,11 @@ const CALLBACK = `${STOREFRONT}${auth.callbackPath}`;
 let u: UnitStore;
 let app: Hono;
 let storageTable: string;
+let storage: StorageAdapter;
 const mailed: { email: string; code: string }[] = [];
 const savedEnv = { ...process.env };
+/** The process's console.log before any issuer is built (building one silences it for a moment). */
+const consoleLog = console.log;
 
 beforeAll(async () => {
   u = await createUnitStore();
@@ -34,21 +39,32 @@ beforeAll(async () => {
   await createTables(new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }), [auth.storage], () => storageTable);
   // OpenAuth's DynamoStorage signs its requests with these (aws4fetch).
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_REGION: "us-east-1" });
-  const accounts: AccountsStore = u.accounts;
-  app = createIssuerApp({
-    accounts,
-    storefrontUrl: STOREFRONT,
-    operatorEmails: new Set(["boss@example.com"]),
-    issuerUrl: ISSUER,
-    storage: DynamoStorage({ table: storageTable, endpoint }),
-    sendCode: async (email, code) => {
-      mailed.push({ email, code });
-    },
-  });
+  storage = DynamoStorage({ table: storageTable, endpoint });
 });
 afterAll(async () => {
   process.env = savedEnv;
   await u?.destroy();
+});
+
+/** The issuer as the stage configures it; a test changes what it is about. */
+function issuerOptions(overrides: Partial<IssuerOptions> = {}): IssuerOptions {
+  return {
+    accounts: u.accounts,
+    storefrontUrl: STOREFRONT,
+    operatorEmails: new Set(["boss@example.com"]),
+    issuerUrl: ISSUER,
+    storage,
+    sendCode: async (email, code) => {
+      mailed.push({ email, code });
+    },
+    ...overrides,
+  };
+}
+
+// Every test builds its own issuer on the shared storage, as every Lambda container does (keys
+// and codes carry over through the storage only), and so every test checks what building it does.
+beforeEach(() => {
+  app = createIssuerApp(issuerOptions());
 });
 
 /** A browser: a cookie jar and requests to the issuer app, redirects not followed. */
@@ -128,6 +144,8 @@ describe("the sign-in issuer", () => {
     expect(tokens.expires_in).toBeLessThanOrEqual(15 * 60);
     const principal = await verifier().verify(tokens.access_token);
     expect(principal).toEqual({ customerId: expect.stringMatching(/^cus_/), email: "ada@example.com", roles: ["customer"] });
+    // `sub` is the customer id: what an OAuth client keys a user on, and what OpenAuth files the customer's refresh tokens under.
+    expect(JSON.parse(Buffer.from(tokens.access_token.split(".")[1]!, "base64url").toString("utf8"))).toMatchObject({ sub: principal.customerId });
     // Signing in again (another device) is the same customer.
     const again = await signIn("ada@example.com");
     const second = await verifier().verify(((await again.tokenResponse.json()) as { access_token: string }).access_token);
@@ -143,7 +161,8 @@ describe("the sign-in issuer", () => {
   it("refreshes: a refresh token gives a new access token", async () => {
     const { go, tokenResponse } = await signIn("refresh@example.com");
     const tokens = (await tokenResponse.json()) as { refresh_token: string };
-    const refreshed = await go("/token", { form: { grant_type: "refresh_token", refresh_token: tokens.refresh_token } });
+    // The token endpoint is called server to server, so it answers whatever site a request says it comes from.
+    const refreshed = await go("/token", { form: { grant_type: "refresh_token", refresh_token: tokens.refresh_token }, headers: { origin: STOREFRONT, "sec-fetch-site": "cross-site" } });
     expect(refreshed.status).toBe(200);
     await expect(verifier().verify(((await refreshed.json()) as { access_token: string }).access_token)).resolves.toMatchObject({ email: "refresh@example.com" });
   });
@@ -164,18 +183,62 @@ describe("the sign-in issuer", () => {
   });
 
   it.each([
-    ["another client id", { client_id: "evil" }],
-    ["another redirect URI", { redirect_uri: "http://localhost:4000/auth/callback" }],
-    ["a look-alike redirect URI", { redirect_uri: `${CALLBACK}/../../steal` }],
-    ["the implicit flow", { response_type: "token" }],
-    ["no PKCE", { code_challenge: undefined, code_challenge_method: undefined }],
-    ["a plain PKCE challenge", { code_challenge_method: "plain" }],
-    ["no state", { state: undefined }],
-  ])("refuses %s at /authorize with a page, never a redirect", async (_name, overrides) => {
+    ["another client id", { client_id: "evil" }, "unknown client"],
+    ["another redirect URI", { redirect_uri: "http://localhost:4000/auth/callback" }, "redirect URI not allowed"],
+    ["a look-alike redirect URI", { redirect_uri: `${CALLBACK}/../../steal` }, "redirect URI not allowed"],
+    ["the implicit flow", { response_type: "token" }, "only response_type=code"],
+    ["no PKCE", { code_challenge: undefined, code_challenge_method: undefined }, "PKCE with S256 is required"],
+    ["a plain PKCE challenge", { code_challenge_method: "plain" }, "PKCE with S256 is required"],
+    ["a PKCE challenge longer than 128 characters", { code_challenge: "a".repeat(129) }, "PKCE with S256 is required"],
+    ["a PKCE challenge with a character outside base64url", { code_challenge: `=${pkce().challenge}` }, "PKCE with S256 is required"],
+    ["no state", { state: undefined }, "a state is required"],
+    ["a state longer than 128 characters", { state: "s".repeat(129) }, "a state is required"],
+    ["a state with a character outside base64url", { state: `<${randomBytes(18).toString("base64url")}` }, "a state is required"],
+    ["another provider", { provider: "password" }, "unknown provider"],
+  ])("refuses %s at /authorize with a page that says why, never a redirect", async (_name, overrides, reason) => {
     const response = await browser()(authorizePath(overrides));
     expect(response.status).toBe(400);
     expect(response.headers.get("location")).toBeNull();
-    expect(await response.text()).toContain("not valid");
+    expect(await response.text()).toContain(`This sign-in link is not valid (${reason}).`);
+  });
+
+  it("names every problem of a link at once", async () => {
+    const response = await browser()(authorizePath({ client_id: "evil", redirect_uri: "http://localhost:4000/auth/callback" }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("This sign-in link is not valid (unknown client, redirect URI not allowed).");
+  });
+
+  it("takes a link that names its one provider, and a storefront URL written with a trailing slash", async () => {
+    const named = await browser()(authorizePath({ provider: "code" }));
+    expect(named.status).toBe(302);
+    expect(new URL(named.headers.get("location")!, ISSUER).pathname).toBe("/code/authorize");
+    const slashed = createIssuerApp(issuerOptions({ storefrontUrl: `${STOREFRONT}/` }));
+    const response = await browser(undefined, slashed)(authorizePath());
+    expect(response.status).toBe(302);
+  });
+
+  it("applies the sign-in limits it is given to its code form", async () => {
+    const limits = { limit: 100, windowSeconds: 900 };
+    const limited = createIssuerApp(issuerOptions({ limits: { requestsPerEmail: { limit: 1, windowSeconds: 86_400 }, requestsPerClient: limits, guessesPerEmail: limits, guessesPerClient: limits } }));
+    const go = browser("198.51.100.30", limited);
+    const start = await go(authorizePath());
+    await go(new URL(start.headers.get("location")!, ISSUER).pathname);
+    expect((await go("/code/authorize", { form: { action: "request", email: "limited@example.com" } })).status).toBe(200);
+    const again = await go("/code/authorize", { form: { action: "resend" } });
+    expect(again.status).toBe(429);
+  });
+
+  it("answers a right code whose sign-in session is gone with a page saying so, never a redirect", async () => {
+    // The browser no longer holds the issuer's authorization cookie (it lasts a day): the code form
+    // was opened without /authorize, e.g. from history after the cookie expired.
+    const go = browser("198.51.100.31");
+    await go("/code/authorize");
+    await go("/code/authorize", { form: { action: "request", email: "late@example.com" } });
+    const response = await go("/code/authorize", { form: { action: "verify", code: mailed.at(-1)!.code } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await response.text()).toContain("Your sign-in session has expired. Go back to the shop and choose Sign in again.");
   });
 
   it("refuses a wrong code, then kills the code after its attempts; a used code does not work twice", async () => {
@@ -219,13 +282,88 @@ describe("the sign-in issuer", () => {
     const fetchMetadata = await go("/code/authorize", { form: { action: "request", email: "csrf@example.com" }, headers: { "sec-fetch-site": "cross-site", origin: "null" } });
     expect(fetchMetadata.status).toBe(403);
     expect(mailed.length).toBe(before);
+    const noOrigin = await go("/code/authorize", { form: { action: "request", email: "csrf@example.com" }, headers: { "sec-fetch-site": "same-site" } });
+    expect(noOrigin.status).toBe(403);
+    expect(await noOrigin.text()).toContain("This form was sent from another site.");
+    expect(mailed.length).toBe(before);
     const otherHost = await go("/.well-known/jwks.json", { url: "http://localhost:3902/.well-known/jwks.json" });
     expect(otherHost.status).toBe(308);
     expect(otherHost.headers.get("location")).toBe(`${ISSUER}/.well-known/jwks.json`);
+    // A form posted to the other spelling is refused, not redirected (a redirect would post it again).
+    const postToOtherHost = await go("/code/authorize", { url: "http://localhost:3902/code/authorize", form: { action: "request", email: "csrf@example.com" } });
+    expect(postToOtherHost.status).toBe(421);
+    expect(postToOtherHost.headers.get("location")).toBeNull();
+    expect(await postToOtherHost.json()).toEqual({ error: "invalid_request", error_description: `Use ${ISSUER}.` });
+    expect(mailed.length).toBe(before);
+  });
+
+  it("takes form posts a browser marks same-origin, or whose Origin is its own", async () => {
+    const go = browser("198.51.100.32");
+    const start = await go(authorizePath());
+    await go(new URL(start.headers.get("location")!, ISSUER).pathname);
+    const sameOrigin = await go("/code/authorize", { form: { action: "request", email: "same-origin@example.com" }, headers: { "sec-fetch-site": "same-origin", origin: ISSUER } });
+    expect(sameOrigin.status).toBe(200);
+    // A browser without Fetch Metadata sends its Origin only.
+    const ownOrigin = await go("/code/authorize", { form: { action: "resend" }, headers: { origin: ISSUER } });
+    expect(ownOrigin.status).toBe(200);
+    expect(mailed.filter((m) => m.email === "same-origin@example.com")).toHaveLength(2);
+  });
+
+  it("serves its icon and stylesheet cacheable, with the pages' security headers", async () => {
+    const icon = await app.fetch(new Request(`${ISSUER}/favicon.ico`));
+    expect(icon.status).toBe(204);
+    expect(icon.headers.get("cache-control")).toBe("public, max-age=86400");
+    const css = await app.fetch(new Request(`${ISSUER}${ISSUER_STYLESHEET_PATH}`));
+    expect(css.status).toBe(200);
+    expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
+    expect(css.headers.get("cache-control")).toBe("public, max-age=3600");
+    expect(await css.text()).toBe(issuerStylesheet);
+    expect(css.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(css.headers.get("content-security-policy")).toContain("default-src 'none'");
+    // Plain HTTP (the local stack): no HSTS.
+    expect(css.headers.get("strict-transport-security")).toBeNull();
+    expect(css.headers.get("content-security-policy")).not.toContain("upgrade-insecure-requests");
+  });
+
+  it("adds HSTS and upgrade-insecure-requests over HTTPS, also behind a proxy that terminates TLS", async () => {
+    const deployed = createIssuerApp(issuerOptions({ issuerUrl: "https://auth.shop.example" }));
+    for (const request of [
+      new Request("https://auth.shop.example/favicon.ico"),
+      new Request("http://10.0.0.5/favicon.ico", { headers: { "x-forwarded-proto": "https", "x-forwarded-host": "auth.shop.example" } }),
+    ]) {
+      const response = await deployed.fetch(request);
+      expect(response.status).toBe(204);
+      expect(response.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+      expect(response.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+    }
+  });
+
+  it("leaves the process's console.log working once built (OpenAuth's request lines are off only while it builds)", () => {
+    createIssuerApp(issuerOptions());
+    expect(console.log).toBe(consoleLog);
   });
 });
 
 describe("the sign-in issuer's logs", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("put a request it could not answer (its storage unreachable) at ERROR, the others at INFO, each with its own duration", async () => {
+    const out = captureOutput();
+    const broken = createIssuerApp(
+      issuerOptions({ storage: DynamoStorage({ table: "no-such-table", endpoint: inject("dynamoDbEndpoint")! }), log: new Logger({ serviceName: "shopwave", logLevel: "INFO" }) }),
+    );
+    const started = performance.now();
+    const failed = await broken.fetch(new Request(`${ISSUER}/.well-known/jwks.json`));
+    const took = performance.now() - started;
+    expect(failed.status).toBe(500);
+    expect((await broken.fetch(new Request(`${ISSUER}/favicon.ico`))).status).toBe(204);
+    expect(out.logged("issuer request failed")).toEqual([expect.objectContaining({ level: "ERROR", method: "GET", path: "/.well-known/jwks.json", status: 500 })]);
+    expect(out.logged("issuer request")).toEqual([expect.objectContaining({ level: "INFO", method: "GET", path: "/favicon.ico", status: 204 })]);
+    const { durationMs } = out.logged("issuer request failed")[0]!;
+    expect(durationMs).toBeGreaterThanOrEqual(0);
+    expect(durationMs).toBeLessThanOrEqual(Math.ceil(took));
+  });
+
   it("are one structured JSON line per request, path only: no code, state, PKCE value or token in anything it prints", async () => {
     const printed: string[] = [];
     const text = (value: unknown) => (typeof value === "string" ? value : value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : (JSON.stringify(value) ?? String(value)));
@@ -235,17 +373,7 @@ describe("the sign-in issuer's logs", () => {
     vi.spyOn(process.stdout, "write").mockImplementation(write);
     vi.spyOn(process.stderr, "write").mockImplementation(write);
     try {
-      const logged = createIssuerApp({
-        accounts: u.accounts,
-        storefrontUrl: STOREFRONT,
-        operatorEmails: new Set(),
-        issuerUrl: ISSUER,
-        storage: DynamoStorage({ table: storageTable, endpoint: inject("dynamoDbEndpoint")! }),
-        sendCode: async (email, code) => {
-          mailed.push({ email, code });
-        },
-        log: new Logger({ serviceName: "shopwave", logLevel: "INFO" }),
-      });
+      const logged = createIssuerApp(issuerOptions({ operatorEmails: new Set(), log: new Logger({ serviceName: "shopwave", logLevel: "INFO" }) }));
       const { go, tokenResponse, code, callback, state, pkce: challenge } = await signIn("quiet@example.com", undefined, logged);
       const tokens = (await tokenResponse.json()) as { access_token: string; refresh_token: string };
       const refreshed = (await (await go("/token", { form: { grant_type: "refresh_token", refresh_token: tokens.refresh_token } })).json()) as { access_token: string; refresh_token: string };

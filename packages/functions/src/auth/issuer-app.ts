@@ -9,6 +9,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context as LambdaContext } from "aws-lambda";
 import { issuer } from "@openauthjs/openauth";
+import { UnknownStateError } from "@openauthjs/openauth/error";
 import type { StorageAdapter } from "@openauthjs/openauth/storage/storage";
 import { Hono, type Context } from "hono";
 import { principalForVerifiedEmail } from "@shopwave/core/accounts/customer-account";
@@ -82,7 +83,8 @@ export function createIssuerApp(options: IssuerOptions): Hono {
       return ctx.subject("customer", { customerId: principal.customerId, email: principal.email, roles: [...principal.roles] }, { subject: principal.customerId });
     },
     async error(error) {
-      const message = error.name === "UnknownStateError" ? "Your sign-in session has expired. Go back to the shop and choose Sign in again." : "Something went wrong while signing you in.";
+      // By class: OpenAuth's errors do not set `name` (it is "Error").
+      const message = error instanceof UnknownStateError ? "Your sign-in session has expired. Go back to the shop and choose Sign in again." : "Something went wrong while signing you in.";
       return new Response(problemPage({ storefrontUrl, message }), { status: 400, headers: { "content-type": "text/html; charset=utf-8" } });
     },
   }));
