@@ -1,7 +1,8 @@
 // The caller's identity for a handler: the customer access token in `Authorization: Bearer`,
 // verified by the one TokenVerifier (OpenAuth's issuer today; swap the verifier, not handlers).
-// Every refusal is the same 401 JSON error, whatever the reason (the reason goes to the log), so
-// a client learns nothing about which check failed; an unreachable issuer is a 503, not a 401.
+// Every refusal is the same 401 JSON error, whatever the reason, so a client learns nothing about
+// which check failed (the verifier's InvalidToken names the reason, but it is neither sent nor
+// logged: the request line records the 401); an unreachable issuer is a 503, not a 401.
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { hasRole, type Principal, type Role } from "@shopwave/core/accounts/principal";
 import { InvalidToken, TokenIssuerUnavailable, type TokenVerifier } from "@shopwave/core/accounts/token-verifier";
