@@ -1,5 +1,14 @@
-import { describe, expect, it } from "vitest";
+// Handler settings read from the environment: documented defaults, values parsed, and a bad value
+// refused with an error that names the variable and says what it accepts (what an operator reads
+// in the cold start's failure).
+import { describe, expect, it, vi } from "vitest";
 import { readSettings } from "./settings";
+
+/** readSettings as a cold start gets it: the module evaluated afresh (its shared schemas included). */
+async function coldReadSettings() {
+  vi.resetModules();
+  return (await import("./settings")).readSettings;
+}
 
 describe("handler settings", () => {
   it("gives the documented defaults when unset or empty", () => {
@@ -21,15 +30,34 @@ describe("handler settings", () => {
   });
 
   it.each([
-    ["SWEEP_GRACE_SECONDS", "five minutes", /SWEEP_GRACE_SECONDS=five minutes is not valid/],
-    ["SWEEP_GRACE_SECONDS", "-1", /SWEEP_GRACE_SECONDS=-1/],
-    ["SWEEP_GRACE_SECONDS", "1.5", /SWEEP_GRACE_SECONDS=1.5/],
-    ["STOREFRONT_URL", "shop.example.com", /STOREFRONT_URL=shop.example.com is not valid: use an http\(s\) URL/],
-    ["STRIPE_TIMEOUT_MS", "0", /STRIPE_TIMEOUT_MS=0/],
-  ])("refuses %s=%s with an error naming it", (name, value, message) => {
+    ["SWEEP_GRACE_SECONDS", "five minutes", "SWEEP_GRACE_SECONDS=five minutes is not valid: use whole seconds from 0 to 86400."],
+    ["SWEEP_GRACE_SECONDS", "-1", "SWEEP_GRACE_SECONDS=-1 is not valid: use whole seconds from 0 to 86400."],
+    ["SWEEP_GRACE_SECONDS", "1.5", "SWEEP_GRACE_SECONDS=1.5 is not valid: use whole seconds from 0 to 86400."],
+    ["STOREFRONT_URL", "shop.example.com", "STOREFRONT_URL=shop.example.com is not valid: use an http(s) URL."],
+    ["STRIPE_TIMEOUT_MS", "0", "STRIPE_TIMEOUT_MS=0 is not valid: use milliseconds from 100 to 60000."],
+    ["STRIPE_API_BASE_URL", "localhost:12111", "STRIPE_API_BASE_URL=localhost:12111 is not valid: use an http(s) URL, or nothing for Stripe itself."],
+    ["AUTH_ISSUER_URL", "auth.example.com", "AUTH_ISSUER_URL=auth.example.com is not valid: use the issuer's http(s) URL."],
+  ])("refuses %s=%s with an error naming it and what it accepts", (name, value, message) => {
     const settings = readSettings({ [name]: value });
-    const read = { SWEEP_GRACE_SECONDS: settings.sweepGraceSeconds, STOREFRONT_URL: settings.storefrontUrl, STRIPE_TIMEOUT_MS: settings.stripeTimeoutMs }[name]!;
+    const read = {
+      SWEEP_GRACE_SECONDS: settings.sweepGraceSeconds,
+      STOREFRONT_URL: settings.storefrontUrl,
+      STRIPE_TIMEOUT_MS: settings.stripeTimeoutMs,
+      STRIPE_API_BASE_URL: settings.stripeApiBaseUrl,
+      AUTH_ISSUER_URL: settings.authIssuerUrl,
+    }[name]!;
     expect(read).toThrow(message);
+  });
+
+  it("refuses an unset AUTH_ISSUER_URL (the token check pins it) and reads a set one without its trailing slash", () => {
+    expect(() => readSettings({}).authIssuerUrl()).toThrow("AUTH_ISSUER_URL=undefined is not valid: use the issuer's http(s) URL.");
+    expect(readSettings({ AUTH_ISSUER_URL: "https://auth.example.com/" }).authIssuerUrl()).toBe("https://auth.example.com");
+  });
+
+  it("reads the operators' emails normalized, blanks dropped, and none when unset", () => {
+    expect(readSettings({ OPERATOR_EMAILS: " Ops@Example.com ,,second@example.com, " }).operatorEmails()).toEqual(new Set(["ops@example.com", "second@example.com"]));
+    expect(readSettings({}).operatorEmails()).toEqual(new Set());
+    expect(readSettings({ OPERATOR_EMAILS: "" }).operatorEmails()).toEqual(new Set());
   });
 
   it("reads the order limits and the reservation window from their variables", () => {
@@ -38,6 +66,7 @@ describe("handler settings", () => {
     expect(settings.holdLimits()).toEqual({ email: { orders: 3, units: 30, perProduct: 10 } });
     expect(settings.reservationMinutes()).toBe(60);
     expect(readSettings({ ORDER_RATE_LIMIT: "off" }).orderRateLimit()).toBeUndefined();
+    expect(() => readSettings({ ORDER_RATE_LIMIT: "0/60s" }).orderRateLimit()).toThrow("ORDER_RATE_LIMIT=0/60s is not valid");
     expect(readSettings({}).holdLimits()).toEqual({});
   });
 
@@ -56,8 +85,10 @@ describe("handler settings", () => {
     ["STRIPE_TIMEOUT_MS", "60001"],
     ["STRIPE_API_BASE_URL", "ftp://127.0.0.1"],
     ["STOREFRONT_URL", "javascript:alert(1)"],
-  ])("refuses %s=%s just past its range", (name, value) => {
-    const settings = readSettings({ [name]: value });
+    ["STOREFRONT_URL", "xhttps://shop.example.com"],
+    ["STRIPE_API_BASE_URL", "https+evil://127.0.0.1"],
+  ])("refuses %s=%s just past its range", async (name, value) => {
+    const settings = (await coldReadSettings())({ [name]: value });
     const read = { SWEEP_GRACE_SECONDS: settings.sweepGraceSeconds, STRIPE_TIMEOUT_MS: settings.stripeTimeoutMs, STRIPE_API_BASE_URL: settings.stripeApiBaseUrl, STOREFRONT_URL: settings.storefrontUrl }[name]!;
     expect(read).toThrow(`${name}=${value} is not valid`);
   });

@@ -1,9 +1,12 @@
 // The order-events worker on SQS batches as Lambda delivers them: orders on DynamoDB Local with
 // real sessions and payments on the Stripe simulator; each outcome's metric and log line (what
-// the alarms and an operator read), and a poison record failing alone (partial batch response).
+// the alarms and an operator read: a payment on a cancelled order refunded once, a refund of a
+// payment the order was not confirmed with named in the error), and a poison record failing
+// alone (partial batch response).
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Product } from "@shopwave/core/catalog/product";
+import { cancelOrder } from "@shopwave/core/orders/order-store";
 import { createStripeCheckoutGateway } from "@shopwave/core/payments/stripe-checkout-gateway";
 import { captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { payOnCheckoutPage } from "../../../../test/support/checkout-page-client";
@@ -52,6 +55,19 @@ async function sessionEvent(type: string, sessionId: string, orderId: string) {
 }
 
 const statusOf = async (orderId: string) => (await h.u.orderRecord(orderId))?.status;
+
+/** Stripe's event for a charge of `paymentIntent` refunded so far by `refundedCents` of `amountCents`. */
+const chargeRefunded = (paymentIntent: string, amountCents: number, refundedCents: number) =>
+  JSON.stringify({
+    id: `evt_test_refund_${paymentIntent}_${refundedCents}`,
+    object: "event",
+    type: "charge.refunded",
+    created: Math.floor(Date.now() / 1000),
+    data: { object: { id: `ch_${paymentIntent}`, object: "charge", amount: amountCents, amount_refunded: refundedCents, refunded: refundedCents === amountCents, payment_intent: paymentIntent } },
+  });
+
+/** The payment intent of a paid session. */
+const paymentIntentOf = async (sessionId: string) => String((await h.stripe.checkout.sessions.retrieve(sessionId)).payment_intent);
 
 describe("the order-events worker", () => {
   it("confirms a paid order once: OrdersConfirmed, then PaymentEventsDuplicate on redelivery", async () => {
@@ -116,16 +132,65 @@ describe("the order-events worker", () => {
     expect((await payOnCheckoutPage(paid.checkoutUrl, "4242424242424242")).status).toBe(303);
     await run(sqsRecordOf(await sessionEvent("checkout.session.completed", paid.sessionId, paid.order.id)));
     const session = await h.stripe.checkout.sessions.retrieve(paid.sessionId);
-    const refundedCharge = JSON.stringify({
-      id: `evt_test_refund_${paid.order.id}`,
-      object: "event",
-      type: "charge.refunded",
-      created: Math.floor(Date.now() / 1000),
-      data: { object: { id: "ch_test_1", object: "charge", amount: 1250, amount_refunded: 1250, refunded: true, payment_intent: session.payment_intent } },
-    });
-    expect(await run(sqsRecordOf(refundedCharge))).toEqual({ batchItemFailures: [] });
+    expect(await run(sqsRecordOf(chargeRefunded(String(session.payment_intent), 1250, 1250)))).toEqual({ batchItemFailures: [] });
     expect(await statusOf(paid.order.id)).toBe("REFUNDED");
     expect(out.metrics()).toEqual({ OrdersConfirmed: 1, OrdersRefunded: 1 });
+  });
+
+  it("refunds a payment that lands on an order already cancelled, once (PaymentsAfterCancellation), and warns", async () => {
+    const o = await pendingOrder();
+    expect((await payOnCheckoutPage(o.checkoutUrl, "4242424242424242")).status).toBe(303);
+    // The sweep cancelled the order (its units back on sale) while the shopper was paying.
+    expect((await cancelOrder(h.u.store, o.order.id, "reservation_lapsed", new Date())).changed).toBe(true);
+    const completed = await sessionEvent("checkout.session.completed", o.sessionId, o.order.id);
+    const paymentIntent = await paymentIntentOf(o.sessionId);
+
+    expect(await run(sqsRecordOf(completed))).toEqual({ batchItemFailures: [] });
+    expect(await statusOf(o.order.id)).toBe("CANCELLED");
+    expect(await h.u.stockOf(o.productId)).toBe(5);
+    expect((await h.u.orderRecord(o.order.id))?.latePaymentRefund).toMatchObject({ paymentIntentId: paymentIntent });
+    expect(h.simulator.requestCounts.get("POST /v1/refunds")).toBe(1);
+    expect(out.metrics()).toEqual({ PaymentsAfterCancellation: 1 });
+    expect(out.logged("payment received for a cancelled order: refunded automatically")).toEqual([
+      expect.objectContaining({ level: "WARN", orderId: o.order.id, stripeEventId: JSON.parse(completed).id, stripeEventType: "checkout.session.completed" }),
+    ]);
+
+    // Redelivered: the money went back once.
+    out.clear();
+    expect(await run(sqsRecordOf(completed, 2))).toEqual({ batchItemFailures: [] });
+    expect(h.simulator.requestCounts.get("POST /v1/refunds")).toBe(1);
+    expect(out.metrics()).toEqual({ PaymentEventsDuplicate: 1 });
+  });
+
+  it.each([
+    ["in full", 1250],
+    ["in part", 500],
+  ])("logs a refund %s of a payment the order was not confirmed with as an error naming that payment, and changes nothing", async (_how, refundedCents) => {
+    const o = await pendingOrder();
+    expect((await payOnCheckoutPage(o.checkoutUrl, "4242424242424242")).status).toBe(303);
+    await run(sqsRecordOf(await sessionEvent("checkout.session.completed", o.sessionId, o.order.id)));
+    // A second payment naming the same order (a payment link made by hand, say), paid too.
+    const stray = await h.stripe.checkout.sessions.create({
+      mode: "payment",
+      customer_email: o.order.email,
+      metadata: { orderId: o.order.id },
+      payment_intent_data: { metadata: { orderId: o.order.id } },
+      success_url: "http://localhost:3999/orders/x",
+      cancel_url: "http://localhost:3999/cart",
+      line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 1250, product_data: { name: "Stray" } } }],
+    });
+    expect((await payOnCheckoutPage(stray.url!, "4242424242424242")).status).toBe(303);
+    const strayPayment = await paymentIntentOf(stray.id);
+    out.clear();
+
+    expect(await run(sqsRecordOf(chargeRefunded(strayPayment, 1250, refundedCents)))).toEqual({ batchItemFailures: [] });
+
+    expect(await statusOf(o.order.id)).toBe("CONFIRMED");
+    expect((await h.u.orderRecord(o.order.id))?.providerRefundedCents).toBeUndefined();
+    expect(out.metrics()).toEqual({ PaymentEventMismatches: 1 });
+    const [line] = out.logged("payment event does not match its order: recorded, not applied");
+    expect(line).toMatchObject({ level: "ERROR", orderId: o.order.id, stripeEventType: "charge.refunded", eventPaymentIntentId: strayPayment });
+    expect(line).not.toHaveProperty("eventSessionId");
   });
 
   it("logs why an ignored event was ignored, with no metric", async () => {

@@ -1,5 +1,6 @@
 // The timeline consumer on SQS batches of bus envelopes: each event's entries appended once
-// however often the message comes, and a poison message failing alone (partial batch response).
+// however often the message comes (and logged as recorded or already there), and a poison message
+// failing alone (partial batch response), counted and logged, also when it is the whole batch.
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { readTimeline } from "@shopwave/core/order-events/order-timeline";
@@ -28,6 +29,20 @@ describe("the order timeline consumer", () => {
     expect(await run(envelopeOf(confirmed), envelopeOf(placed), envelopeOf(confirmed))).toEqual({ batchItemFailures: [] });
     expect(await run(envelopeOf(placed))).toEqual({ batchItemFailures: [] });
     expect((await readTimeline(h.u.store, placed.orderId)).map((entry) => entry.kind)).toEqual(["placed", "payment_received", "confirmed"]);
+    // Nothing failed: no failure counted (the alarm's metric), no warning.
+    expect(out.metrics()).toEqual({});
+    expect(out.printed.filter((line) => line.level === "WARN")).toEqual([]);
+  });
+
+  it("logs whether a delivery recorded the event or found it already there", async () => {
+    const confirmed = orderEvent("OrderConfirmed");
+    const first = sqsRecordOf(envelopeOf(confirmed));
+    const again = sqsRecordOf(envelopeOf(confirmed), 2);
+    expect(await consumer({ Records: [first] }, lambdaContext("order-timeline"))).toEqual({ batchItemFailures: [] });
+    expect(await consumer({ Records: [again] }, lambdaContext("order-timeline"))).toEqual({ batchItemFailures: [] });
+    const fields = { orderId: confirmed.orderId, eventId: confirmed.id, eventType: "OrderConfirmed" };
+    expect(out.logged("order event recorded on the timeline")).toEqual([expect.objectContaining({ ...fields, messageId: first.messageId })]);
+    expect(out.logged("order event already on the timeline")).toEqual([expect.objectContaining({ ...fields, messageId: again.messageId })]);
   });
 
   it("fails a message that is not an order event alone, and counts it", async () => {
@@ -38,5 +53,15 @@ describe("the order timeline consumer", () => {
     expect(response.batchItemFailures[0]).toEqual({ itemIdentifier: poison.messageId });
     expect(out.metrics().OrderTimelineFailures).toBe(2);
     expect(await readTimeline(h.u.store, cancelled.orderId)).toEqual([{ kind: "cancelled", at: cancelled.occurredAt, detail: { reason: "checkout_session_expired" } }]);
+  });
+
+  it("hands every record of a batch that failed whole back for retry, and counts and logs it", async () => {
+    const lone = sqsRecordOf("not json");
+    // Answered (not thrown): Lambda retries the records named, and the failure shows on the alarm.
+    expect(await consumer({ Records: [lone] }, lambdaContext("order-timeline"))).toEqual({ batchItemFailures: [{ itemIdentifier: lone.messageId }] });
+    expect(out.metrics()).toEqual({ OrderTimelineFailures: 1 });
+    expect(out.logged("some order events were not recorded on the timeline and will be retried")).toEqual([
+      expect.objectContaining({ level: "WARN", failed: [lone.messageId] }),
+    ]);
   });
 });

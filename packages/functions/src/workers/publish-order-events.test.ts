@@ -1,8 +1,9 @@
 // The outbox publisher on stream batches as Lambda's stream event source mapping delivers them
 // (images in DynamoDB JSON), against a recording EventBridge endpoint speaking PutEvents' wire
 // protocol that can refuse chosen entries or fail whole calls: each transition's event on the bus
-// in stream order, ≤ 10 per call, and on a refusal, a derivation failure or an outage, the
-// partial batch response names the first unpublished record so Lambda retries from there.
+// in stream order, ≤ 10 per call (and no empty call), and on a refusal (named or not), a derivation
+// failure or an outage, the partial batch response names the first unpublished record so Lambda
+// retries from there, and the log says which event and why.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { marshall } from "@aws-sdk/util-dynamodb";
@@ -19,11 +20,15 @@ interface PutEntry {
   Detail: string;
 }
 
-/** A PutEvents endpoint (AWS JSON 1.1, `AWSEvents.PutEvents`) recording every accepted entry. */
+/**
+ * A PutEvents endpoint (AWS JSON 1.1, `AWSEvents.PutEvents`) recording every accepted entry.
+ * `unnamedFailure`: the next call accepts nothing and answers a failure count without naming the
+ * entry (its Entries left out, or empty).
+ */
 function startRecordingBus() {
   const accepted: PutEntry[] = [];
   const calls: number[] = [];
-  const behaviour = { refuseOrders: new Set<string>(), failCalls: 0 };
+  const behaviour = { refuseOrders: new Set<string>(), failCalls: 0, unnamedFailure: undefined as "omitted" | "empty" | undefined };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -40,6 +45,12 @@ function startRecordingBus() {
       }
       const { Entries } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { Entries: PutEntry[] };
       calls.push(Entries.length);
+      if (behaviour.unnamedFailure) {
+        const answer = { FailedEntryCount: Entries.length, ...(behaviour.unnamedFailure === "empty" ? { Entries: [] } : {}) };
+        behaviour.unnamedFailure = undefined;
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        return res.end(JSON.stringify(answer));
+      }
       const results = Entries.map((entry, index) => {
         const orderId = (JSON.parse(entry.Detail) as { orderId: string }).orderId;
         if (behaviour.refuseOrders.has(orderId)) return { ErrorCode: "InternalFailure", ErrorMessage: "refused for the test" };
@@ -86,6 +97,7 @@ beforeEach(() => {
   bus.calls.length = 0;
   bus.behaviour.refuseOrders.clear();
   bus.behaviour.failCalls = 0;
+  bus.behaviour.unnamedFailure = undefined;
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -139,6 +151,19 @@ describe("the order events publisher", () => {
     expect(await run(...records)).toEqual({ batchItemFailures: [] });
     expect(bus.calls).toEqual([10, 10, 3]);
     expect(bus.accepted).toHaveLength(23);
+    // Exactly ten: one call, and no empty one after it (PutEvents refuses an empty Entries list).
+    bus.calls.length = 0;
+    expect(await run(...records.slice(0, 10))).toEqual({ batchItemFailures: [] });
+    expect(bus.calls).toEqual([10]);
+  });
+
+  it("makes no PutEvents call for a batch of writes that are no transition", async () => {
+    const order = pending();
+    const attached = { ...order, checkoutUrl: "https://pay.example/x" };
+    expect(await run(streamRecord("MODIFY", order, attached), streamRecord("REMOVE", attached))).toEqual({ batchItemFailures: [] });
+    // An empty call would be refused by the bus, and the stream would retry the batch forever.
+    expect(bus.calls).toEqual([]);
+    expect(out.metrics()).toEqual({});
   });
 
   it("reports the first entry the bus refused, so Lambda retries from it, and puts nothing after it", async () => {
@@ -149,7 +174,11 @@ describe("the order events publisher", () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: records[4]!.dynamodb!.SequenceNumber }] });
     // The first call went out whole (the bus accepted the others in it); the second was not sent.
     expect(bus.calls).toEqual([10]);
-    expect(out.metrics().OrderEventsPublishFailures).toBe(1);
+    expect(out.metrics()).toEqual({ OrderEventsPublished: 4, OrderEventsPublishFailures: 1 });
+    // What the bus said about which event, for the operator.
+    expect(out.logged("the bus refused some order events: retrying from the first")).toEqual([
+      expect.objectContaining({ level: "WARN", failedEntryCount: 1, eventId: `${orders[4]!.id}:OrderPlaced:v1`, errorCode: "InternalFailure", errorMessage: "refused for the test" }),
+    ]);
     // The retry from there publishes the rest (and the ones after the refused entry in its call again: consumers dedupe on the id).
     bus.behaviour.refuseOrders.clear();
     expect(await run(...records.slice(4))).toEqual({ batchItemFailures: [] });
@@ -161,7 +190,21 @@ describe("the order events publisher", () => {
     bus.behaviour.failCalls = 1;
     expect(await run(...records)).toEqual({ batchItemFailures: [{ itemIdentifier: records[0]!.dynamodb!.SequenceNumber }] });
     expect(bus.accepted).toEqual([]);
-    expect(out.logged("PutEvents failed: retrying the batch from its first unpublished record")).toHaveLength(1);
+    expect(out.logged("PutEvents failed: retrying the batch from its first unpublished record")).toEqual([
+      expect.objectContaining({ level: "WARN", eventId: `${(records[0]!.dynamodb!.NewImage as { id: { S: string } }).id.S}:OrderPlaced:v1`, error: expect.objectContaining({ message: expect.any(String) }) }),
+    ]);
+  });
+
+  it.each(["omitted", "empty"] as const)("retries from a call's first record when the bus counts a failure without naming the entry (Entries %s)", async (how) => {
+    const records = Array.from({ length: 3 }, () => placedRecord(pending()));
+    bus.behaviour.unnamedFailure = how;
+    expect(await run(...records)).toEqual({ batchItemFailures: [{ itemIdentifier: records[0]!.dynamodb!.SequenceNumber }] });
+    // Nothing counted as published; the refusal (not an outage) logged with the event it retries from.
+    expect(out.metrics()).toMatchObject({ OrderEventsPublished: 0, OrderEventsPublishFailures: 1 });
+    expect(out.logged("PutEvents failed: retrying the batch from its first unpublished record")).toEqual([]);
+    expect(out.logged("the bus refused some order events: retrying from the first")).toEqual([
+      expect.objectContaining({ failedEntryCount: 3, eventId: `${(records[0]!.dynamodb!.NewImage as { id: { S: string } }).id.S}:OrderPlaced:v1` }),
+    ]);
   });
 
   it("publishes up to a record it cannot derive an event from, and reports that record", async () => {

@@ -1,6 +1,6 @@
 // The sales counters' consumer on SQS batches of bus envelopes: a confirmation counted once
-// however often it is delivered (also within one batch), refunds counted apart, and a poison
-// message failing alone (partial batch response).
+// however often it is delivered (also within one batch; the log says which delivery counted it),
+// refunds counted apart, and a poison message failing alone (partial batch response), counted and logged.
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { readSalesCounters } from "@shopwave/core/order-events/sales-counters";
@@ -27,11 +27,23 @@ describe("the sales counters consumer", () => {
     const productId = `counted-${Math.random().toString(36).slice(2, 8)}`;
     const confirmed = orderEvent("OrderConfirmed", { productId, quantity: 3, unitPriceCents: 2000 });
     const other = orderEvent("OrderConfirmed", { productId, quantity: 1, unitPriceCents: 2000 });
-    expect(await run(envelopeOf(confirmed), envelopeOf(other), envelopeOf(confirmed), envelopeOf(orderEvent("OrderPlaced", { productId })))).toEqual({ batchItemFailures: [] });
-    expect(await run(envelopeOf(confirmed), envelopeOf(orderEvent("OrderRefunded", { orderId: other.orderId, productId, quantity: 1, unitPriceCents: 2000 })))).toEqual({
+    const placed = orderEvent("OrderPlaced", { productId });
+    const refunded = orderEvent("OrderRefunded", { orderId: other.orderId, productId, quantity: 1, unitPriceCents: 2000 });
+    expect(await run(envelopeOf(confirmed), envelopeOf(other), envelopeOf(confirmed), envelopeOf(placed))).toEqual({ batchItemFailures: [] });
+    expect(await run(envelopeOf(confirmed), envelopeOf(refunded))).toEqual({
       batchItemFailures: [],
     });
     expect((await readSalesCounters(h.u.store, productId)).total).toEqual({ unitsSold: 4, revenueCents: 8000, unitsRefunded: 1, refundedCents: 2000 });
+    // Nothing failed: no failure counted, no warning. The log says which delivery counted each
+    // event (records go one after another, in batch order) and which found it already counted.
+    expect(out.metrics()).toEqual({});
+    expect(out.printed.filter((line) => line.level === "WARN")).toEqual([]);
+    expect(out.logged("order event counted").map((line) => line.eventId)).toEqual([confirmed.id, other.id, placed.id, refunded.id]);
+    expect(out.logged("order event counted")[3]).toMatchObject({ orderId: other.orderId, eventType: "OrderRefunded", messageId: expect.any(String) });
+    expect(out.logged("order event already counted")).toEqual([
+      expect.objectContaining({ orderId: confirmed.orderId, eventId: confirmed.id, eventType: "OrderConfirmed" }),
+      expect.objectContaining({ orderId: confirmed.orderId, eventId: confirmed.id, eventType: "OrderConfirmed" }),
+    ]);
   });
 
   it("fails a poison message alone, and counts it", async () => {
@@ -40,6 +52,7 @@ describe("the sales counters consumer", () => {
     const good = sqsRecordOf(envelopeOf(orderEvent("OrderConfirmed", { productId })));
     expect(await consumer({ Records: [poison, good] }, lambdaContext("sales-counters"))).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
     expect(out.metrics().SalesCounterFailures).toBe(1);
+    expect(out.logged("some sales were not counted and will be retried")).toEqual([expect.objectContaining({ level: "WARN", failed: [poison.messageId] })]);
     expect((await readSalesCounters(h.u.store, productId)).total.unitsSold).toBe(1);
   });
 });
