@@ -3,10 +3,10 @@
 // beside the depth of every source queue and dead-letter queue the route may see; a window out of
 // 1–120 minutes or an unknown parameter is a 400.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { OrderEvent } from "@shopwave/core/order-events/order-event";
 import { minuteOf, recordSale } from "@shopwave/core/order-events/sales-counters";
 import { bodyOf, captureOutput, lambdaContext } from "../../../../test/support/handler-harness";
 import { OPERATOR, startAdminHarness, type AdminHarness } from "../../../../test/support/admin-harness";
+import { orderEvent } from "../../../../test/support/order-event-messages";
 import { testProduct } from "../../../../test/support/unit-store";
 
 let h: AdminHarness;
@@ -16,29 +16,14 @@ const mug = testProduct({ name: "Mug", stock: 7, priceCents: 1250 });
 const now = new Date();
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
 
-function confirmed(n: number, quantity: number, occurredAt: string): OrderEvent {
-  const orderId = `ord_${String(n).padStart(26, "0")}`;
-  return {
-    type: "OrderConfirmed",
-    id: `${orderId}:OrderConfirmed:v1`,
-    version: 1,
-    occurredAt,
-    orderId,
-    email: "a@example.com",
-    items: [{ productId: mug.id, name: mug.name, quantity, unitPriceCents: mug.priceCents }],
-    totalCents: quantity * mug.priceCents,
-    currency: "usd",
-    paymentIntentId: `pi_${n}`,
-    checkoutSessionId: `cs_${n}`,
-  };
-}
+const confirmed = (quantity: number, occurredAt: string) => orderEvent("OrderConfirmed", { productId: mug.id, quantity, unitPriceCents: mug.priceCents, occurredAt });
 
 beforeAll(async () => {
   h = await startAdminHarness({ sqs: true });
   ({ handler: saleSnapshot } = await h.load(() => import("./sale-snapshot")));
   await h.u.putProduct(mug);
-  await recordSale(h.u.store, confirmed(1, 2, minutesAgo(2)), now);
-  await recordSale(h.u.store, confirmed(2, 1, minutesAgo(30)), now); // outside the default window
+  await recordSale(h.u.store, confirmed(2, minutesAgo(2)), now);
+  await recordSale(h.u.store, confirmed(1, minutesAgo(30)), now); // outside the default window
   await h.parkDeadLetters(["poison"]);
 });
 afterAll(() => h?.stop());

@@ -1,11 +1,11 @@
 // POST /webhooks/stripe with real signatures (the stripe SDK's test header), the idempotency table
 // on DynamoDB Local and the order-events queue on the in-process SQS emulator: what is refused,
 // what is ignored, and that a handled event is queued once per event id, without its URLs.
-import http from "node:http";
 import { PurgeQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { apiEvent, bodyOf, captureOutput, lambdaContext, startHandlerHarness, WEBHOOK_SECRET, type HandlerHarness } from "../../../../test/support/handler-harness";
+import { startRequestGate } from "../../../../test/support/request-gate";
 import { checkoutSessionEvent, signatureHeader } from "../../../../test/support/stripe-webhook";
 
 let h: HandlerHarness;
@@ -199,42 +199,22 @@ describe("POST /webhooks/stripe: events", () => {
   it("answers 409 EVENT_IN_PROGRESS to a delivery of an event another delivery is still recording, which queues it once", async () => {
     // DynamoDB behind a gate that holds the idempotency record's completion (its UpdateItem): the
     // first delivery has recorded the event id as in progress and queued it, and is not done yet.
-    const dynamoDb = h.u.handlerEnv.AWS_ENDPOINT_URL_DYNAMODB!;
-    let held!: () => void;
-    const completionHeld = new Promise<void>((resolve) => (held = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const gate = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", async () => {
-        if (String(req.headers["x-amz-target"]).endsWith(".UpdateItem")) {
-          held();
-          await released;
-        }
-        const answer = await fetch(new URL(req.url ?? "/", dynamoDb), { method: req.method!, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-        const headers = Object.fromEntries([...answer.headers].filter(([name]) => !["content-encoding", "content-length", "transfer-encoding"].includes(name)));
-        res.writeHead(answer.status, headers).end(Buffer.from(await answer.arrayBuffer()));
-      });
-    });
-    await new Promise<void>((resolve) => gate.listen(0, "127.0.0.1", resolve));
+    const gate = await startRequestGate(h.u.handlerEnv.AWS_ENDPOINT_URL_DYNAMODB!, (request) => String(request.headers["x-amz-target"]).endsWith(".UpdateItem"));
     try {
-      const { port } = gate.address() as { port: number };
-      const { handler: gated } = await h.load(() => import("./stripe"), { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}` });
+      const { handler: gated } = await h.load(() => import("./stripe"), { AWS_ENDPOINT_URL_DYNAMODB: gate.endpoint });
       const payload = completedEvent("ord_inprogress");
       const first = deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: gated });
-      await completionHeld;
+      await gate.held;
       const second = await deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: gated });
       expect(second.statusCode).toBe(409);
       expect(bodyOf(second).error).toEqual({ code: "EVENT_IN_PROGRESS", message: expect.stringMatching(/\w/) });
-      release();
+      gate.release();
       expect((await first).statusCode).toBe(200);
       // Stripe's retry after the first completed: acknowledged, not queued again.
       expect((await deliver(payload, signatureHeader(payload, WEBHOOK_SECRET), { handler: gated })).statusCode).toBe(200);
       expect(await queued()).toHaveLength(1);
     } finally {
-      release();
-      await new Promise((resolve) => gate.close(resolve));
+      await gate.stop();
     }
   });
 });

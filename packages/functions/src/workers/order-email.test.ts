@@ -5,7 +5,6 @@
 // progress is deferred, not counted as a failure); the claim, keyed by the event id, outlives every
 // redelivery; an SES failure is retried into one email; nothing logged carries the link's token.
 import { randomUUID } from "node:crypto";
-import http from "node:http";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
@@ -17,6 +16,7 @@ import { tables } from "@shopwave/infra/topology";
 import { captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { readEmails } from "../../../../test/support/inbox";
 import { envelopeOf, sqsRecordOf } from "../../../../test/support/order-event-messages";
+import { startRequestGate } from "../../../../test/support/request-gate";
 import { pendingOrderRecord, testProduct } from "../../../../test/support/unit-store";
 
 const sesEndpoint = inject("sesEndpoint");
@@ -67,37 +67,9 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 /**
  * The local SES behind a gate that holds every SendEmail until released: a delivery that has
- * claimed the event and is sending its mail, not done yet. `held` resolves when one is held.
+ * claimed the event and is sending its mail, not done yet.
  */
-async function startSesGate() {
-  let held!: () => void;
-  const sendHeld = new Promise<void>((resolve) => (held = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const gate = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
-      if (String(req.url).includes("/outbound-emails")) {
-        held();
-        await released;
-      }
-      const answer = await fetch(new URL(req.url ?? "/", sesEndpoint), { method: req.method!, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-      const headers = Object.fromEntries([...answer.headers].filter(([name]) => !["content-encoding", "content-length", "transfer-encoding"].includes(name)));
-      res.writeHead(answer.status, headers).end(Buffer.from(await answer.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((resolve) => gate.listen(0, "127.0.0.1", resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(gate.address() as { port: number }).port}`,
-    sendHeld,
-    release,
-    stop: () => {
-      release();
-      return new Promise<void>((resolve) => gate.close(() => resolve()));
-    },
-  };
-}
+const startSesGate = () => startRequestGate(sesEndpoint, (request) => String(request.url).includes("/outbound-emails"));
 
 /** The idempotency records (the claims) on this file's table. */
 async function claims(): Promise<Record<string, any>[]> {
@@ -179,7 +151,7 @@ describe("exactly one email per event", () => {
     try {
       const { handler: gated } = await h.load(() => import("./order-email"), { ...env, AWS_ENDPOINT_URL_SESV2: ses.endpoint });
       const first = run([record(event)], gated);
-      await ses.sendHeld;
+      await ses.held;
       // The first delivery holds the claim and is sending. A second delivery of the event comes,
       // in a batch with a poison message.
       const twin = record(event);
