@@ -277,6 +277,22 @@ describe("a full refund", () => {
     expect((await apply({ kind: "partially_refunded", paymentIntentId: "pi_early", chargeId: "ch_e", amountRefundedCents: 100 })).outcome).toBe("partial_refund_recorded");
   });
 
+  it("naming an order it never confirmed (cancelled unpaid, or the payment did not succeed) is recorded as a mismatch, not delivered again", async () => {
+    const cancelled = await pendingOrder();
+    await cancelOrder(u.store, cancelled.id, "reservation_lapsed", now);
+    provider.payments.pi_never_bound = { status: "succeeded", orderId: cancelled.id, amount: 3750, currency: "usd" };
+    expect(await apply({ kind: "refunded", paymentIntentId: "pi_never_bound", chargeId: "ch_6" })).toMatchObject({
+      outcome: "payment_mismatch",
+      mismatches: [{ field: "payment_intent", expected: null, received: "pi_never_bound" }],
+    });
+    expect(await stored(cancelled)).toMatchObject({ status: "CANCELLED" });
+
+    const pending = await pendingOrder();
+    provider.payments.pi_failed = { status: "failed", orderId: pending.id, amount: 3750, currency: "usd" };
+    expect((await apply({ kind: "refunded", paymentIntentId: "pi_failed", chargeId: "ch_7" })).outcome).toBe("payment_mismatch");
+    expect(await stored(pending)).toMatchObject({ status: "PENDING_PAYMENT" });
+  });
+
   it("of another payment naming the order is recorded, not applied", async () => {
     const order = await confirmedOrder();
     provider.payments.pi_foreign = { status: "succeeded", orderId: order.id, amount: 1, currency: "usd" };

@@ -47,6 +47,14 @@ const failure = (attempt: Promise<unknown>) =>
   );
 
 describe("cancelOrderAsShopper", () => {
+  it("stamps the cancellation with the real clock when none is given (as the handler calls it)", async () => {
+    const { record, token } = await placedOrder({ status: "open", paymentStatus: "unpaid" });
+    const before = Date.now();
+    const view = await cancelOrderAsShopper({ store: u.store, checkout: provider.gateway }, record.id, token);
+    expect(view).toMatchObject({ status: "CANCELLED", cancellationReason: "cancelled_by_shopper" });
+    expect(Date.parse(view.updatedAt)).toBeGreaterThanOrEqual(before);
+  });
+
   it("expires the open session first, then cancels and puts the stock back", async () => {
     const { record, token, sessionId } = await placedOrder({ status: "open", paymentStatus: "unpaid" });
     const view = await cancelOrderAsShopper(deps(), record.id, token);

@@ -1,9 +1,11 @@
 // createOrder against DynamoDB Local (the reservation and its refusals are conditional writes) and
 // a recording CheckoutGateway: what is asked of the provider (catalog prices, merged lines, the
 // reservation's lapse) and what happens when it cannot be reached (the stock goes back).
+import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnitStore, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
+import { stockItemsOf } from "../inventory/stock-shards";
 import type { CheckoutGateway, CheckoutRequest } from "../payments/checkout-gateway";
 import { DomainError, HoldLimitReached, OutOfStock, PaymentProviderUnavailable, ValidationFailed } from "../shared/domain-error";
 import { hashAccessToken } from "./access-token";
@@ -54,6 +56,12 @@ describe("reservationMinutesFrom", () => {
     expect(reservationMinutesFrom(undefined)).toBe(35);
     expect(reservationMinutesFrom("")).toBe(35);
     expect(reservationMinutesFrom("60")).toBe(60);
+    expect(reservationMinutesFrom("  ")).toBe(35);
+  });
+
+  it("accepts both ends of the range", () => {
+    expect(reservationMinutesFrom("35")).toBe(35);
+    expect(reservationMinutesFrom("1435")).toBe(1435);
   });
 
   it.each(["30", "1440", "abc", "45.5", "-1"])("refuses %s, which Stripe would refuse or which is not a whole number of minutes", (raw) => {
@@ -400,5 +408,45 @@ describe("createOrder", () => {
       expect(error).toBeInstanceOf(HoldLimitReached);
       expect((error as DomainError).details).toEqual({ limits: [expect.objectContaining({ limit: "perProduct", productId: hot!.id, max: 1, requested: 2 })] });
     });
+  });
+});
+
+describe("createOrder: who orders, sold out first, sharded stock", () => {
+  it("refuses a signed-in customer's order under another email before anything is written, and records the customer on their own", async () => {
+    const [mug] = await shelf({ stock: 3 });
+    const provider = recordingGateway();
+    const deps = { store: u.store, checkout: provider.gateway, settings, now: () => now };
+    const customer = { customerId: "cus_unit_1", email: "Me@Example.com", roles: [] };
+    const error = await refusal(createOrder(deps, { email: "someone-else@example.com", items: [{ productId: mug!.id, quantity: 1 }] }, { customer }));
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect((error as DomainError).details).toEqual([expect.objectContaining({ path: "email" })]);
+    expect(provider.requests).toEqual([]);
+    expect(await u.stockOf(mug!.id)).toBe(3);
+
+    const placed = await createOrder(deps, { email: "me@example.com", items: [{ productId: mug!.id, quantity: 1 }] }, { customer });
+    expect(await u.orderRecord(placed.order.id)).toEqual(expect.objectContaining({ customerId: "cus_unit_1", email: "me@example.com" }));
+  });
+
+  it("says sold out, not over a cap, when a line is short and alone over a cap", async () => {
+    const [mug] = await shelf({ stock: 2 });
+    const provider = recordingGateway();
+    const holdLimits: HoldLimits = { email: { orders: 1, units: 5, perProduct: 5 } };
+    const error = await refusal(
+      createOrder({ store: u.store, checkout: provider.gateway, settings, holdLimits, now: () => now }, { email: "short@example.com", items: [{ productId: mug!.id, quantity: 6 }] }),
+    );
+    expect(error).toBeInstanceOf(OutOfStock);
+    expect((error as OutOfStock).shortfalls).toEqual([expect.objectContaining({ productId: mug!.id, requested: 6, available: 2 })]);
+  });
+
+  it("reserves a sharded product on a shard that held enough when it was read, in one transaction", async () => {
+    const { product, shards } = stockItemsOf(testProduct({ stock: 0, stockShards: 3 }));
+    await u.putProduct(product);
+    for (const [index, item] of shards.entries()) await u.store.db.send(new PutCommand({ TableName: u.store.tables.products, Item: { ...item, stock: index === 1 ? 5 : 0 } }));
+    const sent: unknown[] = [];
+    const db = { send: (command: unknown) => (sent.push(command), u.store.db.send(command as never)) };
+    const store = { ...u.store, db: db as unknown as DynamoDBDocumentClient };
+    const placed = await createOrder({ store, checkout: recordingGateway().gateway, settings, now: () => now }, { email: "sharded@example.com", items: [{ productId: product.id, quantity: 3 }] });
+    expect((await u.orderRecord(placed.order.id))?.stockTakes).toEqual([{ productId: product.id, shard: 2, quantity: 3 }]);
+    expect(sent.filter((command) => command instanceof TransactWriteCommand)).toHaveLength(1);
   });
 });

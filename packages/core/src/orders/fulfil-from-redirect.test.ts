@@ -119,6 +119,17 @@ describe("fulfilFromRedirect", () => {
     expect(await u.stockOf(product.id)).toBe(8);
   });
 
+  it("cancels an order whose own session expired unpaid, giving its stock back, saying why; on the real clock when none is given (as the handler calls it)", async () => {
+    const { record, token, sessionId } = await placedOrder({ status: "expired", paymentStatus: "unpaid", paymentIntentId: undefined });
+    const before = Date.now();
+    const fulfilled = await fulfilFromRedirect({ store: u.store, checkout: provider.gateway }, { orderId: record.id, accessToken: token, sessionId });
+    expect(fulfilled).toMatchObject({ outcome: "cancelled", order: { status: "CANCELLED" } });
+    const stored = await u.orderRecord(record.id);
+    expect(stored).toMatchObject({ status: "CANCELLED", cancellationReason: "checkout_session_expired" });
+    expect(Date.parse(String(stored?.updatedAt))).toBeGreaterThanOrEqual(before);
+    expect(await u.stockOf(product.id)).toBe(10);
+  });
+
   it("answers a wrong token, a malformed id or an unknown order with NotFound, without asking the provider", async () => {
     const { record, sessionId } = await placedOrder();
     const other = await placedOrder();
@@ -126,6 +137,9 @@ describe("fulfilFromRedirect", () => {
       [record.id, other.token],
       [record.id, record.accessTokenHash],
       ["ord_not-an-id", other.token],
+      // Keys DynamoDB itself refuses (ValidationException, a 500): never sent to it.
+      ["", other.token],
+      [`ord_${"x".repeat(3000)}`, other.token],
       ["ord_00000000000000000000000000", other.token],
     ] as const) {
       expect(await failure(fulfilFromRedirect(deps(), { orderId, accessToken, sessionId }))).toBeInstanceOf(NotFound);

@@ -71,5 +71,6 @@ describe("orderPageLink", () => {
     expect(link.pathname).toBe("/orders/ord_01jz000000000000000000000a");
     expect(link.search).toBe("");
     expect(link.hash).toBe("#token=tok_EN-1");
+    expect(orderPageLink("https://shop.example//", "ord_01jz000000000000000000000a", "t")).toBe("https://shop.example/orders/ord_01jz000000000000000000000a#token=t");
   });
 });

@@ -2,11 +2,12 @@
 // negative, each transition once and only from the status it names, confirm only through the
 // order's own session, refund only for the payment it was confirmed with), so they run on the
 // real conditions, and each refusal is checked for what it reports and for changing nothing.
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
-import { HoldLimitReached, OutOfStock } from "../shared/domain-error";
+import { stockItemsOf, stockShardKey } from "../inventory/stock-shards";
+import { ConcurrencyLimit, HoldLimitReached, OutOfStock } from "../shared/domain-error";
 import type { OrderRecord, PaymentMismatchRecord } from "./order";
 import {
   MAX_RECORDED_MISMATCHES,
@@ -14,10 +15,12 @@ import {
   cancelOrder,
   confirmOrder,
   findLapsedPendingOrders,
+  getOrderRecord,
   insertOrderReservingStock,
   pendingShardFor,
   recordLatePaymentRefund,
   recordPaymentMismatch,
+  recordProviderRefunds,
   refundOrder,
   statusShardFor,
 } from "./order-store";
@@ -407,6 +410,7 @@ describe("errors that are not refusals", () => {
 
     await confirmOrder(u.store, record.id, { sessionId: "cs_test_e", paymentIntentId: "pi_test_e" }, later);
     await expect(refundOrder(updates.store, record.id, "pi_test_e", later)).rejects.toBe(updates.outage);
+    await expect(recordProviderRefunds(updates.store, record.id, "pi_test_e", 100)).rejects.toBe(updates.outage);
   });
 });
 
@@ -507,5 +511,166 @@ describe("findLapsedPendingOrders", () => {
     } finally {
       await own.destroy();
     }
+  });
+});
+
+/** The real store, recording every command sent through it; `before` runs ahead of each (a rival writer). */
+function recording(before?: (command: unknown) => Promise<void>) {
+  const sent: unknown[] = [];
+  const db = {
+    send: async (command: unknown) => {
+      sent.push(command);
+      await before?.(command);
+      return u.store.db.send(command as never);
+    },
+  };
+  return { store: { ...u.store, db: db as unknown as DynamoDBDocumentClient }, sent };
+}
+
+/** A product whose stock is kept in `levels.length` shards holding `levels` (shard 0 is the product item). */
+async function shardedShelf(levels: number[]): Promise<Product> {
+  const { product, shards } = stockItemsOf(testProduct({ stock: 0, stockShards: levels.length }));
+  await u.putProduct({ ...product, stock: levels[0]! });
+  for (const [index, item] of shards.entries()) await u.store.db.send(new PutCommand({ TableName: u.store.tables.products, Item: { ...item, stock: levels[index + 1]! } }));
+  return { ...product, stock: levels.reduce((sum, level) => sum + level, 0) };
+}
+
+async function shardLevelsOf(product: Product): Promise<number[]> {
+  const levels: number[] = [];
+  for (let shard = 0; shard < (product.stockShards ?? 1); shard++) {
+    const { Item } = await u.store.db.send(new GetCommand({ TableName: u.store.tables.products, Key: stockShardKey(product.id, shard), ConsistentRead: true }));
+    levels.push(Number(Item?.stock));
+  }
+  return levels;
+}
+
+const productReads = (sent: unknown[]) =>
+  sent.filter(
+    (command): command is GetCommand | BatchGetCommand =>
+      (command instanceof GetCommand && command.input.TableName === u.store.tables.products) || command instanceof BatchGetCommand,
+  );
+const transactions = (sent: unknown[]) => sent.filter((command) => command instanceof TransactWriteCommand).length;
+const shardCounts = (product: Product) => new Map([[product.id, product.stockShards ?? 1]]);
+const orderOf = (product: Product, quantity: number) => pendingOrderRecord(u.store, { lines: [{ product, quantity }], expiresAt, now }).record;
+
+describe("insertOrderReservingStock: planning again after a shard refuses", () => {
+  it("reads every shard, strongly consistent, when the shard tried first is empty, and takes from the one that holds enough", async () => {
+    const product = await shardedShelf([0, 0, 5]);
+    const { store, sent } = recording();
+    // random 0.5 makes the first try shard 1 (empty): its refusal returns a shard item, not the product's level.
+    const placed = await insertOrderReservingStock(store, orderOf(product, 3), [], { shardCounts: shardCounts(product), random: () => 0.5 });
+    expect(placed.stockTakes).toEqual([{ productId: product.id, shard: 2, quantity: 3 }]);
+    expect(await shardLevelsOf(product)).toEqual([0, 0, 2]);
+    expect(transactions(sent)).toBe(2);
+    const reads = productReads(sent);
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) {
+      const consistent = read instanceof GetCommand ? read.input.ConsistentRead : Object.values(read.input.RequestItems ?? {}).every((request) => request.ConsistentRead);
+      expect(consistent).toBe(true);
+    }
+  });
+
+  it("plans a refused one-shard line again from the item its refusal returned, reading nothing, and leaves the lines that fit alone", async () => {
+    const product = await shelf(2);
+    const fits = await shelf(5);
+    const { store, sent } = recording();
+    const { record } = pendingOrderRecord(u.store, { lines: [{ product, quantity: 3 }, { product: fits, quantity: 1 }], expiresAt, now });
+    const error = await refusal(insertOrderReservingStock(store, record, [], { shardCounts: new Map([[product.id, 1], [fits.id, 1]]) }));
+    expect(error).toBeInstanceOf(OutOfStock);
+    expect((error as OutOfStock).shortfalls).toEqual([expect.objectContaining({ productId: product.id, requested: 3, available: 2 })]);
+    expect(productReads(sent)).toEqual([]);
+    expect([await u.stockOf(product.id), await u.stockOf(fits.id)]).toEqual([2, 5]);
+  });
+
+  it("reads the shards of a product resharded since the caller looked as one-shard, and spreads the line over them", async () => {
+    const product = await shardedShelf([0, 2, 2]);
+    const placed = await insertOrderReservingStock(u.store, orderOf(product, 3), [], { shardCounts: new Map([[product.id, 1]]), random: () => 0 });
+    expect(placed.stockTakes).toEqual([
+      { productId: product.id, shard: 1, quantity: 2 },
+      { productId: product.id, shard: 2, quantity: 1 },
+    ]);
+    expect(await shardLevelsOf(product)).toEqual([0, 0, 1]);
+  });
+
+  it("says sold out, with none left, for a sharded product that is gone", async () => {
+    const gone = testProduct({ stockShards: 3 });
+    const error = await refusal(insertOrderReservingStock(u.store, orderOf(gone, 1), [], { shardCounts: shardCounts(gone) }));
+    expect(error).toBeInstanceOf(OutOfStock);
+    expect((error as OutOfStock).shortfalls).toEqual([expect.objectContaining({ productId: gone.id, requested: 1, available: 0 })]);
+  });
+
+  it("gives up with a retryable error, not sold out, after a bounded number of tries while rivals keep taking the planned shard", async () => {
+    const product = await shardedShelf([3, 0]);
+    let tries = 0;
+    // Before each try a rival moves everything on the planned shard to the other one: the sum always covers the line, the plan never holds.
+    const { store } = recording(async (command) => {
+      if (!(command instanceof TransactWriteCommand)) return;
+      if (++tries > 20) throw new Error("runaway retries");
+      for (const item of command.input.TransactItems ?? []) {
+        if (item.Update?.TableName !== u.store.tables.products) continue;
+        const levels = await shardLevelsOf(product);
+        const from = String(item.Update.Key!.id) === product.id ? 0 : 1;
+        const to = 1 - from;
+        await u.store.db.send(new UpdateCommand({ TableName: u.store.tables.products, Key: stockShardKey(product.id, from), UpdateExpression: "SET stock = :zero", ExpressionAttributeValues: { ":zero": 0 } }));
+        await u.store.db.send(
+          new UpdateCommand({ TableName: u.store.tables.products, Key: stockShardKey(product.id, to), UpdateExpression: "SET stock = stock + :moved", ExpressionAttributeValues: { ":moved": levels[from]! } }),
+        );
+      }
+    });
+    const error = await refusal(insertOrderReservingStock(store, orderOf(product, 3), [], { shardCounts: shardCounts(product) }));
+    expect(error).toBeInstanceOf(ConcurrencyLimit);
+    expect(tries).toBe(8);
+    expect((await shardLevelsOf(product)).reduce((sum, level) => sum + level, 0)).toBe(3);
+  });
+
+  it("plans the first try from the levels the caller read, with the caller's randomness, and ignores levels of the wrong shape", async () => {
+    const product = await shardedShelf([0, 0, 5]);
+    const first = recording();
+    const placed = await insertOrderReservingStock(first.store, orderOf(product, 3), [], {
+      shardCounts: shardCounts(product),
+      availableByShard: new Map([[product.id, [0, 0, 5]]]),
+      random: () => 0,
+    });
+    expect(placed.stockTakes).toEqual([{ productId: product.id, shard: 2, quantity: 3 }]);
+    expect(transactions(first.sent)).toBe(1);
+
+    // Levels read when the product had another number of shards say nothing of where its stock is now.
+    const single = await shelf(5);
+    const stale = await insertOrderReservingStock(u.store, orderOf(single, 3), [], { shardCounts: shardCounts(single), availableByShard: new Map([[single.id, [0, 5]]]) });
+    expect(stale.stockTakes).toEqual([{ productId: single.id, shard: 0, quantity: 3 }]);
+
+    const even = await shardedShelf([5, 5, 5]);
+    const spy = vi.spyOn(Math, "random").mockReturnValue(0);
+    try {
+      const chosen = await insertOrderReservingStock(u.store, orderOf(even, 1), [], { shardCounts: shardCounts(even), random: () => 0.99 });
+      expect(chosen.stockTakes).toEqual([{ productId: even.id, shard: 2, quantity: 1 }]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("lists the new order on the console's byStatus index, under its status shard, by creation time", async () => {
+    const product = await shelf(1);
+    const record = orderOf(product, 1);
+    await insertOrderReservingStock(u.store, record);
+    const { Items } = await u.store.db.send(
+      new QueryCommand({
+        TableName: u.store.tables.orders,
+        IndexName: u.store.indexes.byStatus.name,
+        KeyConditionExpression: "statusShard = :shard AND listedAt = :listedAt",
+        ExpressionAttributeValues: { ":shard": shardAs(record, "PENDING_PAYMENT"), ":listedAt": `${record.createdAt}#${record.id}` },
+      }),
+    );
+    expect(Items?.map((item) => item.id)).toEqual([record.id]);
+  });
+});
+
+describe("getOrderRecord", () => {
+  it("reads strongly consistent (a transition decides on it)", async () => {
+    const { record } = await pendingOrder();
+    const { store, sent } = recording();
+    expect(await getOrderRecord(store, record.id)).toEqual(record);
+    expect(sent).toHaveLength(1);
+    expect((sent[0] as GetCommand).input.ConsistentRead).toBe(true);
   });
 });

@@ -168,4 +168,12 @@ describe("sweepLapsedOrders", () => {
     const rest = await sweep();
     expect(first.examined + rest.examined).toBe(20);
   });
+
+  it("runs on the real clock when none is given (as the scheduled job calls it)", async () => {
+    const { record } = pendingOrderRecord(u.store, { lines: [{ product, quantity: 2 }], expiresAt: Math.floor(Date.now() / 1000) - GRACE - 60 });
+    await u.putOrder(record);
+    const result = await sweepLapsedOrders({ store: u.store, checkout: provider.gateway }, { graceSeconds: GRACE, limitPerShard: 100 });
+    expect(result).toEqual({ examined: 1, outcomes: { cancelled: 1 }, failures: [] });
+    expect(await statusOf(record.id)).toBe("CANCELLED");
+  });
 });
