@@ -18,7 +18,7 @@ main{max-width:440px;margin:32px auto;padding:0 16px}
 .card{background:var(--paper);border:1px solid var(--line);border-radius:var(--radius);padding:24px}
 h1{font-size:1.6rem;line-height:1.2;margin:0 0 .5rem}
 p{margin:0 0 1rem}
-.hint{color:var(--muted);font-size:.95rem}
+.hint{color:var(--muted);font-size:.95rem;overflow-wrap:anywhere}
 label{display:block;font-weight:600;margin:0 0 .35rem}
 input{display:block;width:100%;font:inherit;padding:.65rem .75rem;border:1px solid #8a979e;border-radius:8px;background:var(--paper);color:var(--ink);margin:0 0 1rem}
 input[inputmode=numeric]{letter-spacing:.3em;font-size:1.3rem}
