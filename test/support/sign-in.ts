@@ -2,8 +2,9 @@
 // server would: /authorize with PKCE, the email form, the code read from the local inbox, the
 // code form, then the server-side code exchange. Returns the tokens (and the cookie jar's
 // requester, for tests that continue at the issuer).
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { auth } from "@shopwave/infra/topology";
+import { cookieJar, pkcePair } from "./cookie-jar";
 
 export interface IssuedTokens {
   access_token: string;
@@ -17,10 +18,11 @@ export interface IssuerBrowser {
 
 /** A cookie-keeping client of the issuer that does not follow redirects. */
 export function issuerBrowser(issuerUrl: string): IssuerBrowser {
-  const jar = new Map<string, string>();
+  const jar = cookieJar();
   return async (path, init = {}) => {
     const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set("cookie", [...jar].map(([name, value]) => `${name}=${value}`).join("; "));
+    const cookies = jar.header();
+    if (cookies) headers.set("cookie", cookies);
     if (init.form) headers.set("content-type", "application/x-www-form-urlencoded");
     const response = await fetch(new URL(path, issuerUrl), {
       method: init.form ? "POST" : "GET",
@@ -28,12 +30,7 @@ export function issuerBrowser(issuerUrl: string): IssuerBrowser {
       redirect: "manual",
       ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
     });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const [name, ...value] = pair!.split("=");
-      if (/max-age=0/i.test(cookie) || /expires=Thu, 01 Jan 1970/i.test(cookie)) jar.delete(name!);
-      else jar.set(name!, value.join("="));
-    }
+    jar.keep(response.headers.getSetCookie());
     return response;
   };
 }
@@ -46,7 +43,7 @@ export async function signInThroughIssuer(options: {
   readCode: (email: string, sentAfter: number) => Promise<string>;
 }): Promise<IssuedTokens> {
   const go = issuerBrowser(options.issuerUrl);
-  const verifier = randomBytes(48).toString("base64url");
+  const { verifier, challenge } = pkcePair();
   const state = randomBytes(18).toString("base64url");
   const redirectUri = `${options.storefrontUrl}${auth.callbackPath}`;
   const query = new URLSearchParams({
@@ -54,7 +51,7 @@ export async function signInThroughIssuer(options: {
     redirect_uri: redirectUri,
     response_type: "code",
     state,
-    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge: challenge,
     code_challenge_method: "S256",
   });
   const start = await go(`/authorize?${query.toString()}`);

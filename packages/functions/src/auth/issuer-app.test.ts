@@ -3,7 +3,7 @@
 // verifier accepts, and everything it refuses: foreign clients and redirect URIs, no PKCE,
 // implicit flow, wrong and reused codes, cross-site posts, the other spelling of its host; and
 // its logs: structured, and never a code, state or token.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoStorage } from "@openauthjs/openauth/storage/dynamo";
@@ -14,6 +14,7 @@ import { createTables } from "@shopwave/local/aws/create-tables";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
 import { createUnitStore, type UnitStore } from "../../../../test/support/unit-store";
+import { cookieJar, pkcePair } from "../../../../test/support/cookie-jar";
 import { captureOutput } from "../../../../test/support/handler-harness";
 import { createOpenAuthTokenVerifier } from "./openauth-token-verifier";
 import { createIssuerApp, type IssuerOptions } from "./issuer-app";
@@ -69,31 +70,22 @@ beforeEach(() => {
 
 /** A browser: a cookie jar and requests to the issuer app, redirects not followed. */
 function browser(address = "198.51.100.20", target?: Hono) {
-  const jar = new Map<string, string>();
+  const jar = cookieJar();
   return async (path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; url?: string } = {}) => {
     const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    const cookies = jar.header();
+    if (cookies) headers.set("cookie", cookies);
     if (init.form) headers.set("content-type", "application/x-www-form-urlencoded");
     const response = await (target ?? app).fetch(
       new Request(init.url ?? `${ISSUER}${path}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}) }),
       { incoming: { socket: { remoteAddress: address } } },
     );
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const [name, ...value] = pair!.split("=");
-      if (/max-age=0/i.test(cookie)) jar.delete(name!);
-      else jar.set(name!, value.join("="));
-    }
+    jar.keep(response.headers.getSetCookie());
     return response;
   };
 }
 
-function pkce() {
-  const verifier = randomBytes(48).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
-
-function authorizePath(overrides: Record<string, string | undefined> = {}, challenge = pkce().challenge) {
+function authorizePath(overrides: Record<string, string | undefined> = {}, challenge = pkcePair().challenge) {
   const params: Record<string, string | undefined> = {
     client_id: auth.clientId,
     redirect_uri: CALLBACK,
@@ -108,7 +100,7 @@ function authorizePath(overrides: Record<string, string | undefined> = {}, chall
 
 async function signIn(email: string, address?: string, target?: Hono) {
   const go = browser(address, target);
-  const { verifier, challenge } = pkce();
+  const { verifier, challenge } = pkcePair();
   const state = randomBytes(18).toString("base64url");
   const start = await go(authorizePath({ state }, challenge));
   expect(start.status).toBe(302);
@@ -169,13 +161,13 @@ describe("the sign-in issuer", () => {
 
   it("exchanges an authorization code once, and only with the PKCE verifier", async () => {
     const go = browser();
-    const { challenge } = pkce();
+    const { challenge } = pkcePair();
     const start = await go(authorizePath({}, challenge));
     await go(new URL(start.headers.get("location")!, ISSUER).pathname);
     await go("/code/authorize", { form: { action: "request", email: "pkce@example.com" } });
     const done = await go("/code/authorize", { form: { action: "verify", code: mailed.at(-1)!.code } });
     const code = new URL(done.headers.get("location")!).searchParams.get("code")!;
-    const wrong = await go("/token", { form: { grant_type: "authorization_code", code, redirect_uri: CALLBACK, client_id: auth.clientId, code_verifier: pkce().verifier } });
+    const wrong = await go("/token", { form: { grant_type: "authorization_code", code, redirect_uri: CALLBACK, client_id: auth.clientId, code_verifier: pkcePair().verifier } });
     expect(wrong.status).toBe(400);
     // The failed attempt spent the code (OpenAuth removes it before checking).
     const replay = await go("/token", { form: { grant_type: "authorization_code", code, redirect_uri: CALLBACK, client_id: auth.clientId, code_verifier: "x".repeat(64) } });
@@ -190,7 +182,7 @@ describe("the sign-in issuer", () => {
     ["no PKCE", { code_challenge: undefined, code_challenge_method: undefined }, "PKCE with S256 is required"],
     ["a plain PKCE challenge", { code_challenge_method: "plain" }, "PKCE with S256 is required"],
     ["a PKCE challenge longer than 128 characters", { code_challenge: "a".repeat(129) }, "PKCE with S256 is required"],
-    ["a PKCE challenge with a character outside base64url", { code_challenge: `=${pkce().challenge}` }, "PKCE with S256 is required"],
+    ["a PKCE challenge with a character outside base64url", { code_challenge: `=${pkcePair().challenge}` }, "PKCE with S256 is required"],
     ["no state", { state: undefined }, "a state is required"],
     ["a state longer than 128 characters", { state: "s".repeat(129) }, "a state is required"],
     ["a state with a character outside base64url", { state: `<${randomBytes(18).toString("base64url")}` }, "a state is required"],

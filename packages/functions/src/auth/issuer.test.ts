@@ -3,7 +3,7 @@
 // with Lambda URL events: a whole sign-in by the code the local SES received, to a token the
 // verifier accepts; operators from OPERATOR_EMAILS; the one origin AUTH_ISSUER_URL names; request
 // lines logged with the invocation's context.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -11,6 +11,7 @@ import { principalForVerifiedEmail } from "@shopwave/core/accounts/customer-acco
 import { SIGN_IN_CODE } from "@shopwave/core/accounts/sign-in-code";
 import { auth } from "@shopwave/infra/topology";
 import { createTables } from "@shopwave/local/aws/create-tables";
+import { cookieJar, pkcePair } from "../../../../test/support/cookie-jar";
 import { apiEvent, captureOutput, lambdaContext, startHandlerHarness, type HandlerHarness } from "../../../../test/support/handler-harness";
 import { readEmails } from "../../../../test/support/inbox";
 import { createOpenAuthTokenVerifier } from "./openauth-token-verifier";
@@ -50,7 +51,7 @@ afterEach(() => vi.restoreAllMocks());
 
 /** A browser on the issuer's function URL: Lambda URL events, its cookies kept, redirects not followed. */
 function browser(sourceIp = "203.0.113.40") {
-  const jar = new Map<string, string>();
+  const jar = cookieJar();
   return async (method: "GET" | "POST", path: string, request: { query?: Record<string, string>; form?: Record<string, string>; domainName?: string } = {}) => {
     const event: APIGatewayProxyEventV2 = apiEvent(`${method} ${path}`, {
       sourceIp,
@@ -58,15 +59,10 @@ function browser(sourceIp = "203.0.113.40") {
       ...(request.form ? { headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(request.form).toString() } : {}),
     });
     if (request.domainName) event.requestContext.domainName = request.domainName;
-    if (jar.size > 0) event.cookies = [...jar].map(([name, value]) => `${name}=${value}`);
+    if (jar.header()) event.cookies = jar.pairs();
     // hono types its v2 events with an authorizer that a function URL's requests do not carry.
     const result = (await handler(event as unknown as Parameters<typeof handler>[0], lambdaContext("issuer"))) as APIGatewayProxyStructuredResultV2;
-    for (const cookie of result.cookies ?? []) {
-      const [pair] = cookie.split(";");
-      const [name, ...value] = pair!.split("=");
-      if (/max-age=0/i.test(cookie)) jar.delete(name!);
-      else jar.set(name!, value.join("="));
-    }
+    jar.keep(result.cookies ?? []);
     return result;
   };
 }
@@ -74,9 +70,9 @@ function browser(sourceIp = "203.0.113.40") {
 /** The whole sign-in: /authorize, the code form, the code from the inbox, the token exchange. */
 async function signIn(email: string) {
   const go = browser();
-  const verifier = randomBytes(48).toString("base64url");
+  const { verifier, challenge } = pkcePair();
   const state = randomBytes(18).toString("base64url");
-  const query = { client_id: auth.clientId, redirect_uri: CALLBACK, response_type: "code", state, code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256" };
+  const query = { client_id: auth.clientId, redirect_uri: CALLBACK, response_type: "code", state, code_challenge: challenge, code_challenge_method: "S256" };
   const start = await go("GET", "/authorize", { query });
   expect(start.statusCode).toBe(302);
   expect((await go("GET", new URL(String(start.headers!.location), ISSUER).pathname)).statusCode).toBe(200);
