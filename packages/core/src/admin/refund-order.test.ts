@@ -8,7 +8,8 @@ import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from
 import type { OrderRecord } from "../orders/order";
 import type { RefundGateway, RefundRequest } from "../payments/refund-gateway";
 import { RefundRefused } from "../payments/stripe-refund-gateway";
-import { NotFound } from "../shared/domain-error";
+import { DeleteCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { NotFound, PaymentProviderUnavailable } from "../shared/domain-error";
 import { listAuditEntries, type AuditLog } from "./audit-log";
 import { OrderNotRefundable, refundOrderAsOperator, type RefundOrderInput } from "./refund-order";
 
@@ -25,9 +26,11 @@ afterAll(() => u?.destroy());
 function scriptedRefunds(amountPaid: number) {
   const byKey = new Map<string, { refundId: string; amountCents: number; status: string }>();
   const created: RefundRequest[] = [];
+  const asked: RefundRequest[] = [];
   let refunded = 0;
   const gateway: RefundGateway = {
     async createRefund(request) {
+      asked.push(request);
       await new Promise((resolve) => setImmediate(resolve)); // let concurrent calls interleave
       const earlier = byKey.get(request.idempotencyKey);
       if (earlier) return earlier;
@@ -39,7 +42,7 @@ function scriptedRefunds(amountPaid: number) {
       return refund;
     },
   };
-  return { gateway, created };
+  return { gateway, created, asked };
 }
 
 const operator = { id: "acct_operator", email: "ops@shop.example" };
@@ -127,5 +130,112 @@ describe("refundOrderAsOperator", () => {
     expect((await listAuditEntries(audit, { target: `order:${order.id}`, limit: 10 })).entries).toEqual([
       expect.objectContaining({ action: "order.refund", result: "failed", error: expect.stringContaining("greater than unrefunded") }),
     ]);
+  });
+
+  it("answers a request it already carried out from the order's record, without asking the provider again", async () => {
+    const request = input({ amountCents: 1200 });
+    await refundOrderAsOperator(deps(), operator, order.id, request);
+    const again = await refundOrderAsOperator(deps(), operator, order.id, request);
+    expect(again).toMatchObject({ replayed: true, remainingCents: 3800, refund: { amountCents: 1200, requestId: request.requestId } });
+    expect(provider.asked).toHaveLength(1);
+  });
+
+  it("gives every answer to a racing double submit the same remaining amount", async () => {
+    const request = input({ amountCents: 1200 });
+    const outcomes = await Promise.all([1, 2, 3].map(() => refundOrderAsOperator(deps(), operator, order.id, request)));
+    expect(outcomes.map((outcome) => outcome.remainingCents)).toEqual([3800, 3800, 3800]);
+    // The provider's refund id is kept on the order: the condition that records each refund once.
+    expect(await u.orderRecord(order.id)).toMatchObject({ refundIds: [outcomes[0]!.refund.refundId] });
+  });
+
+  it("audits the running total after each partial refund, and full only for the one that empties the order", async () => {
+    await refundOrderAsOperator(deps(), operator, order.id, input({ amountCents: 1000, note: "first" }));
+    await refundOrderAsOperator(deps(), operator, order.id, input({ amountCents: 1500, note: "second" }));
+    await refundOrderAsOperator(deps(), operator, order.id, input({ note: "rest" }));
+    const { entries } = await listAuditEntries(audit, { target: `order:${order.id}`, limit: 10 });
+    const byNote = Object.fromEntries(entries.map((entry) => [entry.reason, [entry.before, entry.after]]));
+    expect(byNote.first).toEqual([{ status: "CONFIRMED", refundedCents: 0 }, expect.objectContaining({ amountCents: 1000, refundedCents: 1000, full: false })]);
+    expect(byNote.second).toEqual([{ status: "CONFIRMED", refundedCents: 1000 }, expect.objectContaining({ amountCents: 1500, refundedCents: 2500, full: false })]);
+    expect(byNote.rest).toEqual([{ status: "CONFIRMED", refundedCents: 2500 }, expect.objectContaining({ amountCents: 2500, refundedCents: 5000, full: true })]);
+  });
+
+  it("says why it refuses, in words, with the order's status and what is left", async () => {
+    const whyNot = async (overrides: Partial<OrderRecord>, request = input()) => {
+      await u.putOrder({ ...order, ...overrides });
+      const refusal = await refundOrderAsOperator(deps(), operator, order.id, request).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(OrderNotRefundable);
+      const { code, message, details } = refusal as OrderNotRefundable;
+      return { code, message, details };
+    };
+    // Refunded in full (here in the Stripe Dashboard: the order still has its payment, the console recorded nothing).
+    expect(await whyNot({ status: "REFUNDED", providerRefundedCents: 5000 })).toEqual({
+      code: "ORDER_NOT_REFUNDABLE",
+      message: "This order cannot be refunded: it was refunded in full.",
+      details: { status: "REFUNDED", remainingCents: 0 },
+    });
+    // Paid after it was cancelled (and refunded automatically): its payment does not make it refundable here.
+    expect(await whyNot({ status: "CANCELLED" })).toEqual({
+      code: "ORDER_NOT_REFUNDABLE",
+      message: "This order cannot be refunded: it has not been paid.",
+      details: { status: "CANCELLED", remainingCents: 5000 },
+    });
+    // Still CONFIRMED while Stripe already reports every cent refunded (its charge.refunded not processed yet).
+    expect(await whyNot({ status: "CONFIRMED", providerRefundedCents: 5000 })).toEqual({
+      code: "ORDER_NOT_REFUNDABLE",
+      message: "This order cannot be refunded: it was refunded in full.",
+      details: { status: "CONFIRMED", remainingCents: 0 },
+    });
+    expect(await whyNot({ status: "CONFIRMED", providerRefundedCents: 2500 }, input({ amountCents: 2501 }))).toEqual({
+      code: "ORDER_NOT_REFUNDABLE",
+      message: "This order cannot be refunded: at most 2500 (minor units) is left to refund.",
+      details: { status: "CONFIRMED", remainingCents: 2500 },
+    });
+    expect(provider.asked).toEqual([]);
+    // One cent left is still refundable.
+    await u.putOrder({ ...order, providerRefundedCents: 4999 });
+    expect(await refundOrderAsOperator(deps(), operator, order.id, input())).toMatchObject({ remainingCents: 0, refund: { amountCents: 1 } });
+  });
+
+  it("refuses an id that is not an order id before reading the table", async () => {
+    // An empty or oversized key would be DynamoDB's ValidationException (a 500), not a 404.
+    for (const id of ["", "x".repeat(3000)]) {
+      const refusal = await refundOrderAsOperator(deps(), operator, id, input()).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(NotFound);
+      expect((refusal as Error).message).toBe("Order was not found.");
+    }
+    const unknown = await refundOrderAsOperator(deps(), operator, "ord_00000000000000000000000000", input()).catch((error: unknown) => error);
+    expect((unknown as Error).message).toBe("Order was not found.");
+  });
+
+  it("does not audit a provider outage as a failure (the refund may have happened), and records nothing", async () => {
+    const outage = new PaymentProviderUnavailable("Stripe is unreachable", 5);
+    const refusal = await refundOrderAsOperator({ ...deps(), refunds: { createRefund: () => Promise.reject(outage) } }, operator, order.id, input()).catch((error: unknown) => error);
+    expect(refusal).toBe(outage);
+    expect((await u.orderRecord(order.id))?.refunds).toBeUndefined();
+    expect((await listAuditEntries(audit, { target: `order:${order.id}`, limit: 10 })).entries).toEqual([]);
+  });
+
+  it("stamps the refund and its audit entry with the real clock when none is given (as the handler calls it)", async () => {
+    const before = Date.now();
+    const outcome = await refundOrderAsOperator({ store: u.store, audit, refunds: provider.gateway }, operator, order.id, input({ amountCents: 100 }));
+    expect(Date.parse(outcome.refund.at)).toBeGreaterThanOrEqual(before);
+    provider = scriptedRefunds(0);
+    await refundOrderAsOperator({ store: u.store, audit, refunds: provider.gateway }, operator, order.id, input({ amountCents: 100, note: "refused" })).catch(() => undefined);
+    const failed = (await listAuditEntries(audit, { target: `order:${order.id}`, limit: 10 })).entries.find((entry) => entry.reason === "refused");
+    expect(Date.parse(failed!.at)).toBeGreaterThanOrEqual(before);
+  });
+
+  it("lets a failure to record the refund through as it is: an outage of the table, or the order gone meanwhile", async () => {
+    const outage = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    const failingWrites = { ...u.store, db: { send: (command: unknown) => (command instanceof TransactWriteCommand ? Promise.reject(outage) : u.store.db.send(command as never)) } as unknown as typeof u.store.db };
+    await expect(refundOrderAsOperator({ ...deps(), store: failingWrites }, operator, order.id, input({ amountCents: 100 }))).rejects.toBe(outage);
+
+    const deleting: RefundGateway = {
+      async createRefund(request) {
+        await u.store.db.send(new DeleteCommand({ TableName: u.store.tables.orders, Key: { id: order.id } }));
+        return provider.gateway.createRefund(request);
+      },
+    };
+    await expect(refundOrderAsOperator({ ...deps(), refunds: deleting }, operator, order.id, input({ amountCents: 100 }))).rejects.toMatchObject({ name: "TransactionCanceledException" });
   });
 });
