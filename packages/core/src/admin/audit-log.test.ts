@@ -76,4 +76,28 @@ describe("audit log", () => {
     const forged = Buffer.from(JSON.stringify({ id: "x", at: "y", extra: "z" })).toString("base64url");
     await expect(listAuditEntries(log, { limit: 10, cursor: forged })).rejects.toBeInstanceOf(ValidationFailed);
   });
+
+  it("keeps only the fields given, under a fresh aud_ id unless one is given", () => {
+    const bare = newAuditEntry({ operator: alice, action: "dlq.redrive", target: "queue:x", result: "no_change" }, at(20));
+    expect(bare).toEqual({ id: expect.stringMatching(/^aud_[0-9a-z]{26}$/), log: "audit", at: at(20).toISOString(), operatorId: alice.id, operatorEmail: alice.email, action: "dlq.redrive", target: "queue:x", result: "no_change" });
+    for (const key of ["reason", "before", "after", "error"]) expect(bare, key).not.toHaveProperty(key);
+  });
+
+  it("lets an outage through when recording, not as an entry already written", async () => {
+    const outage = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    const down = { ...log, db: { send: () => Promise.reject(outage) } as unknown as typeof log.db };
+    await expect(recordAuditEntry(down, newAuditEntry({ operator: alice, action: "dlq.delete", target: "queue:y", result: "succeeded" }, at(21)))).rejects.toBe(outage);
+  });
+
+  it("asks for at least 1 and at most 100 entries a page", async () => {
+    const limits: unknown[] = [];
+    const counting = { ...log, db: { send: (command: { input: { Limit?: number } }) => (limits.push(command.input.Limit), log.db.send(command as never)) } as unknown as typeof log.db };
+    for (const limit of [0, 1, 100, 1000]) await listAuditEntries(counting, { limit });
+    expect(limits).toEqual([1, 1, 100, 100]);
+  });
+
+  it("says what is wrong with a refused query", async () => {
+    await expect(listAuditEntries(log, { operatorId: "x", target: "y", limit: 10 })).rejects.toThrow("Filter the audit log by operator or by target, not both.");
+    await expect(listAuditEntries(log, { limit: 10, cursor: "not-a-cursor" })).rejects.toThrow("The cursor is not valid; use the nextCursor of a previous page.");
+  });
 });

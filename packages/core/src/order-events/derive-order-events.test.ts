@@ -64,6 +64,9 @@ describe("deriveOrderEvent", () => {
       currency: "usd",
     });
     expect(OrderEvent.parse(event)).toEqual(event);
+    // Placed is when it was created, whatever the item says about later writes.
+    const rewritten = deriveOrderEvent({ eventName: "INSERT", newImage: { ...change.newImage!, updatedAt: later.toISOString(), checkoutSessionId: "cs_test_later" } });
+    expect(rewritten).toEqual(event);
   });
 
   it("derives OrderConfirmed, with the payment, from PENDING_PAYMENT → CONFIRMED", async () => {

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnitStore, type UnitStore } from "../../../../test/support/unit-store";
 import type { OrderEvent } from "./order-event";
-import { minuteOf, readOrderCounts, readSalesCounters, recordSale } from "./sales-counters";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { minuteOf, readOrderCounts, readSalesCounters, recordSale, SALES_MARKER_TTL_SECONDS } from "./sales-counters";
 
 let u: UnitStore;
 beforeAll(async () => {
@@ -55,6 +56,20 @@ describe("sales counters", () => {
     expect((await readSalesCounters(u.store, "mug")).total.unitsSold).toBe(1);
     const window = await readSalesCounters(u.store, "lamp", { from: "2030-01-01T12:01:00.000Z", to: "2030-01-01T12:05:00.000Z" });
     expect(window.minutes.map((m) => m.minute)).toEqual(["2030-01-01T12:03Z"]);
+  });
+
+  it("keeps each event's once-only marker until DynamoDB's TTL removes it, 35 days after it was counted", async () => {
+    const confirmed = event("OrderConfirmed", "2030-01-01T14:00:00.000Z", [["ttl-marker-urn", 1, 900]]);
+    await recordSale(u.store, confirmed, now);
+    const { Item } = await u.store.db.send(new GetCommand({ TableName: u.store.tables.salesCounters, Key: { pk: `event#${confirmed.id}`, sk: "applied" } }));
+    expect(Item).toEqual({ pk: `event#${confirmed.id}`, sk: "applied", orderId: confirmed.orderId, expiresAt: now.getTime() / 1000 + SALES_MARKER_TTL_SECONDS });
+    expect(SALES_MARKER_TTL_SECONDS).toBe(35 * 24 * 60 * 60);
+  });
+
+  it("lets an outage through as it is, not as an event already counted", async () => {
+    const outage = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    const down = { ...u.store, db: { send: () => Promise.reject(outage) } as unknown as typeof u.store.db };
+    await expect(recordSale(down, event("OrderConfirmed", "2030-01-01T14:01:00.000Z", [["ttl-marker-urn", 1, 900]]), now)).rejects.toBe(outage);
   });
 
   it("counts an event once however often, and however concurrently, it is delivered", async () => {
