@@ -94,7 +94,7 @@ describe("cancelOrderAsOperator", () => {
 
   it("is NotFound, with nothing asked of the provider or audited, for an unknown or malformed id", async () => {
     for (const id of ["ord_00000000000000000000000000", "not an order id", ""]) {
-      await expect(cancelOrderAsOperator(deps(), operator, id, "nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(cancelOrderAsOperator(deps(), operator, id, "nope")).rejects.toMatchObject({ code: "NOT_FOUND", message: "Order was not found." });
       expect(await entriesFor(id)).toEqual([]);
     }
     expect(provider.calls).toEqual([]);
