@@ -3,10 +3,10 @@
 // exactly once however the pages fall, within a date range, and a forged cursor is a 400.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
-import { ValidationFailed } from "../shared/domain-error";
+import { NotFound, ValidationFailed } from "../shared/domain-error";
 import type { OrderRecord } from "../orders/order";
-import { cancelOrder, confirmOrder, insertOrderReservingStock } from "../orders/order-store";
-import { listOrdersByStatus, type OrderListQuery } from "./list-orders";
+import { cancelOrder, confirmOrder, insertOrderReservingStock, statusShardFor } from "../orders/order-store";
+import { getAdminOrder, listOrdersByEmail, listOrdersByStatus, type OrderListQuery } from "./list-orders";
 
 let u: UnitStore;
 const placed: OrderRecord[] = [];
@@ -71,5 +71,54 @@ describe("listOrdersByStatus", () => {
     await expect(listOrdersByStatus(u.store, { status: "CONFIRMED", limit: 5, cursor: "nope" })).rejects.toBeInstanceOf(ValidationFailed);
     const forged = Buffer.from(JSON.stringify({ before: "x", extra: 1 })).toString("base64url");
     await expect(listOrdersByStatus(u.store, { status: "CONFIRMED", limit: 5, cursor: forged })).rejects.toBeInstanceOf(ValidationFailed);
+  });
+});
+
+describe("listOrdersByStatus, page ends", () => {
+  it("gives no cursor when the page holds the rest, and an empty list for a range that starts where it ends", async () => {
+    const all = await listOrdersByStatus(u.store, { status: "PENDING_PAYMENT", limit: 25 });
+    expect(all.orders).toHaveLength(6);
+    expect(all.nextCursor).toBeUndefined();
+    // Exactly `limit` orders: no next page to offer.
+    expect(await listOrdersByStatus(u.store, { status: "PENDING_PAYMENT", limit: 6 })).toEqual({ orders: all.orders });
+    const at = new Date(base + 3 * 60_000).toISOString();
+    expect(await listOrdersByStatus(u.store, { status: "PENDING_PAYMENT", limit: 5, from: at, to: at })).toEqual({ orders: [] });
+  });
+
+  it("offers the next page when one shard alone filled its query below the cursor", async () => {
+    // Three refunded orders whose ids all land on the same shard: the second page's query there
+    // returns the cursor's own order and one more (its Limit), so only its LastEvaluatedKey says a third exists.
+    const product = testProduct({ stock: 10 });
+    const sameShard: OrderRecord[] = [];
+    for (let i = 0; sameShard.length < 3; i++) {
+      const { record } = pendingOrderRecord(u.store, { lines: [{ product, quantity: 1 }], expiresAt: base / 1000, now: new Date(base - (i + 1) * 60_000) });
+      const statusShard = statusShardFor(record.id, "REFUNDED", u.store.indexes.byStatus.shardCount);
+      if (statusShard.endsWith("#0")) sameShard.push({ ...record, status: "REFUNDED", statusShard });
+    }
+    for (const record of sameShard) await u.putOrder(record);
+    expect(await everyPage({ status: "REFUNDED", limit: 1 })).toEqual(sameShard.map((order) => order.id));
+  });
+});
+
+describe("getAdminOrder and listOrdersByEmail", () => {
+  it("shows one order, and answers NotFound for an unknown id or one that is no order id at all", async () => {
+    expect(await getAdminOrder(u.store, placed[0]!.id)).toMatchObject({ id: placed[0]!.id, status: "PENDING_PAYMENT", refundedCents: 0 });
+    expect(await getAdminOrder(u.store, placed[0]!.id)).not.toHaveProperty("accessTokenHash");
+    await expect(getAdminOrder(u.store, "ord_01jz0000000000000000000000")).rejects.toThrow(new NotFound("Order"));
+    // Longer than any DynamoDB key may be: refused before it is looked up.
+    await expect(getAdminOrder(u.store, `ord_${"x".repeat(3000)}`)).rejects.toThrow(new NotFound("Order"));
+  });
+
+  it("lists one email's orders, newest first, however the address is written, up to the limit asked (at least one, at most a page)", async () => {
+    const newestFirst = (await listOrdersByEmail(u.store, "shopper@example.com", 100)).orders.map((order) => order.id);
+    expect(newestFirst.slice(0, 9)).toEqual([...placed].reverse().map((order) => order.id));
+    expect((await listOrdersByEmail(u.store, "  Shopper@Example.COM ")).orders.map((order) => order.id)).toEqual(newestFirst);
+    expect((await listOrdersByEmail(u.store, "shopper@example.com", 2)).orders.map((order) => order.id)).toEqual(newestFirst.slice(0, 2));
+    expect((await listOrdersByEmail(u.store, "shopper@example.com", 0)).orders).toHaveLength(1);
+    expect((await listOrdersByEmail(u.store, "shopper@example.com", 1000)).orders).toHaveLength(newestFirst.length);
+    const [shown] = (await listOrdersByEmail(u.store, "shopper@example.com", 1)).orders;
+    expect(shown).toMatchObject({ id: newestFirst[0], refundedCents: expect.any(Number) });
+    expect(shown).not.toHaveProperty("accessTokenHash");
+    expect(await listOrdersByEmail(u.store, "nobody@example.com")).toEqual({ orders: [] });
   });
 });

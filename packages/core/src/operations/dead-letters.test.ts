@@ -2,7 +2,15 @@
 // the audit table on DynamoDB Local: messages are really dead-lettered by the redrive policy, then
 // inspected in place, redriven one by one (body and attributes intact), deleted, or all moved back
 // by a message-move task; every action leaves an audit entry.
-import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+} from "@aws-sdk/client-sqs";
 import { queues as topologyQueues, tables } from "@shopwave/infra/topology";
 import { createQueues, startLocalSqs, type CreatedQueue, type LocalSqs } from "@shopwave/local/aws/sqs-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +22,7 @@ import {
   inspectDeadLetters,
   listDeadLetterQueues,
   listMoveTasks,
+  listSourceQueueDepths,
   redriveAllDeadLetters,
   redriveDeadLetter,
   type DeadLetterDeps,
@@ -127,5 +136,110 @@ describe("dead-letter operations", () => {
     }
     expect(tasks[0]).toMatchObject({ status: "COMPLETED", movedMessages: 1 });
     expect((await receive(created.Source!.url)).map((message) => message.Body)).toEqual(["undeliverable"]);
+  });
+});
+
+/** The same SQS, with every command sent through it recorded (to check what was asked, not only what came back). */
+function recorded(of: DeadLetterDeps): { deps: DeadLetterDeps; commands: unknown[] } {
+  const commands: unknown[] = [];
+  const spy = { send: (command: Parameters<SQSClient["send"]>[0]) => (commands.push(command), client.send(command)) } as unknown as SQSClient;
+  return { deps: { ...of, sqs: spy }, commands };
+}
+const ofType = <T>(commands: unknown[], type: new (...args: never[]) => T): T[] => commands.filter((command): command is T => command instanceof type);
+
+let pairs = 0;
+/** A source queue and its DLQ of their own (so no other test's leftovers count), named `${name}` / `${name}Dlq`. */
+async function freshPair(name: string): Promise<{ deps: DeadLetterDeps; dlq: string; source: string }> {
+  const resource = `${name}${++pairs}`;
+  const made = await createQueues(client, [{ ...topologyQueues.orderEvents, resource, deadLetter: { resource: `${resource}Dlq`, maxReceiveCount: 1 } }], (queue) => `dl-test-${queue}`);
+  const dlq = made[`${resource}Dlq`]!.url;
+  const source = made[resource]!.url;
+  return { dlq, source, deps: { ...deps, queues: [{ resource: "Dlq", url: dlq, source: { resource: "Source", url: source }, maxReceiveCount: 1 }] } };
+}
+/** Parks messages straight on a DLQ, as EventBridge does with an event it could not deliver. */
+async function park(url: string, bodies: string[]): Promise<void> {
+  for (const body of bodies) await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageAttributes: { orderId: { DataType: "String", StringValue: `ord_for_${body}` } } }));
+}
+const hold = async (url: string): Promise<Message> => (await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, VisibilityTimeout: 30 }))).Messages![0]!;
+
+describe("dead-letter operations, edge cases", () => {
+  it("counts a message someone holds as in flight, on the DLQ and on each linked source queue", async () => {
+    const pair = await freshPair("InFlight");
+    await park(pair.dlq, ["held", "waiting"]);
+    await hold(pair.dlq);
+    expect(await listDeadLetterQueues(pair.deps)).toEqual([{ resource: "Dlq", source: "Source", maxReceiveCount: 1, depth: 1, inFlight: 1 }]);
+
+    await park(pair.source, ["busy", "queued"]);
+    await hold(pair.source);
+    // A handler not linked to its source queue (empty url) has no backlog to show.
+    const unlinked = { resource: "OtherDlq", url: pair.dlq, source: { resource: "Unlinked", url: "" }, maxReceiveCount: 1 };
+    expect(await listSourceQueueDepths({ sqs: client, queues: [unlinked, ...pair.deps.queues] })).toEqual([{ resource: "Source", depth: 1, inFlight: 1 }]);
+    await expect(inspectDeadLetters(pair.deps, "NoSuchDlq")).rejects.toThrow("Dead-letter queue was not found.");
+  });
+
+  it("inspects at most the number asked for, across several receives, and releases every one in batches of ten", async () => {
+    const pair = await freshPair("Inspect");
+    await park(pair.dlq, Array.from({ length: 15 }, (_, i) => `m${i}`));
+    expect(await inspectDeadLetters(pair.deps, "Dlq", 2)).toHaveLength(2);
+    const look = recorded(pair.deps);
+    expect(await inspectDeadLetters(look.deps, "Dlq", 12)).toHaveLength(12);
+    expect(ofType(look.commands, ReceiveMessageCommand).map((command) => command.input)).toEqual([
+      expect.objectContaining({ MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], MessageSystemAttributeNames: ["All"] }),
+      expect.objectContaining({ MaxNumberOfMessages: 2 }),
+    ]);
+    expect(ofType(look.commands, ChangeMessageVisibilityBatchCommand).map((command) => command.input.Entries!.length)).toEqual([10, 2]);
+    expect(await listDeadLetterQueues(pair.deps)).toEqual([expect.objectContaining({ depth: 15, inFlight: 0 })]);
+    expect(await inspectDeadLetters(pair.deps, "Dlq", 50)).toHaveLength(15);
+  });
+
+  it("finds a message beyond the first receive to delete, and stops receiving once the one asked for is held", async () => {
+    const pair = await freshPair("Find");
+    await park(pair.dlq, Array.from({ length: 15 }, (_, i) => `m${i}`));
+    const all = await inspectDeadLetters(pair.deps, "Dlq", 50);
+    expect(all).toHaveLength(15);
+    // The last one inspected came in a later receive than the first ten.
+    await deleteDeadLetter(pair.deps, operator, "Dlq", all[14]!.messageId, "beyond the first ten");
+    const first = recorded(pair.deps);
+    await deleteDeadLetter(first.deps, operator, "Dlq", all[0]!.messageId, "in the first ten");
+    expect(ofType(first.commands, ReceiveMessageCommand)).toHaveLength(1);
+    expect(await listDeadLetterQueues(pair.deps)).toEqual([expect.objectContaining({ depth: 13, inFlight: 0 })]);
+    await expect(deleteDeadLetter(pair.deps, operator, "Dlq", all[0]!.messageId, "again")).rejects.toThrow("Message was not found.");
+  });
+
+  it("shows and redrives a binary attribute as it was", async () => {
+    const pair = await freshPair("Binary");
+    const bytes = new Uint8Array([0, 1, 254, 255]);
+    await client.send(new SendMessageCommand({ QueueUrl: pair.dlq, MessageBody: "binary", MessageAttributes: { blob: { DataType: "Binary", BinaryValue: bytes }, kind: { DataType: "String", StringValue: "k" } } }));
+    const [parked] = await inspectDeadLetters(pair.deps, "Dlq");
+    expect(parked!.messageAttributes).toEqual({ blob: "(Binary)", kind: "k" });
+    await redriveDeadLetter(pair.deps, operator, "Dlq", parked!.messageId);
+    const [back] = await receive(pair.source);
+    expect(back!.MessageAttributes).toEqual({ blob: { DataType: "Binary", BinaryValue: bytes }, kind: { DataType: "String", StringValue: "k" } });
+  });
+
+  it("audits the move task's handle and destination, and lists no tasks for a queue never redriven", async () => {
+    const pair = await freshPair("Move");
+    expect(await listMoveTasks(pair.deps, "Dlq")).toEqual([]);
+    await park(pair.dlq, ["t1"]);
+    const { taskHandle } = await redriveAllDeadLetters(pair.deps, operator, "Dlq");
+    expect(taskHandle).toEqual(expect.stringMatching(/\S/));
+    expect((await listAuditEntries(deps.audit, { target: "queue:Dlq", limit: 1 })).entries[0]).toMatchObject({ action: "dlq.redrive_all", after: { taskHandle, destination: "Source" } });
+  });
+
+  it("audits a failed redrive (one or all) and leaves the message parked", async () => {
+    const pair = await freshPair("Gone");
+    // The source queue's url names no queue: sending there fails.
+    const failing = { ...pair.deps, queues: [{ ...pair.deps.queues[0]!, resource: "GoneDlq", source: { resource: "Gone", url: `${pair.source}-deleted` } }] };
+    await park(pair.dlq, ["stuck"]);
+    const [parked] = await inspectDeadLetters(failing, "GoneDlq");
+    await expect(redriveDeadLetter(failing, operator, "GoneDlq", parked!.messageId)).rejects.toThrow();
+    await expect(redriveAllDeadLetters(failing, operator, "GoneDlq")).rejects.toThrow();
+    const { entries } = await listAuditEntries(deps.audit, { target: "queue:GoneDlq", limit: 10 });
+    expect(entries).toEqual([
+      expect.objectContaining({ action: "dlq.redrive_all", result: "failed", before: { depth: 0 }, error: expect.stringMatching(/\S/) }),
+      expect.objectContaining({ action: "dlq.redrive", result: "failed", before: { messageId: parked!.messageId }, error: expect.stringMatching(/\S/) }),
+    ]);
+    // Held by the failed redrive (until its hold ends), not lost.
+    expect(await listDeadLetterQueues(failing)).toEqual([expect.objectContaining({ depth: 0, inFlight: 1 })]);
   });
 });

@@ -22,33 +22,35 @@ const base = {
 const confirmed: OrderEvent = { ...base, id: `${base.orderId}:OrderConfirmed:v1`, type: "OrderConfirmed", paymentIntentId: "pi_1", checkoutSessionId: "cs_test_1" };
 
 describe("the receipt (OrderConfirmed)", () => {
-  const email = renderOrderEmail(confirmed, link)!;
+  // Rendered inside each test (a getter), not once when the file is collected, so a mutation
+  // tool that switches a change on per test sees every assertion run against the changed code.
+  const receipt = () => renderOrderEmail(confirmed, link)!;
 
   it("lists every item with quantity, unit price and line total, and the total, in text and HTML", () => {
-    expect(email.subject).toBe(`Your receipt for order ${base.orderId}`);
-    expect(email.text).toContain("- Enamel Camp Mug: 2 × $18.00 = $36.00");
-    expect(email.text).toContain("- Wool Blanket: 1 × $129.50 = $129.50");
-    expect(email.text).toContain("Total: $165.50");
-    expect(email.html).toMatch(/<tr><td[^>]*>Enamel Camp Mug<\/td><td[^>]*>2<\/td><td[^>]*>\$18\.00<\/td><td[^>]*>\$36\.00<\/td><\/tr>/);
-    expect(email.html).toMatch(/<tfoot>\s*<tr><th scope="row" colspan="3"[^>]*>Total<\/th><td[^>]*>\$165\.50<\/td><\/tr>/);
+    expect(receipt().subject).toBe(`Your receipt for order ${base.orderId}`);
+    expect(receipt().text).toContain("- Enamel Camp Mug: 2 × $18.00 = $36.00");
+    expect(receipt().text).toContain("- Wool Blanket: 1 × $129.50 = $129.50");
+    expect(receipt().text).toContain("Total: $165.50");
+    expect(receipt().html).toMatch(/<tr><td[^>]*>Enamel Camp Mug<\/td><td[^>]*>2<\/td><td[^>]*>\$18\.00<\/td><td[^>]*>\$36\.00<\/td><\/tr>/);
+    expect(receipt().html).toMatch(/<tfoot>\s*<tr><th scope="row" colspan="3"[^>]*>Total<\/th><td[^>]*>\$165\.50<\/td><\/tr>/);
   });
 
   it("links the order page, token in the fragment, in text and HTML", () => {
-    expect(email.text).toContain(`View your order: ${link}`);
-    expect(email.html).toContain(`<a href="${link}"`);
-    expect(email.html.match(/href=/g)).toHaveLength(1);
+    expect(receipt().text).toContain(`View your order: ${link}`);
+    expect(receipt().html).toContain(`<a href="${link}"`);
+    expect(receipt().html.match(/href=/g)).toHaveLength(1);
   });
 
   it("is an accessible document: language, a captioned table with column and row headers", () => {
-    expect(email.html).toMatch(/^<!doctype html>\n<html lang="en">/);
-    expect(email.html).toContain(`<title>${escapeHtml(email.subject)}</title>`);
-    expect(email.html).toMatch(/<caption[^>]*>What you bought<\/caption>/);
-    expect(email.html.match(/<th scope="col"/g)).toHaveLength(4);
-    expect(email.html).toContain("<h1");
+    expect(receipt().html).toMatch(/^<!doctype html>\n<html lang="en">/);
+    expect(receipt().html).toContain(`<title>${escapeHtml(receipt().subject)}</title>`);
+    expect(receipt().html).toMatch(/<caption[^>]*>What you bought<\/caption>/);
+    expect(receipt().html.match(/<th scope="col"/g)).toHaveLength(4);
+    expect(receipt().html).toContain("<h1");
   });
 
   it("fetches nothing when opened: no images, fonts, style sheets or scripts", () => {
-    expect(email.html).not.toMatch(/<img|<link|<script|src=|url\(|@import|@font-face/i);
+    expect(receipt().html).not.toMatch(/<img|<link|<script|src=|url\(|@import|@font-face/i);
   });
 
   it("keeps every text colour at 4.5:1 or more against its background", () => {
@@ -60,7 +62,7 @@ describe("the receipt (OrderConfirmed)", () => {
       const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
       return (hi! + 0.05) / (lo! + 0.05);
     };
-    const styles = [...email.html.matchAll(/style="([^"]*)"/g)].map((m) => m[1]!);
+    const styles = [...receipt().html.matchAll(/style="([^"]*)"/g)].map((m) => m[1]!);
     let checked = 0;
     for (const style of styles) {
       const color = /(?:^|;)color:#([0-9a-f]{6})/i.exec(style)?.[1];
@@ -72,11 +74,41 @@ describe("the receipt (OrderConfirmed)", () => {
     expect(checked).toBeGreaterThanOrEqual(3);
   });
 
+  it("reads, line by line, as the shopper sees it in plain text", () => {
+    expect(receipt().text).toBe(
+      [
+        "Thank you, your order is confirmed",
+        "",
+        "We received your payment and your order is confirmed. This is your receipt.",
+        "",
+        "What you bought:",
+        "- Enamel Camp Mug: 2 × $18.00 = $36.00",
+        "- Wool Blanket: 1 × $129.50 = $129.50",
+        "Total: $165.50",
+        "",
+        `Order: ${base.orderId}`,
+        `View your order: ${link}`,
+        "",
+        "Harbor & Pine goods, on Shopwave",
+        "",
+      ].join("\n"),
+    );
+    const html = receipt().html;
+    expect(html).toContain(">Thank you, your order is confirmed</h1>");
+    expect(html).toContain(">We received your payment and your order is confirmed. This is your receipt.</p>");
+    expect(html).toContain(">View your order</a>");
+    // Names left-aligned; numbers right-aligned and never wrapped (a price split over two lines misreads).
+    expect(html).toMatch(/<td style="[^"]*text-align:left;[^"]*">Enamel Camp Mug<\/td>/);
+    expect(html).toMatch(/<td style="[^"]*text-align:right;white-space:nowrap;[^"]*">\$36\.00<\/td>/);
+  });
+
   it("formats money in the currency's own decimals", () => {
     const yen = renderOrderEmail({ ...confirmed, currency: "jpy", items: [{ ...base.items[0]!, unitPriceCents: 1500, quantity: 3 }], totalCents: 4500 }, link)!;
     expect(yen.text).toContain("3 × ¥1,500 = ¥4,500");
     expect(yen.text).toContain("Total: ¥4,500");
     expect(formatMoney(5, "eur")).toBe("€0.05");
+    // Three decimals (Kuwaiti dinar): 1234 fils is 1.234 dinars, not 12.34.
+    expect(formatMoney(1234, "kwd")).toMatch(/^KWD\s1\.234$/);
   });
 });
 
@@ -105,6 +137,30 @@ describe("the cancellation (OrderCancelled)", () => {
     expect(email.text).not.toContain(reason);
     expect(email.text).toContain("You have not been charged");
   });
+
+  it("reads, line by line, as the shopper sees it in plain text", () => {
+    const email = renderOrderEmail({ ...base, id: `${base.orderId}:OrderCancelled:v1`, type: "OrderCancelled", reason: "cancelled_by_shopper" }, link)!;
+    expect(email.text).toBe(
+      [
+        "Your order was cancelled",
+        "",
+        "Why: You cancelled it.",
+        "You have not been charged, and the items are back in stock.",
+        "",
+        "What the order held:",
+        "- Enamel Camp Mug: 2 × $18.00 = $36.00",
+        "- Wool Blanket: 1 × $129.50 = $129.50",
+        "Total: $165.50",
+        "",
+        `Order: ${base.orderId}`,
+        `View the order: ${link}`,
+        "",
+        "Harbor & Pine goods, on Shopwave",
+        "",
+      ].join("\n"),
+    );
+    expect(email.html).toMatch(/<caption[^>]*>What the order held<\/caption>/);
+  });
 });
 
 describe("the refund (OrderRefunded) and the rest", () => {
@@ -113,6 +169,25 @@ describe("the refund (OrderRefunded) and the rest", () => {
     expect(email.subject).toBe(`Your refund for order ${base.orderId}`);
     expect(email.text).toContain("We refunded $165.50 to your original payment method.");
     expect(email.text).toContain(link);
+    expect(email.text).toBe(
+      [
+        "Your order was refunded",
+        "",
+        "We refunded $165.50 to your original payment method.",
+        "Depending on your bank, it can take 5 to 10 business days to appear on your statement.",
+        "",
+        "What was refunded:",
+        "- Enamel Camp Mug: 2 × $18.00 = $36.00",
+        "- Wool Blanket: 1 × $129.50 = $129.50",
+        "Total: $165.50",
+        "",
+        `Order: ${base.orderId}`,
+        `View the order: ${link}`,
+        "",
+        "Harbor & Pine goods, on Shopwave",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("sends nothing for OrderPlaced", () => {
