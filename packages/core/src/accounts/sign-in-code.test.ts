@@ -1,11 +1,19 @@
 // Sign-in codes on DynamoDB Local: they expire, are single-use (also under a race), die after
 // their attempts, replace each other, and requests and guesses are rate-limited per email and
 // per client address. Customers: one id per email, random, stable across sign-ins and races.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomInt } from "node:crypto";
+import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUnitStore, type UnitStore } from "../../../../test/support/unit-store";
 import { RateLimited } from "../shared/domain-error";
 import { customerIdFor, principalForVerifiedEmail } from "./customer-account";
 import { defaultSignInLimits, issueSignInCode, SIGN_IN_CODE, verifySignInCode, type AccountsStore, type SignInLimits } from "./sign-in-code";
+
+// The code generator stays the real CSPRNG; a test may pin one draw to check how it is written.
+vi.mock("node:crypto", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:crypto")>();
+  return { ...actual, randomInt: vi.fn(actual.randomInt) };
+});
 
 let u: UnitStore;
 let store: AccountsStore;
@@ -26,6 +34,14 @@ beforeAll(async () => {
 });
 afterAll(() => u?.destroy());
 
+/** The store with its client wrapped: `around` sees each command first and may answer it itself. */
+function intercepted(around: (command: unknown, send: (command: unknown) => Promise<unknown>) => Promise<unknown>): AccountsStore {
+  const send = (command: unknown) => store.db.send(command as never) as Promise<unknown>;
+  return { ...store, db: { send: (command: unknown) => around(command, send) } as unknown as DynamoDBDocumentClient };
+}
+
+const outage = () => Object.assign(new Error("DynamoDB is unavailable"), { name: "InternalServerError" });
+
 const wrongCodeFor = (code: string) => String((Number(code) + 1) % 10 ** SIGN_IN_CODE.digits).padStart(SIGN_IN_CODE.digits, "0");
 
 describe("sign-in codes", () => {
@@ -45,7 +61,6 @@ describe("sign-in codes", () => {
   it("stores only a hash of the code", async () => {
     const email = freshEmail();
     const issued = await issueSignInCode(store, { email, clientAddress: client() }, generous);
-    const { GetCommand } = await import("@aws-sdk/lib-dynamodb");
     const { Item } = await store.db.send(new GetCommand({ TableName: store.tables.accounts, Key: { id: `code#${issued.email}` } }));
     expect(JSON.stringify(Item)).not.toContain(issued.code);
   });
@@ -84,6 +99,84 @@ describe("sign-in codes", () => {
     expect((await verifySignInCode(store, { email, code: first.code, clientAddress: client() }, generous)).ok).toBe(false);
     expect((await verifySignInCode(store, { email: freshEmail(), code: second.code, clientAddress: client() }, generous)).ok).toBe(false);
     expect((await verifySignInCode(store, { email, code: second.code, clientAddress: client() }, generous)).ok).toBe(true);
+  });
+
+  it("writes a code as six digits, leading zeros kept, and signs in with it", async () => {
+    const email = freshEmail();
+    vi.mocked(randomInt).mockReturnValueOnce(42 as never);
+    const issued = await issueSignInCode(store, { email, clientAddress: client() }, generous);
+    expect(randomInt).toHaveBeenLastCalledWith(0, 1_000_000);
+    expect(issued.code).toBe("000042");
+    await expect(verifySignInCode(store, { email, code: "000042", clientAddress: client() }, generous)).resolves.toEqual({ ok: true, email: issued.email });
+  });
+
+  it("says when the code expires: ten minutes after it was issued, and from that second on it is refused", async () => {
+    const email = freshEmail();
+    const now = new Date("2026-11-30T12:00:00.750Z");
+    const issued = await issueSignInCode(store, { email, clientAddress: client() }, generous, now);
+    expect(issued.expiresAt).toEqual(new Date("2026-11-30T12:10:00.000Z"));
+    await expect(verifySignInCode(store, { email, code: issued.code, clientAddress: client() }, generous, issued.expiresAt)).resolves.toEqual({ ok: false, reason: "expired_or_used" });
+  });
+
+  it("answers an exhausted code that has since expired as expired, not as too many attempts", async () => {
+    for (const late of [0, 60]) {
+      const email = freshEmail();
+      const now = new Date("2026-11-30T12:00:00.000Z");
+      const issued = await issueSignInCode(store, { email, clientAddress: client() }, generous, now);
+      for (let i = 0; i < SIGN_IN_CODE.maxAttempts; i++) await verifySignInCode(store, { email, code: wrongCodeFor(issued.code), clientAddress: client() }, generous, now);
+      await expect(verifySignInCode(store, { email, code: issued.code, clientAddress: client() }, generous, now)).resolves.toEqual({ ok: false, reason: "too_many_attempts" });
+      const then = new Date(issued.expiresAt.getTime() + late * 1000);
+      await expect(verifySignInCode(store, { email, code: issued.code, clientAddress: client() }, generous, then)).resolves.toEqual({ ok: false, reason: "expired_or_used" });
+    }
+  });
+
+  it("accepts a pasted code with whitespace around it", async () => {
+    const email = freshEmail();
+    const issued = await issueSignInCode(store, { email, clientAddress: client() }, generous);
+    await expect(verifySignInCode(store, { email, code: ` ${issued.code}\n`, clientAddress: client() }, generous)).resolves.toEqual({ ok: true, email: issued.email });
+  });
+
+  it("lets exactly one of two right guesses that both passed the check spend the code; the other is told it is used", async () => {
+    const email = freshEmail();
+    const issued = await issueSignInCode(store, { email, clientAddress: client() }, generous);
+    // Both guesses are counted and compared before either deletes the code.
+    let release!: () => void;
+    const bothChecked = new Promise<void>((resolve) => (release = resolve));
+    let deletes = 0;
+    const racing = intercepted(async (command, send) => {
+      if (command instanceof DeleteCommand) {
+        if (++deletes === 2) release();
+        await bothChecked;
+      }
+      return send(command);
+    });
+    const results = await Promise.all([0, 1].map(() => verifySignInCode(racing, { email, code: issued.code, clientAddress: client() }, generous)));
+    expect(deletes).toBe(2);
+    expect(results).toEqual(expect.arrayContaining([{ ok: true, email: issued.email }, { ok: false, reason: "expired_or_used" }]));
+  });
+
+  it("passes a store failure through instead of answering it as a refused code", async () => {
+    const email = freshEmail();
+    const issued = await issueSignInCode(store, { email, clientAddress: client() }, generous);
+    const missingTable = { ...store, tables: { ...store.tables, accounts: `${store.tables.accounts}-missing` } };
+    await expect(verifySignInCode(missingTable, { email, code: issued.code, clientAddress: client() }, generous)).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    const failure = outage();
+    const failingSpend = intercepted((command, send) => (command instanceof DeleteCommand ? Promise.reject(failure) : send(command)));
+    await expect(verifySignInCode(failingSpend, { email, code: issued.code, clientAddress: client() }, generous)).rejects.toBe(failure);
+  });
+
+  it("counts requests and guesses under their own scopes, per client address and per email", async () => {
+    const email = freshEmail();
+    const address = `${client()}-scopes`;
+    const now = new Date("2026-11-30T12:00:30.000Z");
+    const issued = await issueSignInCode(store, { email, clientAddress: address }, generous, now);
+    await verifySignInCode(store, { email, code: wrongCodeFor(issued.code), clientAddress: address }, generous, now);
+    const windowStart = Math.floor(now.getTime() / 1000 / 60) * 60;
+    for (const key of [`signin-request-client#${address}`, `signin-request-email#${issued.email}`, `signin-guess-client#${address}`, `signin-guess-email#${issued.email}`]) {
+      const { Item } = await store.db.send(new GetCommand({ TableName: store.tables.rateLimits, Key: { id: `${key}#${windowStart}` }, ConsistentRead: true }));
+      // At least one: under load the SDK may resend an ADD whose answer was slow (a known overcount).
+      expect(Number(Item?.hits), key).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it("rate-limits code requests per email and per client address", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
+import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
 import { readEmails, waitForEmails } from "../../../../test/support/inbox";
 import { sendEmail } from "./send-email";
 
@@ -8,6 +8,9 @@ import { sendEmail } from "./send-email";
 const endpoint = inject("sesEndpoint");
 const ses = new SESv2Client({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 afterAll(() => ses.destroy());
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 const recipient = () => `shopper-${randomUUID().slice(0, 8)}@example.com`;
 
@@ -35,6 +38,20 @@ describe("sendEmail", () => {
     await sendEmail({ ses, from: "orders@shop.test" }, { to, subject: "Commande confirmée — 12,50 €", text: "Merci, Zoë ✓", html: "<p>Merci, Zoë ✓</p>" });
     const [email] = await waitForEmails(endpoint, { to });
     expect(email).toMatchObject({ subject: "Commande confirmée — 12,50 €", text: "Merci, Zoë ✓", html: "<p>Merci, Zoë ✓</p>" });
+  });
+
+  it("declares the subject and both bodies UTF-8 to SES (the local one decodes any charset alike)", async () => {
+    const send = vi.spyOn(ses, "send");
+    await sendEmail({ ses, from: "orders@shop.test" }, { to: recipient(), subject: "Zoë", text: "✓", html: "<p>✓</p>" });
+    const command = send.mock.calls[0]![0] as SendEmailCommand;
+    expect(command).toBeInstanceOf(SendEmailCommand);
+    const simple = command.input.Content?.Simple;
+    expect([simple?.Subject?.Charset, simple?.Body?.Text?.Charset, simple?.Body?.Html?.Charset]).toEqual(["UTF-8", "UTF-8", "UTF-8"]);
+  });
+
+  it("rejects an answer without a MessageId rather than report a send it cannot name", async () => {
+    const silent = { send: async () => ({}) } as unknown as SESv2Client;
+    await expect(sendEmail({ ses: silent, from: "orders@shop.test" }, { to: recipient(), subject: "s", text: "t", html: "<p>h</p>" })).rejects.toThrow("SES accepted the email but returned no MessageId.");
   });
 
   it("rejects when SES refuses the mail, and nothing is delivered", async () => {

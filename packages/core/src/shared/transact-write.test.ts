@@ -62,6 +62,11 @@ describe("transactWrite", () => {
     await transactWrite(throttled.db, items);
     expect(throttled.sent).toHaveLength(4);
 
+    // A reason without a code (an item that did not fail) does not stand in the way of a resend.
+    const uncoded = scripted(Object.assign(new Error("Transaction cancelled"), { name: "TransactionCanceledException", CancellationReasons: [{}, { Code: "TransactionConflict" }] }), "ok");
+    await transactWrite(uncoded.db, items);
+    expect(uncoded.sent).toHaveLength(2);
+
     const inProgress = scripted(Object.assign(new Error("in progress"), { name: "TransactionInProgressException" }), "ok");
     await transactWrite(inProgress.db, items);
     expect(inProgress.sent).toHaveLength(2);
@@ -93,6 +98,7 @@ describe("transactWrite", () => {
     ["a failed condition", cancelled("None", "ConditionalCheckFailed")],
     ["a failed condition alongside throttling", cancelled("ThrottlingError", "ConditionalCheckFailed")],
     ["a cancellation for another reason", cancelled("ValidationError")],
+    ["a cancellation in which no item names a reason", cancelled("None", "None")],
     ["throttling alongside another reason", cancelled("ThrottlingError", "ValidationError")],
     ["a cancellation without reasons", Object.assign(new Error("cancelled"), { name: "TransactionCanceledException" })],
     ["any other error", Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" })],
