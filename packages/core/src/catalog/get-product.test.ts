@@ -1,11 +1,12 @@
 // Reading products by id against DynamoDB Local, and getProducts' retry of the keys a throttled
 // BatchGet leaves unprocessed (staged on a scripted client).
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUnitStore, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import { NotFound } from "../shared/domain-error";
 import type { Store } from "../shared/store";
-import { getProduct, getProducts } from "./get-product";
+import { stockItemsOf } from "../inventory/stock-shards";
+import { getProduct, getProducts, getProductsWithShards } from "./get-product";
 import type { Product } from "./product";
 
 let u: UnitStore;
@@ -96,5 +97,40 @@ describe("getProducts", () => {
     await expect(getProducts(store, ids)).rejects.toThrow("DynamoDB kept returning unprocessed keys while reading products.");
     expect(batches).toHaveLength(9);
     expect(waits).toEqual([50, 100, 200, 400, 800, 1000, 1000, 1000, 1000]);
+  });
+});
+
+describe("read consistency", () => {
+  /** The real store, recording the consistency each read asked for. */
+  function recording() {
+    const reads: { command: string; consistent: boolean | undefined }[] = [];
+    const db = {
+      send: (command: unknown) => {
+        if (command instanceof GetCommand) reads.push({ command: "Get", consistent: command.input.ConsistentRead });
+        if (command instanceof BatchGetCommand) {
+          for (const request of Object.values(command.input.RequestItems!)) reads.push({ command: "BatchGet", consistent: request.ConsistentRead });
+        }
+        return u.store.db.send(command as never);
+      },
+    };
+    return { store: { ...u.store, db: db as unknown as DynamoDBDocumentClient }, reads };
+  }
+
+  it("reads a product page and its shards eventually consistent, and an order's products and shards strongly", async () => {
+    const { product, shards } = stockItemsOf(testProduct({ stock: 9, stockShards: 3 }));
+    await u.putProduct(product);
+    for (const item of shards) await u.store.db.send(new PutCommand({ TableName: u.store.tables.products, Item: item }));
+    const page = recording();
+    expect((await getProduct(page.store, product.id)).stock).toBe(9);
+    expect(page.reads).toEqual([
+      { command: "Get", consistent: undefined },
+      { command: "BatchGet", consistent: false },
+    ]);
+    const order = recording();
+    expect((await getProductsWithShards(order.store, [product.id])).availableByShard.get(product.id)).toEqual([3, 3, 3]);
+    expect(order.reads).toEqual([
+      { command: "BatchGet", consistent: true },
+      { command: "BatchGet", consistent: true },
+    ]);
   });
 });

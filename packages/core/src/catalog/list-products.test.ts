@@ -1,7 +1,9 @@
 // Catalog pages against DynamoDB Local: the cursor walks every product exactly once, the page
 // size is capped, and a tampered cursor is a validation error rather than a database error.
+import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnitStore, testProduct, type UnitStore } from "../../../../test/support/unit-store";
+import { stockItemsOf } from "../inventory/stock-shards";
 import { ValidationFailed } from "../shared/domain-error";
 import { decodeCursor, encodeCursor } from "./page-cursor";
 import { listProducts, MAX_PAGE_SIZE } from "./list-products";
@@ -60,6 +62,29 @@ describe("listProducts", () => {
       expect(page.nextCursor).toBeDefined();
     } finally {
       await big.destroy();
+    }
+  });
+});
+
+describe("listProducts on sharded stock", () => {
+  it("sums a sharded product's shards with an eventually consistent read, as a page of the catalog may lag", async () => {
+    const own = await createUnitStore();
+    try {
+      const { product, shards } = stockItemsOf(testProduct({ stock: 7, stockShards: 2 }));
+      await own.putProduct(product);
+      for (const item of shards) await own.store.db.send(new PutCommand({ TableName: own.store.tables.products, Item: item }));
+      const consistent: (boolean | undefined)[] = [];
+      const db = {
+        send: (command: unknown) => {
+          if (command instanceof BatchGetCommand) consistent.push(...Object.values(command.input.RequestItems!).map((request) => request.ConsistentRead));
+          return own.store.db.send(command as never);
+        },
+      };
+      const page = await listProducts({ ...own.store, db: db as unknown as DynamoDBDocumentClient }, { limit: 10 });
+      expect(page.items.map((item) => [item.id, item.stock])).toEqual([[product.id, 7]]);
+      expect(consistent).toEqual([false]);
+    } finally {
+      await own.destroy();
     }
   });
 });
