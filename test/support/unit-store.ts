@@ -8,6 +8,7 @@ import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
 import type { AccountsStore } from "@shopwave/core/accounts/sign-in-code";
+import type { AuditLog } from "@shopwave/core/admin/audit-log";
 import type { Product } from "@shopwave/core/catalog/product";
 import { newAccessToken } from "@shopwave/core/orders/access-token";
 import type { OrderRecord } from "@shopwave/core/orders/order";
@@ -22,6 +23,8 @@ export interface UnitStore {
   store: Store;
   /** The accounts store (sign-in codes, customers) on this file's tables. */
   accounts: AccountsStore;
+  /** The console's audit log on this file's tables. */
+  audit: AuditLog;
   /** The env a handler needs to reach these tables as if they were its linked resources. */
   handlerEnv: Record<string, string>;
   putProduct(product: Product): Promise<void>;
@@ -40,6 +43,7 @@ export async function createUnitStore(): Promise<UnitStore> {
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   await createTables(client, Object.values(tables), nameOf);
+  const [byTime, byOperator, byTarget] = tables.audit.globalIndexes;
   const store: Store = {
     db,
     tables: {
@@ -58,6 +62,11 @@ export async function createUnitStore(): Promise<UnitStore> {
   return {
     store,
     accounts: { db, tables: { accounts: nameOf(tables.accounts), rateLimits: store.tables.rateLimits } },
+    audit: {
+      db,
+      table: nameOf(tables.audit),
+      indexes: { byTime: byTime.name, byOperator: byOperator.name, byTarget: byTarget.name },
+    },
     handlerEnv: {
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: "local",
@@ -188,4 +197,20 @@ export function fakeCheckoutGateway(
     },
   };
   return { gateway, sessions, payments, calls, refunds, failOn: (id: string) => failing.add(id) };
+}
+
+/**
+ * The store with every command sent through it recorded, and `before` run ahead of each (a rival
+ * writer, or a fault): for tests that check what was asked of DynamoDB, or race a write.
+ */
+export function recordingStore(store: Store, before?: (command: unknown) => Promise<void>): { store: Store; sent: unknown[] } {
+  const sent: unknown[] = [];
+  const db = {
+    send: async (command: unknown) => {
+      sent.push(command);
+      await before?.(command);
+      return store.db.send(command as never);
+    },
+  };
+  return { store: { ...store, db: db as unknown as DynamoDBDocumentClient }, sent };
 }

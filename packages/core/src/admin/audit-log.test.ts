@@ -11,8 +11,7 @@ let u: UnitStore;
 let log: AuditLog;
 beforeAll(async () => {
   u = await createUnitStore();
-  const [byTime, byOperator, byTarget] = tables.audit.globalIndexes;
-  log = { db: u.store.db, table: JSON.parse(u.handlerEnv.SST_RESOURCE_AuditTable!).name, indexes: { byTime: byTime.name, byOperator: byOperator.name, byTarget: byTarget.name } };
+  log = u.audit;
 });
 afterAll(() => u?.destroy());
 

@@ -3,7 +3,6 @@
 // operator's version adds: no token, an audit entry per attempt with its outcome, and a refusal
 // that is audited as failed and changes nothing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { tables } from "@shopwave/infra/topology";
 import { createUnitStore, fakeCheckoutGateway, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { OrderNotCancellable } from "../orders/cancel-order";
@@ -14,8 +13,7 @@ let u: UnitStore;
 let audit: AuditLog;
 beforeAll(async () => {
   u = await createUnitStore();
-  const [byTime, byOperator, byTarget] = tables.audit.globalIndexes;
-  audit = { db: u.store.db, table: JSON.parse(u.handlerEnv.SST_RESOURCE_AuditTable!).name, indexes: { byTime: byTime.name, byOperator: byOperator.name, byTarget: byTarget.name } };
+  audit = u.audit;
 });
 afterAll(() => u?.destroy());
 

@@ -17,8 +17,7 @@ let u: UnitStore;
 let audit: AuditLog;
 beforeAll(async () => {
   u = await createUnitStore();
-  const [byTime, byOperator, byTarget] = tables.audit.globalIndexes;
-  audit = { db: u.store.db, table: JSON.parse(u.handlerEnv.SST_RESOURCE_AuditTable!).name, indexes: { byTime: byTime.name, byOperator: byOperator.name, byTarget: byTarget.name } };
+  audit = u.audit;
 });
 afterAll(() => u?.destroy());
 

@@ -8,6 +8,7 @@ import type { Store } from "../shared/store";
 import { stockItemsOf } from "../inventory/stock-shards";
 import { getProduct, getProducts, getProductsWithShards } from "./get-product";
 import type { Product } from "./product";
+import { instantWaits } from "../../../../test/support/instant-waits";
 
 let u: UnitStore;
 let mug: Product;
@@ -51,15 +52,6 @@ function throttled(times: number): { store: Store; batches: string[][] } {
   return { store: { ...u.store, db: db as unknown as DynamoDBDocumentClient }, batches };
 }
 
-function instantWaits() {
-  const waits: number[] = [];
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((run: () => void, ms: number) => {
-    waits.push(ms);
-    queueMicrotask(run);
-    return 0 as never;
-  }) as never);
-  return waits;
-}
 
 describe("getProduct", () => {
   it("reads one product", async () => {

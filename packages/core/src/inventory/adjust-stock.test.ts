@@ -3,7 +3,7 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
+import { recordingStore, createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { cancelOrder, confirmOrder, insertOrderReservingStock } from "../orders/order-store";
 import { ConcurrencyLimit, NotFound, OutOfStock, StockAdjustmentRefused, ValidationFailed } from "../shared/domain-error";
@@ -155,17 +155,7 @@ describe("adjustStock", () => {
 });
 
 /** The real store, recording every command sent through it; `before` runs ahead of each (a rival writer). */
-function recording(before?: (command: unknown) => Promise<void>) {
-  const sent: unknown[] = [];
-  const db = {
-    send: async (command: unknown) => {
-      sent.push(command);
-      await before?.(command);
-      return u.store.db.send(command as never);
-    },
-  };
-  return { store: { ...u.store, db: db as unknown as DynamoDBDocumentClient }, sent };
-}
+const recording = (before?: (command: unknown) => Promise<void>) => recordingStore(u.store, before);
 
 const transactions = (sent: unknown[]) => sent.filter((command): command is TransactWriteCommand => command instanceof TransactWriteCommand);
 

@@ -3,7 +3,7 @@
 // writer runs ahead of the transaction through a recording store.
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUnitStore, testProduct, type UnitStore } from "../../../../test/support/unit-store";
+import { recordingStore, createUnitStore, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { ConcurrencyLimit, NotFound, ValidationFailed } from "../shared/domain-error";
 import { readStockLevels } from "./adjust-stock";
@@ -25,17 +25,7 @@ async function shelf(stock: number, stockShards?: number): Promise<Product> {
 }
 
 /** The real store, recording every command sent through it; `before` runs ahead of each (a rival writer). */
-function recording(before?: (command: unknown) => Promise<void>) {
-  const sent: unknown[] = [];
-  const db = {
-    send: async (command: unknown) => {
-      sent.push(command);
-      await before?.(command);
-      return u.store.db.send(command as never);
-    },
-  };
-  return { store: { ...u.store, db: db as unknown as DynamoDBDocumentClient }, sent };
-}
+const recording = (before?: (command: unknown) => Promise<void>) => recordingStore(u.store, before);
 
 const transactions = (sent: unknown[]) => sent.filter((command): command is TransactWriteCommand => command instanceof TransactWriteCommand);
 

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createUnitStore, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { MAX_STOCK_SHARDS, fillLowestFirst, planReservation, randomShard, readShardLevels, stockItemsOf, stockShardKey } from "./stock-shards";
+import { instantWaits } from "../../../../test/support/instant-waits";
 
 let u: UnitStore;
 beforeAll(async () => {
@@ -50,16 +51,6 @@ function partialBatches(items: Record<string, unknown>[], times: number) {
   return { store: { ...u.store, db: db as unknown as DynamoDBDocumentClient }, batches };
 }
 
-/** setTimeout runs its callback at once and records the delay asked for. */
-function instantWaits() {
-  const waits: number[] = [];
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((run: () => void, ms: number) => {
-    waits.push(ms);
-    queueMicrotask(run);
-    return 0 as never;
-  }) as never);
-  return waits;
-}
 
 const itemsOf = (products: Product[]) => products.map((p) => ({ id: p.id, stock: p.stock, stockShards: p.stockShards }));
 

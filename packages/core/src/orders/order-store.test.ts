@@ -4,7 +4,7 @@
 // real conditions, and each refusal is checked for what it reports and for changing nothing.
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
+import { recordingStore, createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { stockItemsOf, stockShardKey } from "../inventory/stock-shards";
 import { ConcurrencyLimit, HoldLimitReached, OutOfStock } from "../shared/domain-error";
@@ -515,17 +515,7 @@ describe("findLapsedPendingOrders", () => {
 });
 
 /** The real store, recording every command sent through it; `before` runs ahead of each (a rival writer). */
-function recording(before?: (command: unknown) => Promise<void>) {
-  const sent: unknown[] = [];
-  const db = {
-    send: async (command: unknown) => {
-      sent.push(command);
-      await before?.(command);
-      return u.store.db.send(command as never);
-    },
-  };
-  return { store: { ...u.store, db: db as unknown as DynamoDBDocumentClient }, sent };
-}
+const recording = (before?: (command: unknown) => Promise<void>) => recordingStore(u.store, before);
 
 /** A product whose stock is kept in `levels.length` shards holding `levels` (shard 0 is the product item). */
 async function shardedShelf(levels: number[]): Promise<Product> {

@@ -5,6 +5,7 @@ import { TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConcurrencyLimit } from "./domain-error";
 import { transactWrite } from "./transact-write";
+import { instantWaits } from "../../../../test/support/instant-waits";
 
 const items = [{ ConditionCheck: { TableName: "t", Key: { id: "a" }, ConditionExpression: "attribute_exists(id)" } }];
 
@@ -28,14 +29,8 @@ function scripted(...outcomes: (Error | "ok")[]) {
 
 /** Runs every backoff wait at once and records how long it would have been. */
 function recordWaits(random: number) {
-  const waits: number[] = [];
   vi.spyOn(Math, "random").mockReturnValue(random);
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((run: () => void, ms: number) => {
-    waits.push(ms);
-    queueMicrotask(run);
-    return 0 as never;
-  }) as never);
-  return waits;
+  return instantWaits();
 }
 
 afterEach(() => {
