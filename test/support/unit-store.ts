@@ -10,6 +10,7 @@ import { inject } from "vitest";
 import type { AccountsStore } from "@shopwave/core/accounts/sign-in-code";
 import type { AuditLog } from "@shopwave/core/admin/audit-log";
 import type { Product } from "@shopwave/core/catalog/product";
+import { stockItemsOf } from "@shopwave/core/inventory/stock-shards";
 import { newAccessToken } from "@shopwave/core/orders/access-token";
 import type { OrderRecord } from "@shopwave/core/orders/order";
 import { listedAtFor, pendingShardFor, statusShardFor } from "@shopwave/core/orders/order-store";
@@ -28,6 +29,11 @@ export interface UnitStore {
   /** The env a handler needs to reach these tables as if they were its linked resources. */
   handlerEnv: Record<string, string>;
   putProduct(product: Product): Promise<void>;
+  /**
+   * A fresh product with `stock` units, kept in `stockShards` shard items as the catalog seeds it
+   * (no `stockShards` attribute when none is given); returned with its total stock.
+   */
+  shelve(stock: number, stockShards?: number): Promise<Product>;
   putOrder(order: OrderRecord): Promise<void>;
   stockOf(productId: string): Promise<number | undefined>;
   orderRecord(orderId: string): Promise<Record<string, unknown> | undefined>;
@@ -78,6 +84,12 @@ export async function createUnitStore(): Promise<UnitStore> {
     },
     putProduct: async (product) => {
       await db.send(new PutCommand({ TableName: store.tables.products, Item: product }));
+    },
+    shelve: async (stock, stockShards) => {
+      const { product, shards } = stockItemsOf(testProduct({ stock, ...(stockShards ? { stockShards } : {}) }));
+      await db.send(new PutCommand({ TableName: store.tables.products, Item: product }));
+      for (const item of shards) await db.send(new PutCommand({ TableName: store.tables.products, Item: item }));
+      return { ...product, stock };
     },
     putOrder: async (order) => {
       await db.send(new PutCommand({ TableName: store.tables.orders, Item: order }));

@@ -2,13 +2,10 @@
 // transaction, keyed by the client's request id, so a double submit moves the stock once; a
 // refusal is audited as failed and moves nothing. (The stock rules themselves are tested in
 // inventory/adjust-stock.test.ts.)
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tables } from "@shopwave/infra/topology";
-import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
+import { createUnitStore, pendingOrderRecord, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { readStockLevels } from "../inventory/adjust-stock";
-import { stockItemsOf } from "../inventory/stock-shards";
 import { insertOrderReservingStock } from "../orders/order-store";
 import { StockAdjustmentRefused } from "../shared/domain-error";
 import { listAuditEntries, type AuditLog } from "./audit-log";
@@ -28,12 +25,7 @@ const deps = () => ({ store: u.store, audit, now: () => now });
 const requestId = () => `req_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 const entriesFor = async (productId: string) => (await listAuditEntries(audit, { target: `product:${productId}`, limit: 10 })).entries;
 
-async function shelf(stock: number, stockShards = 1): Promise<Product> {
-  const { product, shards } = stockItemsOf(testProduct({ stock, stockShards }));
-  await u.putProduct(product);
-  for (const item of shards) await u.store.db.send(new PutCommand({ TableName: u.store.tables.products, Item: item }));
-  return { ...product, stock };
-}
+const shelf = (stock: number, stockShards = 1) => u.shelve(stock, stockShards);
 
 async function reserve(product: Product, quantity: number) {
   const { record } = pendingOrderRecord(u.store, { lines: [{ product, quantity }], expiresAt: Math.floor(now.getTime() / 1000) + 3600, checkoutSessionId: `cs_test_${Math.random().toString(36).slice(2)}` });

@@ -1,7 +1,6 @@
 // The audit log on DynamoDB Local: an entry commits only with the change it rides with, is written
 // once per id, and is listed newest first by time, by operator and by target.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tables } from "@shopwave/infra/topology";
 import { createUnitStore, type UnitStore } from "../../../../test/support/unit-store";
 import { ValidationFailed } from "../shared/domain-error";
 import { transactWrite } from "../shared/transact-write";

@@ -3,7 +3,6 @@
 // record and one audit entry; partial refunds add up; what cannot be refunded never reaches the
 // provider; a refusal is audited as failed and leaves the order as it was.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { tables } from "@shopwave/infra/topology";
 import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
 import type { OrderRecord } from "../orders/order";
 import type { RefundGateway, RefundRequest } from "../payments/refund-gateway";

@@ -3,12 +3,12 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordingStore, createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
+import { recordingStore, createUnitStore, pendingOrderRecord, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { cancelOrder, confirmOrder, insertOrderReservingStock } from "../orders/order-store";
 import { ConcurrencyLimit, NotFound, OutOfStock, StockAdjustmentRefused, ValidationFailed } from "../shared/domain-error";
 import { adjustStock, readStockLevels } from "./adjust-stock";
-import { stockItemsOf, stockShardKey } from "./stock-shards";
+import { stockShardKey } from "./stock-shards";
 
 let u: UnitStore;
 beforeAll(async () => {
@@ -18,12 +18,7 @@ afterAll(() => u?.destroy());
 
 const expiresAt = Math.floor(Date.now() / 1000) + 35 * 60;
 
-async function shelf(stock: number, stockShards = 1): Promise<Product> {
-  const { product, shards } = stockItemsOf(testProduct({ stock, stockShards }));
-  await u.putProduct(product);
-  for (const item of shards) await u.store.db.send(new PutCommand({ TableName: u.store.tables.products, Item: item }));
-  return { ...product, stock };
-}
+const shelf = (stock: number, stockShards = 1) => u.shelve(stock, stockShards);
 
 async function reserve(product: Product, quantity: number) {
   const { record } = pendingOrderRecord(u.store, { lines: [{ product, quantity }], expiresAt, checkoutSessionId: `cs_test_${Math.random().toString(36).slice(2)}` });

@@ -1,14 +1,14 @@
 // reshardStock against DynamoDB Local: what it refuses, how it spreads the units, and what happens
 // when an order takes units (or something else goes wrong) between its read and its write: a rival
 // writer runs ahead of the transaction through a recording store.
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordingStore, createUnitStore, testProduct, type UnitStore } from "../../../../test/support/unit-store";
+import { recordingStore, createUnitStore, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { ConcurrencyLimit, NotFound, ValidationFailed } from "../shared/domain-error";
 import { readStockLevels } from "./adjust-stock";
 import { reshardStock } from "./reshard-stock";
-import { MAX_STOCK_SHARDS, stockItemsOf, stockShardKey } from "./stock-shards";
+import { MAX_STOCK_SHARDS, stockShardKey } from "./stock-shards";
 
 let u: UnitStore;
 beforeAll(async () => {
@@ -17,12 +17,7 @@ beforeAll(async () => {
 afterAll(() => u?.destroy());
 
 /** A product in `stockShards` shards (none given: a product item without the attribute, as most are). */
-async function shelf(stock: number, stockShards?: number): Promise<Product> {
-  const { product, shards } = stockItemsOf(testProduct({ stock, ...(stockShards ? { stockShards } : {}) }));
-  await u.putProduct(product);
-  for (const item of shards) await u.store.db.send(new PutCommand({ TableName: u.store.tables.products, Item: item }));
-  return { ...product, stock };
-}
+const shelf = (stock: number, stockShards?: number) => u.shelve(stock, stockShards);
 
 /** The real store, recording every command sent through it; `before` runs ahead of each (a rival writer). */
 const recording = (before?: (command: unknown) => Promise<void>) => recordingStore(u.store, before);

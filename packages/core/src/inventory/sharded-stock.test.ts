@@ -2,9 +2,8 @@
 // cancelling and operators restocking at once, in random mixes (fast-check), and afterwards the
 // books must balance on every shard: nothing oversold, nothing reserved twice or released twice.
 import fc from "fast-check";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUnitStore, pendingOrderRecord, testProduct, type UnitStore } from "../../../../test/support/unit-store";
+import { createUnitStore, pendingOrderRecord, type UnitStore } from "../../../../test/support/unit-store";
 import type { Product } from "../catalog/product";
 import { getProduct } from "../catalog/get-product";
 import { listProducts } from "../catalog/list-products";
@@ -13,7 +12,7 @@ import type { OrderRecord } from "../orders/order";
 import { ConcurrencyLimit, OutOfStock } from "../shared/domain-error";
 import { adjustStock, readStockLevels } from "./adjust-stock";
 import { reshardStock } from "./reshard-stock";
-import { planReservation, stockItemsOf } from "./stock-shards";
+import { planReservation } from "./stock-shards";
 
 let u: UnitStore;
 beforeAll(async () => {
@@ -23,12 +22,7 @@ afterAll(() => u?.destroy());
 
 const expiresAt = Math.floor(Date.now() / 1000) + 35 * 60;
 
-async function shelf(stock: number, stockShards: number): Promise<Product> {
-  const { product, shards } = stockItemsOf(testProduct({ stock, stockShards }));
-  await u.putProduct(product);
-  for (const item of shards) await u.store.db.send(new PutCommand({ TableName: u.store.tables.products, Item: item }));
-  return { ...product, stock };
-}
+const shelf = (stock: number, stockShards: number) => u.shelve(stock, stockShards);
 
 function place(product: Product, quantity: number): Promise<OrderRecord> {
   const { record } = pendingOrderRecord(u.store, {
