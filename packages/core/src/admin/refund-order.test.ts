@@ -126,7 +126,7 @@ describe("refundOrderAsOperator", () => {
     expect(refused).toBeInstanceOf(RefundRefused);
     expect((await u.orderRecord(order.id))?.refunds).toBeUndefined();
     expect((await listAuditEntries(audit, { target: `order:${order.id}`, limit: 10 })).entries).toEqual([
-      expect.objectContaining({ action: "order.refund", result: "failed", error: expect.stringContaining("greater than unrefunded") }),
+      expect.objectContaining({ action: "order.refund", result: "failed", after: { amountCents: 500 }, error: expect.stringContaining("greater than unrefunded") }),
     ]);
   });
 
@@ -136,6 +136,16 @@ describe("refundOrderAsOperator", () => {
     const again = await refundOrderAsOperator(deps(), operator, order.id, request);
     expect(again).toMatchObject({ replayed: true, remainingCents: 3800, refund: { amountCents: 1200, requestId: request.requestId } });
     expect(provider.asked).toHaveLength(1);
+  });
+
+  it("answers a racing double submit with its own refund, not an earlier one on the order", async () => {
+    const earlier = await refundOrderAsOperator(deps(), operator, order.id, input({ amountCents: 700 }));
+    const request = input({ amountCents: 1200 });
+    const outcomes = await Promise.all([1, 2, 3].map(() => refundOrderAsOperator(deps(), operator, order.id, request)));
+    const ids = new Set(outcomes.map((outcome) => outcome.refund.refundId));
+    expect(ids.size).toBe(1);
+    expect(ids.has(earlier.refund.refundId)).toBe(false);
+    expect(outcomes.map((outcome) => [outcome.refund.amountCents, outcome.refund.requestId])).toEqual(Array.from({ length: 3 }, () => [1200, request.requestId]));
   });
 
   it("gives every answer to a racing double submit the same remaining amount", async () => {
